@@ -1,0 +1,24 @@
+package dev.cairn.engine;
+
+/** What a processor may ask of the runner while it works on one asset. Not shared between threads. */
+public interface ProcessContext {
+
+    /** The id of the worker running this asset (also written to the store). */
+    String workerId();
+
+    /** The claim's attempt number: 1 for the first claim, incremented by each later claim. */
+    int attempt();
+
+    /** True once a graceful stop was requested: the processor should roll back and return. */
+    boolean stopRequested();
+
+    /** Throws {@link StopRequestedException} if a graceful stop was requested. */
+    default void checkStop() {
+        if (stopRequested()) {
+            throw new StopRequestedException();
+        }
+    }
+
+    /** Reports progress (features written since the last call), for rate and ETA. */
+    void progress(long features);
+}
