@@ -1,0 +1,101 @@
+package dev.cairn.cli;
+
+import dev.cairn.engine.RunReport;
+import dev.cairn.geo.convert.ConvertOptions;
+import dev.cairn.geo.convert.ConvertPlanner;
+import dev.cairn.geo.convert.PlanningException;
+import dev.cairn.geo.crs.CrsException;
+import dev.cairn.geo.crs.CrsResolver;
+import dev.cairn.store.sqlite.SqliteStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Reproject and convert every GeoPackage under the inputs into OUTDIR, mirroring the input tree.",
+                "Run the same command again after an interruption to resume."})
+final class ConvertCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Input files or directories (searched recursively for *.gpkg).")
+    List<Path> inputs;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR", description = "Output directory; the checkpoint lives in OUTDIR/.cairn/.")
+    Path outDir;
+
+    @Option(names = "--to", paramLabel = "CRS", defaultValue = "EPSG:4326", description = "Target CRS (default: ${DEFAULT-VALUE}). Outputs store x = longitude/easting.")
+    String to;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "gpkg", description = "Output format: gpkg (default).")
+    String format;
+
+    @Option(names = "--assume-crs", paramLabel = "CRS", description = "CRS of source layers that declare none (otherwise they fail as a CRS error).")
+    String assumeCrs;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
+    Integer workers;
+
+    @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
+    String store;
+
+    @Option(names = "--fresh", description = "Forget the checkpoint in OUTDIR and start the job over.")
+    boolean fresh;
+
+    @Option(names = "--json", description = "Print a JSON summary object as the last line on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        String fmt = format.toLowerCase(Locale.ROOT);
+        if (!fmt.equals("gpkg")) {
+            throw new CliException(RunReport.USAGE, "--format " + format + ": only gpkg output is available in this version.");
+        }
+        // Validate every CRS before any I/O: an unknown code must leave OUTDIR untouched.
+        String target = validateCrs("--to", to);
+        String assumed = assumeCrs == null ? null : validateCrs("--assume-crs", assumeCrs);
+        if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new CliException(RunReport.USAGE, "-o " + outDir + " exists and is not a directory.");
+        }
+        ConvertOptions options = new ConvertOptions(inputs, outDir, target, fmt, assumed);
+        var assets = plan(options);
+        int n = workers(workers);
+        Path db = Stores.location(options.outDir(), store);
+        try (SqliteStore cp = SqliteStore.open(db)) {
+            JobExecution.checkDrift(cp, options.toSpec(), fresh, options.outDir().toString());
+            JobExecution.logPlan(cp.plan(assets));
+            return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json));
+        }
+    }
+
+    static List<dev.cairn.engine.Asset> plan(ConvertOptions options) {
+        try {
+            return ConvertPlanner.plan(options);
+        } catch (PlanningException e) {
+            throw new CliException(RunReport.USAGE, e.getMessage());
+        }
+    }
+
+    static int workers(Integer requested) {
+        if (requested == null) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        if (requested < 1) {
+            throw new CliException(RunReport.USAGE, "--workers " + requested + ": must be at least 1.");
+        }
+        return requested;
+    }
+
+    /** Returns the canonical spelling of a valid CRS code, or exits 2. */
+    static String validateCrs(String option, String code) {
+        try {
+            CrsResolver.forCode(code);
+            return code.trim().toUpperCase(Locale.ROOT);
+        } catch (CrsException e) {
+            throw new CliException(RunReport.USAGE, option + " " + code + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.cairn.cli;
+
+import dev.cairn.engine.JobSpec;
+import dev.cairn.engine.RunReport;
+import dev.cairn.geo.convert.ConvertOptions;
+import dev.cairn.store.sqlite.SqliteStore;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Re-run the job recorded in OUTDIR's checkpoint with its original options.")
+final class ResumeCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "OUTDIR", description = "Output directory of an earlier run.")
+    Path outDir;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
+    Integer workers;
+
+    @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
+    String store;
+
+    @Option(names = "--json", description = "Print a JSON summary object as the last line on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        int n = ConvertCommand.workers(workers);
+        try (SqliteStore cp = Stores.openExisting(outDir.toAbsolutePath().normalize(), store)) {
+            ConvertOptions options = storedOptions(cp, outDir);
+            JobExecution.logPlan(cp.plan(ConvertCommand.plan(options)));
+            return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json));
+        }
+    }
+
+    static ConvertOptions storedOptions(SqliteStore cp, Path outDir) {
+        var job = cp.job().orElseThrow(() -> new CliException(RunReport.USAGE,
+                "The checkpoint in " + outDir + " records no job; start one with 'cairn convert'."));
+        if (!ConvertOptions.KIND.equals(job.kind())) {
+            throw new CliException(RunReport.USAGE, "The checkpoint in " + outDir + " records a '" + job.kind()
+                    + "' job, which this version of cairn cannot run.");
+        }
+        return ConvertOptions.fromSpec(JobSpec.of(job));
+    }
+}

@@ -1,0 +1,54 @@
+package dev.cairn.cli;
+
+import dev.cairn.engine.ErrorClass;
+import dev.cairn.engine.RunReport;
+import dev.cairn.geo.convert.ConvertOptions;
+import dev.cairn.store.sqlite.SqliteStore;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "retry-failures", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Put the failed assets of OUTDIR's job back to pending and run them again.",
+                "Done assets are not touched and no new inputs are planned."})
+final class RetryFailuresCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "OUTDIR", description = "Output directory of an earlier run.")
+    Path outDir;
+
+    @Option(names = "--class", paramLabel = "CLASS", description = "Only failures of this error class (crs, format, geometry, io, internal).")
+    String errorClass;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
+    Integer workers;
+
+    @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
+    String store;
+
+    @Option(names = "--json", description = "Print a JSON summary object as the last line on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ErrorClass only = null;
+        if (errorClass != null) {
+            try {
+                only = ErrorClass.fromKey(errorClass);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(RunReport.USAGE, "--class " + errorClass + ": unknown error class; use one of "
+                        + Arrays.stream(ErrorClass.values()).map(ErrorClass::key).toList() + ".");
+            }
+        }
+        int n = ConvertCommand.workers(workers);
+        try (SqliteStore cp = Stores.openExisting(outDir.toAbsolutePath().normalize(), store)) {
+            ConvertOptions options = ResumeCommand.storedOptions(cp, outDir);
+            int reset = cp.resetFailed(only);
+            LoggerFactory.getLogger(RetryFailuresCommand.class).info("{} failed asset(s) put back to pending", reset);
+            return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json));
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.cairn.cli.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the real cairn CLI (the shaded jar) as a child JVM, as a user or an orchestrator would.
+ * The jar path comes from the {@code cairn.jar} system property (set by the failsafe plugin).
+ * stdout and stderr go to files so that a killed process leaves them readable.
+ */
+public final class CliProcess {
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    private CliProcess(Process process, Path stdout, Path stderr) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    public static Path jar() {
+        String jar = System.getProperty("cairn.jar");
+        if (jar == null) {
+            Path guess = Path.of("target", "cairn.jar");
+            if (Files.isRegularFile(guess)) {
+                return guess.toAbsolutePath();
+            }
+            throw new IllegalStateException("system property cairn.jar is not set; run the ITs with 'mvn verify'");
+        }
+        return Path.of(jar);
+    }
+
+    /** Starts {@code cairn ARGS...}; output is captured in {@code logDir}. */
+    public static CliProcess start(Path logDir, String... args) throws IOException {
+        Files.createDirectories(logDir);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx512m");
+        cmd.add("-jar");
+        cmd.add(jar().toString());
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(logDir, "stdout-", ".txt");
+        Path err = Files.createTempFile(logDir, "stderr-", ".txt");
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        return new CliProcess(p, out, err);
+    }
+
+    /** Runs {@code cairn ARGS...} to completion (at most {@code timeout}) and returns the result. */
+    public static Result run(Path logDir, Duration timeout, String... args) throws IOException, InterruptedException {
+        CliProcess p = start(logDir, args);
+        return p.await(timeout);
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Sends a signal (e.g. "KILL", "TERM", "INT") with the system's kill command. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process k = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        k.waitFor();
+    }
+
+    public Result await(Duration timeout) throws IOException, InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("cairn did not finish within " + timeout + "; stderr:\n" + Files.readString(stderr));
+        }
+        return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+                Files.readString(stderr, StandardCharsets.UTF_8));
+    }
+
+    /** What a finished run printed and returned. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        /** The last non-empty stdout line (the JSON summary with --json). */
+        public String lastStdoutLine() {
+            String[] lines = stdout.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+    }
+}

@@ -1,0 +1,443 @@
+package dev.cairn.engine;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs a job's assets through a processor on a bounded pool of worker threads, with the
+ * guarantees of DESIGN §2 that do not depend on the kind of job:
+ *
+ * <ul>
+ *   <li><b>Claims with leases.</b> Each thread claims one asset at a time from the store; a
+ *       heartbeat extends the leases while the process lives. Claims of a worker process that
+ *       died on this host are taken back at start-up at once (its pid is gone); claims of workers
+ *       elsewhere come back when their lease expires.</li>
+ *   <li><b>Isolation.</b> A failing asset is dead-lettered with its error class and message; the
+ *       other assets go on.</li>
+ *   <li><b>Retries.</b> Transient failures ({@link AssetFailure#isTransient()}, {@link IOException},
+ *       transient {@link StoreException}) are retried with exponential backoff and jitter, up to
+ *       {@code maxTries} per claim; permanent ones are not retried.</li>
+ *   <li><b>Graceful stop.</b> After {@link #requestStop()} no new asset is claimed; assets in
+ *       flight either finish or roll back (the processor sees {@link ProcessContext#stopRequested()})
+ *       and are released to {@code pending}; then {@link #run()} returns an interrupted report.</li>
+ * </ul>
+ *
+ * <p>Durability comes from the store (each transition one transaction) and from processors that
+ * publish outputs atomically before the asset is marked done: a crash at any point leaves every
+ * asset either done with its output published, or claimable again.
+ *
+ * <p>A runner is used for one {@link #run()}. {@link #requestStop()} may be called from any thread.
+ */
+public final class Runner {
+    private static final Logger log = LoggerFactory.getLogger(Runner.class);
+
+    private final CheckpointStore store;
+    private final AssetProcessor processor;
+    private final int workers;
+    private final Duration lease;
+    private final int maxTries;
+    private final Duration backoffBase;
+    private final Duration backoffMax;
+    private final RunListener listener;
+    private final Clock clock;
+    private final String jobId;
+    private final String workerId;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicLong doneThisRun = new AtomicLong();
+    private final AtomicLong failedThisRun = new AtomicLong();
+    private final AtomicLong featuresThisRun = new AtomicLong();
+
+    private Runner(Builder b) {
+        this.store = b.store;
+        this.processor = b.processor;
+        this.workers = b.workers;
+        this.lease = b.lease;
+        this.maxTries = b.maxTries;
+        this.backoffBase = b.backoffBase;
+        this.backoffMax = b.backoffMax;
+        this.listener = b.listener;
+        this.clock = b.clock;
+        this.jobId = b.jobId;
+        this.workerId = localHost() + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static Builder builder(CheckpointStore store, AssetProcessor processor) {
+        return new Builder(store, processor);
+    }
+
+    /** The id under which this process's claims are recorded. */
+    public String workerId() {
+        return workerId;
+    }
+
+    /** Asks the run to stop: no new claims; in-flight assets finish or roll back. Idempotent. */
+    public void requestStop() {
+        if (stop.compareAndSet(false, true)) {
+            log.info("Stop requested: finishing or rolling back the assets in flight");
+        }
+    }
+
+    public boolean stopRequested() {
+        return stop.get();
+    }
+
+    /** Runs until no asset is claimable or a stop was requested. */
+    public RunReport run() {
+        Instant started = clock.instant();
+        recoverDeadWorkers();
+        ProcessHandle self = ProcessHandle.current();
+        store.registerWorker(new WorkerInfo(workerId, localHost(), self.pid(),
+                self.info().startInstant().orElse(null), started));
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cairn-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(lease.toMillis() / 3, 10);
+        heartbeat.scheduleAtFixedRate(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+        List<Thread> threads = new ArrayList<>();
+        try {
+            for (int i = 0; i < workers; i++) {
+                Thread t = new Thread(this::workLoop, "cairn-worker-" + (i + 1));
+                threads.add(t);
+                t.start();
+            }
+            for (Thread t : threads) {
+                joinUninterruptibly(t);
+            }
+        } finally {
+            heartbeat.shutdownNow();
+        }
+        Map<AssetState, Long> counts = store.counts();
+        Map<ErrorClass, Long> byClass = new EnumMap<>(ErrorClass.class);
+        if (counts.getOrDefault(AssetState.FAILED, 0L) > 0) {
+            for (AssetRecord r : store.assets(EnumSet.of(AssetState.FAILED))) {
+                byClass.merge(r.errorClass() == null ? ErrorClass.INTERNAL : r.errorClass(), 1L, Long::sum);
+            }
+        }
+        boolean unfinished = counts.getOrDefault(AssetState.PENDING, 0L) + counts.getOrDefault(AssetState.RUNNING, 0L) > 0;
+        return new RunReport(counts, byClass, doneThisRun.get(), failedThisRun.get(), featuresThisRun.get(),
+                Duration.between(started, clock.instant()), stop.get() && unfinished);
+    }
+
+    /** Takes back, at once, the claims of worker processes on this host that are provably dead. */
+    private void recoverDeadWorkers() {
+        String host = localHost();
+        for (WorkerInfo w : store.workersWithClaims()) {
+            if (!host.equals(w.host()) || isAlive(w)) {
+                continue;
+            }
+            int n = store.releaseClaimsOf(w.id(), "worker process " + w.pid() + " on " + host + " is gone");
+            if (n > 0) {
+                log.info("Recovered {} claim(s) of dead worker {} (process {} is gone)", n, w.id(), w.pid());
+            }
+        }
+    }
+
+    private static boolean isAlive(WorkerInfo w) {
+        Optional<ProcessHandle> p = ProcessHandle.of(w.pid());
+        if (p.isEmpty() || !p.get().isAlive()) {
+            return false;
+        }
+        // Same pid, but a process started at another time is a reused pid, not our worker.
+        Optional<Instant> start = p.get().info().startInstant();
+        return w.processStart() == null || start.isEmpty()
+                || Math.abs(start.get().toEpochMilli() - w.processStart().toEpochMilli()) < 1000;
+    }
+
+    private void heartbeat() {
+        try {
+            store.heartbeat(workerId, clock.instant(), lease);
+        } catch (RuntimeException e) {
+            log.warn("Heartbeat failed (leases will be extended at the next one): {}", e.getMessage());
+        }
+    }
+
+    private void workLoop() {
+        MDC.put("worker", Thread.currentThread().getName());
+        if (jobId != null) {
+            MDC.put("job", jobId);
+        }
+        try {
+            while (!stop.get()) {
+                Optional<Claim> claim = withStoreRetry(() -> store.claim(workerId, clock.instant(), lease));
+                if (claim.isEmpty()) {
+                    return;
+                }
+                runOne(claim.get());
+            }
+        } catch (RuntimeException e) {
+            // The store itself failed beyond retries: stop this worker, the others will notice too.
+            log.error("Worker stopped: checkpoint store failed: {}", e.getMessage(), e);
+            stop.set(true);
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    private void runOne(Claim claim) {
+        Asset asset = claim.asset();
+        MDC.put("asset", asset.id());
+        long t0 = System.nanoTime();
+        listener.started(claim);
+        int[] tries = {0};
+        Context ctx = new Context(claim);
+        RetryPolicy<Outcome> policy = RetryPolicy.<Outcome>builder()
+                .handleIf(Runner::isTransient)
+                .withBackoff(backoffBase, backoffMax)
+                .withJitter(0.25)
+                .withMaxAttempts(maxTries)
+                .onRetry(e -> listener.retrying(claim, e.getLastException(), e.getAttemptCount() + 1))
+                .build();
+        try {
+            Outcome outcome = Failsafe.with(policy).get(() -> {
+                tries[0]++;
+                ctx.checkStop();
+                return Objects.requireNonNull(processor.process(asset, ctx), "processor returned null");
+            });
+            try {
+                withStoreRetry(() -> {
+                    store.complete(claim, outcome);
+                    return null;
+                });
+            } catch (LeaseLostException lost) {
+                log.warn(lost.getMessage());
+                return;
+            }
+            doneThisRun.incrementAndGet();
+            featuresThisRun.addAndGet(outcome.features());
+            listener.done(claim, outcome, (System.nanoTime() - t0) / 1_000_000);
+        } catch (Throwable raw) {
+            Throwable e = raw instanceof FailsafeException && raw.getCause() != null ? raw.getCause() : raw;
+            if (e instanceof StopRequestedException) {
+                releaseQuietly(claim);
+                return;
+            }
+            if (e instanceof Error && !(e instanceof OutOfMemoryError) && !(e instanceof StackOverflowError)) {
+                throw (Error) e;
+            }
+            fail(claim, e, tries[0]);
+        } finally {
+            MDC.remove("asset");
+        }
+    }
+
+    private void fail(Claim claim, Throwable e, int tries) {
+        ErrorClass errorClass;
+        boolean transientFailure;
+        String message;
+        if (e instanceof AssetFailure f) {
+            errorClass = f.errorClass();
+            transientFailure = f.isTransient();
+            message = f.getMessage();
+        } else if (e instanceof IOException || e instanceof UncheckedIOException) {
+            errorClass = ErrorClass.IO;
+            transientFailure = true;
+            message = claim.asset().input() + ": " + describe(e);
+        } else {
+            errorClass = ErrorClass.INTERNAL;
+            transientFailure = false;
+            message = claim.asset().input() + ": internal error: " + describe(e);
+            log.error("Internal error on {}", claim.asset().id(), e);
+        }
+        if (transientFailure && tries > 1) {
+            message = message + " (gave up after " + tries + " tries)";
+        }
+        String finalMessage = message;
+        try {
+            withStoreRetry(() -> {
+                store.fail(claim, errorClass, finalMessage, transientFailure, tries);
+                return null;
+            });
+        } catch (LeaseLostException lost) {
+            log.warn(lost.getMessage());
+            return;
+        }
+        failedThisRun.incrementAndGet();
+        listener.failed(claim, errorClass, finalMessage, transientFailure, tries);
+    }
+
+    private void releaseQuietly(Claim claim) {
+        try {
+            withStoreRetry(() -> {
+                store.release(claim);
+                return null;
+            });
+            listener.released(claim);
+        } catch (RuntimeException e) {
+            // The lease will expire and the claim comes back by itself.
+            log.warn("Could not release {}: {}", claim.asset().id(), e.getMessage());
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
+    }
+
+    static boolean isTransient(Throwable e) {
+        if (e instanceof AssetFailure f) {
+            return f.isTransient();
+        }
+        if (e instanceof StoreException s) {
+            return s.isTransient();
+        }
+        return e instanceof IOException || e instanceof UncheckedIOException;
+    }
+
+    private <T> T withStoreRetry(java.util.function.Supplier<T> op) {
+        RetryPolicy<T> policy = RetryPolicy.<T>builder()
+                .handleIf(e -> e instanceof StoreException s && s.isTransient())
+                .withBackoff(Duration.ofMillis(50), Duration.ofSeconds(2))
+                .withJitter(0.25)
+                .withMaxAttempts(20)
+                .build();
+        return Failsafe.with(policy).get(op::get);
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String localHost() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private final class Context implements ProcessContext {
+        private final Claim claim;
+
+        Context(Claim claim) {
+            this.claim = claim;
+        }
+
+        @Override
+        public String workerId() {
+            return workerId;
+        }
+
+        @Override
+        public int attempt() {
+            return claim.attempt();
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return stop.get();
+        }
+
+        @Override
+        public void progress(long features) {
+            listener.progress(features);
+        }
+    }
+
+    /** Configures a {@link Runner}. Defaults: one worker per core, 60 s lease, 3 tries, 0.5–10 s backoff. */
+    public static final class Builder {
+        private final CheckpointStore store;
+        private final AssetProcessor processor;
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private Duration lease = Duration.ofSeconds(60);
+        private int maxTries = 3;
+        private Duration backoffBase = Duration.ofMillis(500);
+        private Duration backoffMax = Duration.ofSeconds(10);
+        private RunListener listener = new RunListener() {
+        };
+        private Clock clock = Clock.systemUTC();
+        private String jobId;
+
+        private Builder(CheckpointStore store, AssetProcessor processor) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.processor = Objects.requireNonNull(processor, "processor");
+        }
+
+        public Builder workers(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("workers must be at least 1, was " + n);
+            }
+            this.workers = n;
+            return this;
+        }
+
+        public Builder lease(Duration d) {
+            this.lease = d;
+            return this;
+        }
+
+        /** Tries per claim for transient failures (1 = no retry). */
+        public Builder maxTries(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("max tries must be at least 1, was " + n);
+            }
+            this.maxTries = n;
+            return this;
+        }
+
+        public Builder backoff(Duration base, Duration max) {
+            this.backoffBase = base;
+            this.backoffMax = max;
+            return this;
+        }
+
+        public Builder listener(RunListener l) {
+            this.listener = Objects.requireNonNull(l);
+            return this;
+        }
+
+        public Builder clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
+
+        /** The job id, put in the logging context of every worker thread. */
+        public Builder jobId(String id) {
+            this.jobId = id;
+            return this;
+        }
+
+        public Runner build() {
+            return new Runner(this);
+        }
+    }
+}

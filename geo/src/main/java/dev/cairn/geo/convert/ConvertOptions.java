@@ -1,0 +1,59 @@
+package dev.cairn.geo.convert;
+
+import dev.cairn.engine.JobSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The options of a convert job that determine its output, hence its fingerprint. Inputs are
+ * stored as absolute, normalised paths so that the same command run from another directory is
+ * the same job.
+ *
+ * @param inputs    input files and directories
+ * @param outDir    the output directory
+ * @param targetCrs target CRS code, e.g. {@code EPSG:4326}
+ * @param format    output format, {@code gpkg}
+ * @param assumeCrs CRS to assume for layers that declare none, or null
+ */
+public record ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, String format, String assumeCrs) {
+    public static final String KIND = "convert";
+
+    public ConvertOptions {
+        inputs = inputs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        outDir = outDir.toAbsolutePath().normalize();
+        Objects.requireNonNull(targetCrs, "targetCrs");
+        Objects.requireNonNull(format, "format");
+    }
+
+    /** The spec recorded in the checkpoint; its keys are the option names users see. */
+    public JobSpec toSpec() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("inputs", String.join("\n", inputs.stream().map(Path::toString).toList()));
+        m.put("--to", targetCrs);
+        m.put("--format", format);
+        m.put("--assume-crs", assumeCrs == null ? "" : assumeCrs);
+        m.put("-o", outDir.toString());
+        return new JobSpec(KIND, m);
+    }
+
+    /** Rebuilds the options of a stored job (for {@code resume}). */
+    public static ConvertOptions fromSpec(JobSpec spec) {
+        if (!KIND.equals(spec.kind())) {
+            throw new IllegalArgumentException("not a convert job: " + spec.kind());
+        }
+        Map<String, String> m = spec.options();
+        List<Path> inputs = new ArrayList<>();
+        for (String s : m.getOrDefault("inputs", "").split("\n")) {
+            if (!s.isEmpty()) {
+                inputs.add(Path.of(s));
+            }
+        }
+        String assume = m.getOrDefault("--assume-crs", "");
+        return new ConvertOptions(inputs, Path.of(m.get("-o")), m.get("--to"), m.getOrDefault("--format", "gpkg"),
+                assume.isEmpty() ? null : assume);
+    }
+}
