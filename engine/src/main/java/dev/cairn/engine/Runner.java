@@ -333,7 +333,8 @@ public final class Runner {
         }
     }
 
-    static String localHost() {
+    /** The host name recorded with worker claims: {@code HOSTNAME}, else the resolved local host name. */
+    public static String localHost() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
             return env;
