@@ -49,6 +49,7 @@ public final class LibraryJobMain {
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 String text = Files.readString(Path.of(asset.input()));
                 Path target = Path.of(asset.output());
+                AtomicFiles.removeLeftovers(target); // temp files of attempts killed mid-write
                 Path temp = AtomicFiles.tempFor(target, ctx.attempt());
                 // Written slowly, in pieces, so that kills land mid-write.
                 try (var w = Files.newBufferedWriter(temp)) {
