@@ -252,20 +252,17 @@ public abstract class CheckpointStoreContract {
     }
 
     @Test
-    void planOfOneHundredThousandAssetsTakesLessThanAFewSeconds() {
+    void planOfOneHundredThousandAssetsAddsThenRecognisesEveryOne() {
         CheckpointStore store = store();
         List<Asset> many = IntStream.range(0, 100_000)
                 .mapToObj(i -> new Asset("tile/" + i, "/in/big.tif", "z14/" + i, "/out/" + i, i % 977, 1)).toList();
 
-        long start = System.nanoTime();
+        // Speed is a benchmark's business, not a test's: batched in one transaction both plans
+        // take ~1.5 s on an idle 2-core machine.
         assertThat(store.plan(many)).isEqualTo(new PlanSummary(100_000, 0, 0));
         assertThat(store.plan(many)).isEqualTo(new PlanSummary(0, 100_000, 0));
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertThat(store.counts()).containsEntry(AssetState.PENDING, 100_000L);
-        // batched in one transaction both take ~1.5 s on an idle 2-core machine (3-7 s when it is
-        // loaded); a commit per asset costs 100,000 commits per plan and takes far longer
-        assertThat(millis).as("two plans of 100,000 assets, ms").isLessThan(10_000);
     }
 
     // ---- claims -------------------------------------------------------------------------

@@ -76,6 +76,16 @@ public final class CliProcess {
         k.waitFor();
     }
 
+    /** What the process has written to stderr so far (readable while it runs and after a kill). */
+    public String stderrSoFar() throws IOException {
+        return Files.readString(stderr, StandardCharsets.UTF_8);
+    }
+
+    /** Kills the process with SIGKILL (no shutdown hooks, no signal handler) and waits for it to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     public Result await(Duration timeout) throws IOException, InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
