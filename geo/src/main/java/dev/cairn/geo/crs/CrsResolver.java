@@ -1,0 +1,229 @@
+package dev.cairn.geo.crs;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.sis.io.wkt.Convention;
+import org.apache.sis.io.wkt.WKTFormat;
+import org.apache.sis.referencing.CRS;
+import org.apache.sis.referencing.crs.AbstractCRS;
+import org.apache.sis.referencing.cs.AxesConvention;
+import org.opengis.referencing.crs.CoordinateReferenceSystem;
+import org.opengis.referencing.operation.CoordinateOperation;
+import org.opengis.util.FactoryException;
+
+/**
+ * Resolves CRS codes with Apache SIS and its embedded EPSG dataset (offline), and finds the
+ * coordinate operations between them.
+ *
+ * <p><b>Axis order.</b> SIS follows the authority: EPSG:4326 is (latitude, longitude). Every
+ * CRS this class hands out for computation is normalised to x = east/longitude,
+ * y = north/latitude ({@link AxesConvention#RIGHT_HANDED}), the order GeoPackage, GeoJSON,
+ * Shapefile and FlatGeobuf store. The WKT for a GeoPackage SRS row ({@link #wkt1(String)}) is
+ * written from the authority's definition instead, axes as EPSG declares them, because that WKT
+ * describes the CRS, not the storage order (GeoPackage always stores x = longitude).
+ *
+ * <p><b>Accuracy.</b> Without datum grids, some operations are Helmert-accurate only
+ * (WGS 84 → OSGB36 about 2 m, → NAD83 about 4 m); {@link Operation#linearAccuracy()} says so.
+ *
+ * <p>Thread-safe: all lookups are cached in concurrent maps; the first lookup starts SIS and its
+ * Derby-backed EPSG database, which takes one to three seconds.
+ */
+public final class CrsResolver {
+
+    private static final Pattern EPSG_CODE = Pattern.compile("(?i)\\s*EPSG\\s*:\\s*(\\d{1,9})\\s*");
+    private static final Pattern BARE_NUMBER = Pattern.compile("\\s*(\\d{1,9})\\s*");
+
+    private static final Map<Integer, Entry> BY_CODE = new ConcurrentHashMap<>();
+    private static final Map<Pair, Operation> OPERATIONS = new ConcurrentHashMap<>();
+
+    /** Held strongly: java.util.logging forgets the configuration of unreferenced loggers. */
+    private static final Logger SIS_OPERATION_LOGGER = Logger.getLogger("org.apache.sis.referencing.operation");
+
+    static {
+        quietStartup();
+    }
+
+    private CrsResolver() {
+    }
+
+    /** A CRS known by code: the authority's definition and the x=east, y=north variant. */
+    private record Entry(CoordinateReferenceSystem authority, CoordinateReferenceSystem normalized) {
+    }
+
+    private record Pair(CoordinateReferenceSystem source, CoordinateReferenceSystem target) {
+    }
+
+    /**
+     * A coordinate operation between two normalised CRSs (x = east/longitude) and the accuracy
+     * EPSG states for it.
+     *
+     * @param operation the SIS operation; its math transform is thread-safe
+     * @param linearAccuracy in metres; 0 for exact conversions, NaN when unknown
+     */
+    public record Operation(CoordinateOperation operation, double linearAccuracy) {
+        /** True when coordinates do not change (same CRS on both sides). */
+        public boolean isIdentity() {
+            return operation.getMathTransform().isIdentity();
+        }
+
+        /** A short description for reports, e.g. {@code "WGS 84 → CH1903+ / LV95 (±1 m)"}. */
+        public String describe() {
+            String acc = Double.isNaN(linearAccuracy) ? "accuracy unknown"
+                    : linearAccuracy == 0 ? "exact" : "±" + formatMetres(linearAccuracy) + " m";
+            return name(operation.getSourceCRS()) + " → " + name(operation.getTargetCRS()) + " (" + acc + ")";
+        }
+
+        private static String name(CoordinateReferenceSystem crs) {
+            return crs == null ? "?" : crs.getName().getCode();
+        }
+
+        private static String formatMetres(double m) {
+            return m == Math.rint(m) ? Long.toString((long) m) : Double.toString(m);
+        }
+    }
+
+    /**
+     * Returns {@code code} in canonical form ({@code "EPSG:4326"}), so that two spellings of one
+     * CRS give one job fingerprint. Does not check that the code exists; {@link #forCode} does.
+     */
+    public static String canonicalCode(String code) throws CrsException {
+        return "EPSG:" + epsgNumber(code);
+    }
+
+    /**
+     * Resolves an EPSG code such as {@code EPSG:4326} or {@code epsg:32632} to a CRS with
+     * x = east/longitude and y = north/latitude.
+     */
+    public static CoordinateReferenceSystem forCode(String code) throws CrsException {
+        return entry(epsgNumber(code), code).normalized();
+    }
+
+    /**
+     * The OGC WKT 1 of the CRS with this code, on one line, as the {@code definition} of a
+     * GeoPackage {@code gpkg_spatial_ref_sys} row. GDAL reads it (checked with ogrinfo for
+     * EPSG:4326, 3857, 2056, 32632).
+     */
+    public static String wkt1(String code) throws CrsException {
+        Entry e = entry(epsgNumber(code), code);
+        WKTFormat format = new WKTFormat();
+        format.setConvention(Convention.WKT1);
+        format.setIndentation(WKTFormat.SINGLE_LINE);
+        return format.format(e.authority());
+    }
+
+    /** The name EPSG gives the CRS with this code, e.g. {@code "CH1903+ / LV95"}. */
+    public static String name(String code) throws CrsException {
+        return entry(epsgNumber(code), code).authority().getName().getCode();
+    }
+
+    /**
+     * Parses a WKT (1 or 2) definition, as found in a GeoPackage SRS row or a {@code .prj} file,
+     * and normalises it to x = east/longitude.
+     */
+    public static CoordinateReferenceSystem fromWkt(String wkt) throws CrsException {
+        try {
+            return normalize(CRS.fromWKT(wkt));
+        } catch (FactoryException | RuntimeException e) {
+            throw new CrsException("Cannot read the CRS definition '" + abbreviate(wkt) + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Finds (and caches) the operation transforming the horizontal coordinates of
+     * {@code source} to {@code target}. Both should come from this class (normalised axes).
+     * Vertical components are dropped: heights are carried through unchanged by the callers.
+     */
+    public static Operation operation(CoordinateReferenceSystem source, CoordinateReferenceSystem target)
+            throws CrsException {
+        Pair key = new Pair(source, target);
+        Operation cached = OPERATIONS.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        CoordinateReferenceSystem s = horizontal(source);
+        CoordinateReferenceSystem t = horizontal(target);
+        try {
+            CoordinateOperation op = CRS.findOperation(s, t, null);
+            Operation result = new Operation(op, CRS.getLinearAccuracy(op));
+            OPERATIONS.putIfAbsent(key, result);
+            return result;
+        } catch (FactoryException | RuntimeException e) {
+            throw new CrsException("No coordinate operation from " + s.getName().getCode() + " to "
+                    + t.getName().getCode() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static CoordinateReferenceSystem horizontal(CoordinateReferenceSystem crs) throws CrsException {
+        CoordinateReferenceSystem h = CRS.getHorizontalComponent(crs);
+        if (h == null) {
+            throw new CrsException("The CRS '" + crs.getName().getCode() + "' has no horizontal component.");
+        }
+        return h;
+    }
+
+    private static Entry entry(int number, String asGiven) throws CrsException {
+        Entry e = BY_CODE.get(number);
+        if (e != null) {
+            return e;
+        }
+        CoordinateReferenceSystem crs;
+        try {
+            crs = CRS.forCode("EPSG:" + number);
+        } catch (org.opengis.referencing.NoSuchAuthorityCodeException ex) {
+            throw new CrsException("Unknown CRS code '" + asGiven.trim() + "': not in the EPSG dataset. "
+                    + "Use a code like EPSG:4326.", ex);
+        } catch (FactoryException | RuntimeException ex) {
+            throw new CrsException("Cannot resolve CRS code '" + asGiven.trim() + "': " + ex.getMessage(), ex);
+        }
+        e = new Entry(crs, normalize(crs));
+        Entry previous = BY_CODE.putIfAbsent(number, e);
+        return previous != null ? previous : e;
+    }
+
+    private static CoordinateReferenceSystem normalize(CoordinateReferenceSystem crs) {
+        return AbstractCRS.castOrCopy(crs).forConvention(AxesConvention.RIGHT_HANDED);
+    }
+
+    private static int epsgNumber(String code) throws CrsException {
+        if (code == null || code.isBlank()) {
+            throw new CrsException("Missing CRS code. Use a code like EPSG:4326.");
+        }
+        Matcher m = EPSG_CODE.matcher(code);
+        if (m.matches()) {
+            return Integer.parseInt(m.group(1));
+        }
+        Matcher bare = BARE_NUMBER.matcher(code);
+        if (bare.matches()) {
+            throw new CrsException("Ambiguous CRS code '" + code.trim() + "': write EPSG:" + bare.group(1) + ".");
+        }
+        throw new CrsException("Unsupported CRS code '" + code.trim() + "': only EPSG codes are accepted. "
+                + "Use a code like EPSG:4326.");
+    }
+
+    private static String abbreviate(String s) {
+        String one = s == null ? "" : s.replaceAll("\\s+", " ").trim();
+        return one.length() <= 60 ? one : one.substring(0, 57) + "...";
+    }
+
+    /**
+     * Keeps SIS's first use quiet: Derby (the embedded EPSG database) would create a
+     * {@code derby.log} in the working directory, and SIS warns that {@code SIS_DATA} is unset,
+     * which only matters for datum-shift grids we do not use. Both go nowhere unless the user
+     * configured them. Nothing of SIS is written to stdout.
+     */
+    private static void quietStartup() {
+        if (System.getProperty("derby.stream.error.file") == null
+                && System.getProperty("derby.stream.error.field") == null
+                && System.getProperty("derby.stream.error.method") == null) {
+            boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+            System.setProperty("derby.stream.error.file", windows ? "NUL" : "/dev/null");
+        }
+        SIS_OPERATION_LOGGER.setFilter(r -> r.getMessage() == null || !r.getMessage().contains("SIS_DATA"));
+    }
+}

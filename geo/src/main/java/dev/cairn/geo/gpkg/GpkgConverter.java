@@ -1,0 +1,176 @@
+package dev.cairn.geo.gpkg;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import org.opengis.referencing.crs.CoordinateReferenceSystem;
+
+import dev.cairn.engine.AssetFailure;
+import dev.cairn.engine.ErrorClass;
+import dev.cairn.engine.ProcessContext;
+import dev.cairn.geo.crs.CrsException;
+import dev.cairn.geo.crs.CrsResolver;
+
+/**
+ * Converts one GeoPackage into a new GeoPackage with every feature layer reprojected to a target
+ * CRS, like {@code ogr2ogr -f GPKG -t_srs EPSG:n out.gpkg in.gpkg}: same layer names, columns,
+ * declared types, fids, geometry column and geometry type; horizontal coordinates transformed,
+ * Z and M unchanged. Attribute-only tables and tiles are not copied ({@link Result#skippedTables()}).
+ *
+ * <p><b>Contract with the caller.</b> {@code output} is a temp path: this class creates it
+ * (replacing any file there), fills it in one SQLite transaction with {@code synchronous=OFF},
+ * commits and closes it. The caller fsyncs and renames it, and deletes it if this method throws
+ * (including {@link dev.cairn.engine.StopRequestedException}, checked every
+ * {@value LayerCopier#STOP_CHECK_INTERVAL} features). The input is opened read-only.
+ *
+ * <p><b>Failures</b> are {@link AssetFailure}s with a one-line message naming the file: not a
+ * GeoPackage or corrupt → permanent FORMAT; unknown or missing source CRS → permanent CRS; a
+ * coordinate outside the transformation's domain → permanent GEOMETRY naming layer and fid;
+ * output write error → transient IO.
+ *
+ * <p>Thread-safe: each call uses its own connections; calls may run in parallel on different files.
+ */
+public final class GpkgConverter {
+
+    /**
+     * @param targetCrs EPSG code of the output CRS, e.g. {@code "EPSG:4326"}
+     * @param assumeCrs EPSG code used for layers that declare no CRS (srs_id 0/-1, undefined); null to fail them
+     */
+    public record Options(String targetCrs, String assumeCrs) {
+        public Options {
+            Objects.requireNonNull(targetCrs, "targetCrs");
+        }
+    }
+
+    /**
+     * @param features features written, all layers
+     * @param layers number of feature layers written
+     * @param layerNames their names, in output order
+     * @param skippedTables gpkg_contents entries that are not features (attributes, tiles), not copied
+     * @param linearAccuracy worst accuracy in metres of the operations used (0 exact, NaN unknown)
+     * @param operations the distinct operations used, described for reports
+     */
+    public record Result(long features, int layers, List<String> layerNames, List<String> skippedTables,
+            double linearAccuracy, List<String> operations) {
+    }
+
+    private GpkgConverter() {
+    }
+
+    public static Result convert(Path input, Path output, Options options, ProcessContext ctx) throws AssetFailure {
+        int targetCode;
+        CoordinateReferenceSystem target;
+        String targetName;
+        String targetWkt;
+        String wgs84Wkt;
+        try {
+            String canonical = CrsResolver.canonicalCode(options.targetCrs());
+            targetCode = Integer.parseInt(canonical.substring("EPSG:".length()));
+            target = CrsResolver.forCode(canonical);
+            targetName = CrsResolver.name(canonical);
+            targetWkt = CrsResolver.wkt1(canonical);
+            wgs84Wkt = CrsResolver.wkt1("EPSG:4326");
+        } catch (CrsException e) {
+            throw AssetFailure.permanent(ErrorClass.CRS, e.getMessage(), e);
+        }
+        String targetLabel = "EPSG:" + targetCode;
+
+        try (GpkgReader reader = GpkgReader.open(input)) {
+            List<LayerSchema> layers = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            reader.listContents(layers, skipped);
+            List<CrsResolver.Operation> operations = new ArrayList<>();
+            for (LayerSchema layer : layers) {
+                operations.add(operation(reader, layer, input, options, target));
+            }
+
+            long features = 0;
+            List<String> names = new ArrayList<>();
+            Set<String> described = new LinkedHashSet<>();
+            double worst = 0;
+            LayerCopier copier = new LayerCopier(input, output, ctx);
+            try (GpkgWriter writer = GpkgWriter.create(output)) {
+                writer.addEpsgSrs(4326, "WGS 84", wgs84Wkt);
+                writer.addEpsgSrs(targetCode, targetName, targetWkt);
+                for (int i = 0; i < layers.size(); i++) {
+                    LayerSchema layer = layers.get(i);
+                    CrsResolver.Operation op = operations.get(i);
+                    GeometryTranscoder transcoder = new GeometryTranscoder(
+                            op.operation().getMathTransform(), targetCode);
+                    double[] extent = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+                        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+                    features += copier.copy(reader, writer, layer, transcoder, extent, targetLabel);
+                    writer.finishLayer(layer, targetCode, extent[0] <= extent[1] ? extent : null);
+                    names.add(layer.table());
+                    described.add(op.describe());
+                    worst = Double.isNaN(op.linearAccuracy()) || Double.isNaN(worst) ? Double.NaN
+                            : Math.max(worst, op.linearAccuracy());
+                }
+                writer.commit();
+            } catch (SQLException | IOException e) {
+                String why = e instanceof SQLException s ? Sql.shortMessage(s) : e.toString();
+                throw AssetFailure.transientFailure(ErrorClass.IO, output + ": cannot write the GeoPackage ("
+                        + why + ")", e);
+            }
+            return new Result(features, names.size(), List.copyOf(names), List.copyOf(skipped), worst,
+                    List.copyOf(described));
+        }
+    }
+
+    private static CrsResolver.Operation operation(GpkgReader reader, LayerSchema layer, Path input,
+            Options options, CoordinateReferenceSystem target) throws AssetFailure {
+        CoordinateReferenceSystem source = sourceCrs(reader, layer, input, options);
+        try {
+            return CrsResolver.operation(source, target);
+        } catch (CrsException e) {
+            throw AssetFailure.permanent(ErrorClass.CRS, input + ": layer '" + layer.table() + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The layer's CRS: EPSG code if the SRS row names one, else its WKT, else --assume-crs. */
+    private static CoordinateReferenceSystem sourceCrs(GpkgReader reader, LayerSchema layer, Path input,
+            Options options) throws AssetFailure {
+        int srsId = layer.srsId();
+        GpkgReader.SrsRow row = srsId == 0 || srsId == -1 ? null : reader.srs(srsId);
+        if (row != null) {
+            String definition = row.definition() == null ? "" : row.definition().trim();
+            boolean hasWkt = !definition.isEmpty() && !definition.equalsIgnoreCase("undefined");
+            CrsException failure = null;
+            if ("EPSG".equalsIgnoreCase(row.organization()) && row.code() > 0) {
+                try {
+                    return CrsResolver.forCode("EPSG:" + row.code());
+                } catch (CrsException e) {
+                    failure = e;
+                }
+            }
+            if (hasWkt) {
+                try {
+                    return CrsResolver.fromWkt(definition);
+                } catch (CrsException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            if (failure != null) {
+                throw AssetFailure.permanent(ErrorClass.CRS, input + ": layer '" + layer.table()
+                        + "' has an unusable CRS (srs_id " + srsId + "): "
+                        + LayerCopier.oneLine(failure.getMessage()), failure);
+            }
+        }
+        if (options.assumeCrs() == null) {
+            throw AssetFailure.permanent(ErrorClass.CRS, input + ": layer '" + layer.table()
+                    + "' has no CRS (srs_id " + srsId + "); pass --assume-crs EPSG:n to say which it is");
+        }
+        try {
+            return CrsResolver.forCode(options.assumeCrs());
+        } catch (CrsException e) {
+            throw AssetFailure.permanent(ErrorClass.CRS, e.getMessage(), e);
+        }
+    }
+}

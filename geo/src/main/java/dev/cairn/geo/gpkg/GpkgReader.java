@@ -1,0 +1,217 @@
+package dev.cairn.geo.gpkg;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
+
+import dev.cairn.engine.AssetFailure;
+import dev.cairn.engine.ErrorClass;
+
+/**
+ * Opens a GeoPackage read-only with raw JDBC and describes its feature layers. Refuses, as a
+ * permanent {@link ErrorClass#FORMAT} failure with a one-line message naming the file, anything
+ * that is not one: an empty file, a file without the SQLite header, a corrupt database, a
+ * database without {@code gpkg_contents} / {@code gpkg_geometry_columns}.
+ */
+final class GpkgReader implements AutoCloseable {
+    private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+    private static final String CONTENTS = """
+            SELECT c.table_name, c.data_type, c.identifier, c.description,
+                   g.column_name, g.geometry_type_name, g.srs_id, g.z, g.m
+            FROM gpkg_contents c
+            LEFT JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
+            ORDER BY c.table_name""";
+
+    private static final String SRS = """
+            SELECT organization, organization_coordsys_id, definition
+            FROM gpkg_spatial_ref_sys WHERE srs_id = ?""";
+
+    private final Path file;
+    private final Connection connection;
+
+    /** A row of {@code gpkg_spatial_ref_sys}. */
+    record SrsRow(String organization, long code, String definition) {
+    }
+
+    private GpkgReader(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    static GpkgReader open(Path file) throws AssetFailure {
+        checkHeader(file);
+        Connection c = null;
+        try {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setReadOnly(true);
+            config.setOpenMode(SQLiteOpenMode.READONLY);
+            c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA mmap_size = 268435456");
+            }
+            List<String> tables = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String required : List.of("gpkg_contents", "gpkg_geometry_columns", "gpkg_spatial_ref_sys")) {
+                if (!tables.contains(required)) {
+                    throw notGpkg(file, "no " + required + " table", null);
+                }
+            }
+            GpkgReader reader = new GpkgReader(file, c);
+            c = null;
+            return reader;
+        } catch (SQLException e) {
+            throw notGpkg(file, Sql.shortMessage(e), e);
+        } finally {
+            closeQuietly(c);
+        }
+    }
+
+    private static void checkHeader(Path file) throws AssetFailure {
+        byte[] head = new byte[SQLITE_MAGIC.length];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (NoSuchFileException e) {
+            throw AssetFailure.permanent(ErrorClass.IO, file + ": file not found", e);
+        } catch (IOException e) {
+            throw AssetFailure.transientFailure(ErrorClass.IO, file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        if (n == 0) {
+            throw notGpkg(file, "file is empty", null);
+        }
+        if (n < head.length || !java.util.Arrays.equals(head, SQLITE_MAGIC)) {
+            throw notGpkg(file, "not an SQLite database", null);
+        }
+    }
+
+    static AssetFailure notGpkg(Path file, String why, Throwable cause) {
+        return AssetFailure.permanent(ErrorClass.FORMAT, file + ": not a GeoPackage (" + why + ")", cause);
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    /**
+     * Reads {@code gpkg_contents}: feature layers go to {@code layers}, the names of other
+     * tables (attributes, tiles) to {@code skipped}.
+     */
+    void listContents(List<LayerSchema> layers, List<String> skipped) throws AssetFailure {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(CONTENTS)) {
+            List<Object[]> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getString(5), rs.getString(6), rs.getObject(7), rs.getInt(8), rs.getInt(9)});
+            }
+            for (Object[] r : rows) {
+                String table = (String) r[0];
+                if (!"features".equalsIgnoreCase((String) r[1])) {
+                    skipped.add(table);
+                    continue;
+                }
+                if (r[4] == null) {
+                    throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": layer '" + table
+                            + "' is listed in gpkg_contents as features but has no gpkg_geometry_columns row");
+                }
+                int srsId = r[6] == null ? 0 : ((Number) r[6]).intValue();
+                layers.add(describe(table, (String) r[2], (String) r[3], (String) r[4], (String) r[5],
+                        (Integer) r[7], (Integer) r[8], srsId));
+            }
+        } catch (SQLException e) {
+            throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": not a GeoPackage ("
+                    + Sql.shortMessage(e) + ")", e);
+        }
+    }
+
+    private LayerSchema describe(String table, String identifier, String description, String geomColumn,
+            String geomType, int z, int m, int srsId) throws SQLException, AssetFailure {
+        List<LayerSchema.Column> columns = new ArrayList<>();
+        String pk = null;
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("PRAGMA table_info(" + Sql.quote(table) + ")")) {
+            while (rs.next()) {
+                String name = rs.getString("name");
+                String type = rs.getString("type");
+                boolean isPk = rs.getInt("pk") > 0;
+                columns.add(new LayerSchema.Column(name, type == null ? "" : type, rs.getInt("notnull") != 0,
+                        rs.getString("dflt_value"), isPk));
+                if (isPk && type != null && type.equalsIgnoreCase("INTEGER")) {
+                    pk = name;
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": layer '" + table
+                    + "' is listed in gpkg_contents but its table does not exist");
+        }
+        if (pk == null) {
+            throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": layer '" + table
+                    + "' has no INTEGER PRIMARY KEY column (a GeoPackage feature table needs one)");
+        }
+        if (columns.stream().noneMatch(c -> c.name().equals(geomColumn))) {
+            throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": layer '" + table
+                    + "' has no column '" + geomColumn + "' named in gpkg_geometry_columns");
+        }
+        return new LayerSchema(table, identifier, description, geomColumn, geomType, z, m, srsId, pk,
+                List.copyOf(columns));
+    }
+
+    /** The SRS row for {@code srsId}, or null if there is none. */
+    SrsRow srs(int srsId) throws AssetFailure {
+        try (PreparedStatement ps = connection.prepareStatement(SRS)) {
+            ps.setInt(1, srsId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new SrsRow(rs.getString(1), rs.getLong(2), rs.getString(3)) : null;
+            }
+        } catch (SQLException e) {
+            throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": cannot read gpkg_spatial_ref_sys ("
+                    + Sql.shortMessage(e) + ")", e);
+        }
+    }
+
+    /** Streams every row of the layer, columns in schema order. The caller closes the result. */
+    ResultSet rows(LayerSchema layer) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < layer.columns().size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(Sql.quote(layer.columns().get(i).name()));
+        }
+        sql.append(" FROM ").append(Sql.quote(layer.table()));
+        Statement s = connection.createStatement();
+        s.closeOnCompletion();
+        return s.executeQuery(sql.toString());
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(connection);
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // read-only: nothing to lose
+            }
+        }
+    }
+}

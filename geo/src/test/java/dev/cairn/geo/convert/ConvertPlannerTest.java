@@ -1,0 +1,88 @@
+package dev.cairn.geo.convert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.engine.Asset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConvertPlannerTest {
+    @TempDir
+    Path dir;
+
+    private ConvertOptions options(Path out, Path... inputs) {
+        return new ConvertOptions(List.of(inputs), out, "EPSG:4326", "gpkg", null);
+    }
+
+    private Path touch(String rel) throws Exception {
+        Path p = dir.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, "x");
+        return p;
+    }
+
+    @Test
+    void outputsMirrorTheInputTree() throws Exception {
+        touch("data/a.gpkg");
+        touch("data/sub/b.GPKG");
+        touch("data/notes.txt");
+        List<Asset> assets = ConvertPlanner.plan(options(dir.resolve("out"), dir.resolve("data")));
+
+        assertThat(assets).extracting(Asset::id).containsExactly("a.gpkg", "sub/b.gpkg");
+        assertThat(assets.get(1).output()).isEqualTo(dir.resolve("out/sub/b.gpkg").toString());
+        assertThat(assets.get(1).input()).isEqualTo(dir.resolve("data/sub/b.GPKG").toString());
+        assertThat(assets.get(0).inputSize()).isEqualTo(1);
+    }
+
+    @Test
+    void hiddenDirectoriesAndTheOutputDirectoryAreNotSearched() throws Exception {
+        touch("data/a.gpkg");
+        touch("data/.cairn/x.gpkg");
+        touch("data/out/a.gpkg");
+        touch("data/.hidden.gpkg");
+        List<Asset> assets = ConvertPlanner.plan(options(dir.resolve("data/out"), dir.resolve("data")));
+        assertThat(assets).extracting(Asset::id).containsExactly("a.gpkg");
+    }
+
+    @Test
+    void aFileNamedExplicitlyIsTakenWhateverItsExtension() throws Exception {
+        Path f = touch("data/roads.sqlite");
+        List<Asset> assets = ConvertPlanner.plan(options(dir.resolve("out"), f));
+        assertThat(assets).extracting(Asset::id).containsExactly("roads.gpkg");
+    }
+
+    @Test
+    void twoInputsMappingToOneOutputAreAPlanningError() throws Exception {
+        touch("one/a.gpkg");
+        touch("two/a.gpkg");
+        assertThatThrownBy(() -> ConvertPlanner.plan(options(dir.resolve("out"), dir.resolve("one"), dir.resolve("two"))))
+                .isInstanceOf(PlanningException.class)
+                .hasMessageContaining("one/a.gpkg").hasMessageContaining("two/a.gpkg").hasMessageContaining("out/a.gpkg");
+    }
+
+    @Test
+    void noInputFilesIsAPlanningError() throws Exception {
+        Files.createDirectories(dir.resolve("empty"));
+        assertThatThrownBy(() -> ConvertPlanner.plan(options(dir.resolve("out"), dir.resolve("empty"))))
+                .isInstanceOf(PlanningException.class).hasMessageContaining("No GeoPackage");
+    }
+
+    @Test
+    void aMissingInputIsAPlanningError() {
+        assertThatThrownBy(() -> ConvertPlanner.plan(options(dir.resolve("out"), dir.resolve("nope"))))
+                .isInstanceOf(PlanningException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void optionsRoundTripThroughTheStoredSpec() {
+        ConvertOptions o = new ConvertOptions(List.of(dir.resolve("a"), dir.resolve("b")), dir.resolve("out"),
+                "EPSG:3857", "gpkg", "EPSG:2056");
+        ConvertOptions back = ConvertOptions.fromSpec(o.toSpec());
+        assertThat(back).isEqualTo(o);
+        assertThat(back.toSpec().fingerprint()).isEqualTo(o.toSpec().fingerprint());
+    }
+}
