@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 import org.apache.sis.io.wkt.Convention;
 import org.apache.sis.io.wkt.WKTFormat;
 import org.apache.sis.referencing.CRS;
+import org.opengis.referencing.operation.MathTransform;
+import org.apache.sis.referencing.CommonCRS;
 import org.apache.sis.referencing.crs.AbstractCRS;
 import org.apache.sis.referencing.cs.AxesConvention;
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
@@ -65,7 +67,7 @@ public final class CrsResolver {
      * @param operation the SIS operation; its math transform is thread-safe
      * @param linearAccuracy in metres; 0 for exact conversions, NaN when unknown
      */
-    public record Operation(CoordinateOperation operation, double linearAccuracy) {
+    public record Operation(CoordinateOperation operation, double linearAccuracy, MathTransform withHeights) {
         /** True when coordinates do not change (same CRS on both sides). */
         public boolean isIdentity() {
             return operation.getMathTransform().isIdentity();
@@ -150,12 +152,37 @@ public final class CrsResolver {
         CoordinateReferenceSystem t = horizontal(target);
         try {
             CoordinateOperation op = CRS.findOperation(s, t, null);
-            Operation result = new Operation(op, CRS.getLinearAccuracy(op));
+            Operation result = new Operation(op, CRS.getLinearAccuracy(op), withEllipsoidalHeights(s, t, op));
             OPERATIONS.putIfAbsent(key, result);
             return result;
         } catch (FactoryException | RuntimeException e) {
             throw new CrsException("No coordinate operation from " + s.getName().getCode() + " to "
                     + t.getName().getCode() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The same operation on (x, y, h) with h taken as an ellipsoidal height, or null when the
+     * operation does not depend on heights or cannot be built.
+     *
+     * <p>Geodesy trap: a datum shift done through geocentric coordinates (Helmert) moves x and y
+     * by about 2–3e-5 of the height. PROJ (hence GDAL's ogr2ogr) feeds a point's z into that
+     * shift even between 2D CRSs, while a 2D operation assumes h = 0: for a point 450 m up,
+     * EPSG:2056 → 4326 differs by ~1.5 cm. Geometries with Z use this transform so cairn agrees
+     * with PROJ; their z values are still written unchanged, as ogr2ogr does.
+     */
+    private static MathTransform withEllipsoidalHeights(CoordinateReferenceSystem s, CoordinateReferenceSystem t,
+                                                        CoordinateOperation horizontalOp) {
+        if (horizontalOp.getMathTransform().isIdentity()) {
+            return null;
+        }
+        try {
+            CoordinateReferenceSystem s3 = CRS.compound(s, CommonCRS.Vertical.ELLIPSOIDAL.crs());
+            CoordinateReferenceSystem t3 = CRS.compound(t, CommonCRS.Vertical.ELLIPSOIDAL.crs());
+            MathTransform mt = CRS.findOperation(s3, t3, null).getMathTransform();
+            return mt.getSourceDimensions() == 3 && mt.getTargetDimensions() == 3 ? mt : null;
+        } catch (FactoryException | RuntimeException e) {
+            return null; // heights then do not take part, as for 2D geometries
         }
     }
 

@@ -46,6 +46,7 @@ final class GeometryTranscoder {
     private static final int[] ENVELOPE_BYTES = {0, 32, 48, 48, 64};
 
     private final MathTransform transform;
+    private final MathTransform transform3d;
     private final int targetSrsId;
     private final WKBReader reader = new WKBReader();
     private final IsoWkbWriter writer = new IsoWkbWriter();
@@ -55,7 +56,17 @@ final class GeometryTranscoder {
 
     /** @param transform horizontal transform on (x = east, y = north); null or identity to copy */
     GeometryTranscoder(MathTransform transform, int targetSrsId) {
+        this(transform, null, targetSrsId);
+    }
+
+    /**
+     * @param transform   horizontal transform on (x = east, y = north); null or identity to copy
+     * @param transform3d the same on (x, y, ellipsoidal height), used for geometries with Z so
+     *                    that x and y agree with PROJ (see CrsResolver); null to ignore heights
+     */
+    GeometryTranscoder(MathTransform transform, MathTransform transform3d, int targetSrsId) {
         this.transform = transform == null || transform.isIdentity() ? null : transform;
+        this.transform3d = this.transform == null ? null : transform3d;
         this.targetSrsId = targetSrsId;
     }
 
@@ -165,22 +176,29 @@ final class GeometryTranscoder {
         for (CoordinateSequence s : sequences) {
             n += s.size();
         }
-        if (xy.length < 2 * n) {
-            xy = new double[Math.max(2 * n, xy.length * 2)];
+        boolean heights = transform3d != null && !sequences.isEmpty() && sequences.get(0).hasZ();
+        int dim = heights ? 3 : 2;
+        if (xy.length < dim * n) {
+            xy = new double[Math.max(dim * n, xy.length * 2)];
         }
         int k = 0;
         for (CoordinateSequence s : sequences) {
             for (int i = 0, size = s.size(); i < size; i++) {
                 xy[k++] = s.getX(i);
                 xy[k++] = s.getY(i);
+                if (heights) {
+                    double z = s.getZ(i);
+                    xy[k++] = Double.isFinite(z) ? z : 0; // like PROJ: a missing height is 0
+                }
             }
         }
-        transform.transform(xy, 0, xy, 0, n);
+        (heights ? transform3d : transform).transform(xy, 0, xy, 0, n);
         k = 0;
         for (CoordinateSequence s : sequences) {
             for (int i = 0, size = s.size(); i < size; i++) {
                 double x = xy[k++];
                 double y = xy[k++];
+                k += dim - 2; // the transformed height is dropped: z is written unchanged
                 if (!Double.isFinite(x) || !Double.isFinite(y)) {
                     double sx = s.getX(i);
                     double sy = s.getY(i);

@@ -102,7 +102,7 @@ public final class GpkgConverter {
                     LayerSchema layer = layers.get(i);
                     CrsResolver.Operation op = operations.get(i);
                     GeometryTranscoder transcoder = new GeometryTranscoder(
-                            op.operation().getMathTransform(), targetCode);
+                            op.operation().getMathTransform(), op.withHeights(), targetCode);
                     double[] extent = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
                         Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
                     features += copier.copy(reader, writer, layer, transcoder, extent, targetLabel);

@@ -59,7 +59,7 @@ final class GpkgReader implements AutoCloseable {
             SQLiteConfig config = new SQLiteConfig();
             config.setReadOnly(true);
             config.setOpenMode(SQLiteOpenMode.READONLY);
-            c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            c = config.createConnection(Sql.jdbcUrl(file));
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA mmap_size = 268435456");
             }

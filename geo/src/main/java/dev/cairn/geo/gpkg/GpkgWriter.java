@@ -114,7 +114,7 @@ final class GpkgWriter implements AutoCloseable {
         config.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE);
         config.setCacheSize(-32768); // 32 MiB: keeps R-tree pages hot while loading
         config.setGetGeneratedKeys(false); // else the driver runs SELECT last_insert_rowid() after every insert
-        Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        Connection c = config.createConnection(Sql.jdbcUrl(file));
         boolean ok = false;
         try {
             try (Statement s = c.createStatement()) {

@@ -11,6 +11,15 @@ final class Sql {
     private Sql() {
     }
 
+    /**
+     * The JDBC URL of a SQLite file as a {@code file:} URI with the path percent-encoded: a plain
+     * {@code jdbc:sqlite:PATH} breaks on paths containing {@code ?} or {@code #}, which the driver
+     * would take for URL parameters.
+     */
+    static String jdbcUrl(java.nio.file.Path file) {
+        return "jdbc:sqlite:file:" + file.toAbsolutePath().toUri().getRawPath();
+    }
+
     /** A double-quoted SQL identifier. */
     static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
