@@ -93,7 +93,7 @@ final class ConvertCommand implements Callable<Integer> {
     static String validateCrs(String option, String code) {
         try {
             CrsResolver.forCode(code);
-            return code.trim().toUpperCase(Locale.ROOT);
+            return CrsResolver.canonicalCode(code);
         } catch (CrsException e) {
             throw new CliException(RunReport.USAGE, option + " " + code + ": " + e.getMessage());
         }

@@ -43,7 +43,7 @@ final class SqliteSchema {
             throw new StoreException("Cannot create the directory of checkpoint " + file + ": " + e
                     + ". Check the path and its permissions.", e, false);
         }
-        Connection conn = new SQLiteConfig().createConnection("jdbc:sqlite:" + file);
+        Connection conn = new SQLiteConfig().createConnection(jdbcUrl(file));
         try (Statement st = conn.createStatement()) {
             st.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
             st.execute("PRAGMA foreign_keys = ON");
@@ -80,7 +80,7 @@ final class SqliteSchema {
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
-        Connection conn = config.createConnection("jdbc:sqlite:" + file);
+        Connection conn = config.createConnection(jdbcUrl(file));
         try (Statement st = conn.createStatement()) {
             st.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
             st.execute("PRAGMA foreign_keys = ON");
@@ -169,5 +169,13 @@ final class SqliteSchema {
         } catch (SQLException ignored) {
             // already failing with a better exception
         }
+    }
+
+    /**
+     * The JDBC URL of the checkpoint as a {@code file:} URI with the path percent-encoded: a plain
+     * {@code jdbc:sqlite:PATH} breaks on paths containing {@code ?} or {@code #}.
+     */
+    static String jdbcUrl(Path file) {
+        return "jdbc:sqlite:file:" + file.toAbsolutePath().toUri().getRawPath();
     }
 }
