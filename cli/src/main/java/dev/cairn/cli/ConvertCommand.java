@@ -50,6 +50,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Signals signals = Signals.installed();
         String fmt = format.toLowerCase(Locale.ROOT);
         if (!fmt.equals("gpkg")) {
             throw new CliException(RunReport.USAGE, "--format " + format + ": only gpkg output is available in this version.");
@@ -67,7 +68,7 @@ final class ConvertCommand implements Callable<Integer> {
         try (SqliteStore cp = SqliteStore.open(db)) {
             JobExecution.checkDrift(cp, options.toSpec(), fresh, options.outDir().toString());
             JobExecution.logPlan(cp.plan(assets));
-            return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json));
+            return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json), signals);
         }
     }
 

@@ -51,9 +51,11 @@ final class JobExecution {
                 + "). Run with --fresh to start over, or use the original options (cairn resume " + outDir + ").");
     }
 
-    static int run(CheckpointStore store, ConvertOptions options, RunSettings settings) {
-        Signals signals = new Signals();
-        signals.install();
+    /**
+     * Runs the job to its end or to a stop. {@code signals} must have been installed when the
+     * command started, so that a signal during start-up (CRS database, planning) stops the run too.
+     */
+    static int run(CheckpointStore store, ConvertOptions options, RunSettings settings, Signals signals) {
         JobRecord job = store.job().orElseThrow();
         Runner runner = Runner.builder(store, new ConvertProcessor(options))
                 .workers(settings.workers())

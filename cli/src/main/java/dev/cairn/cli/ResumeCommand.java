@@ -28,11 +28,12 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Signals signals = Signals.installed();
         int n = ConvertCommand.workers(workers);
         try (SqliteStore cp = Stores.openExisting(outDir.toAbsolutePath().normalize(), store)) {
             ConvertOptions options = storedOptions(cp, outDir);
             JobExecution.logPlan(cp.plan(ConvertCommand.plan(options)));
-            return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json));
+            return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json), signals);
         }
     }
 

@@ -34,6 +34,7 @@ final class RetryFailuresCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Signals signals = Signals.installed();
         ErrorClass only = null;
         if (errorClass != null) {
             try {
@@ -48,7 +49,7 @@ final class RetryFailuresCommand implements Callable<Integer> {
             ConvertOptions options = ResumeCommand.storedOptions(cp, outDir);
             int reset = cp.resetFailed(only);
             LoggerFactory.getLogger(RetryFailuresCommand.class).info("{} failed asset(s) put back to pending", reset);
-            return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json));
+            return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json), signals);
         }
     }
 }

@@ -17,6 +17,13 @@ final class Signals {
     private final AtomicInteger received = new AtomicInteger();
     private volatile Runnable onStop;
 
+    /** Creates a handler and installs it for SIGINT and SIGTERM. */
+    static Signals installed() {
+        Signals s = new Signals();
+        s.install();
+        return s;
+    }
+
     void install() {
         for (String name : new String[] {"INT", "TERM"}) {
             try {

@@ -17,11 +17,12 @@ final class GeoJsonFixture {
     /** The fids of {@link #mixed}, in order. */
     static final long[] MIXED_FIDS = {10, 20, 35, 36, 1000, 1001, 1002, 1003, 4_294_967_303L};
     /**
-     * The z of the 3D point (fid 1001). Kept low on purpose: PROJ feeds z into the datum shift as an
-     * ellipsoidal height even for a 2D CRS, SIS takes h = 0, and x/y then differ by about 3e-5 × z
-     * (see {@link OgrCorrectnessIT}); at 12.5 m that is under half a millimetre.
+     * The z of the 3D point (fid 1001), an Alpine height on purpose: PROJ feeds z into the datum
+     * shift as an ellipsoidal height even for a 2D CRS, so x/y depend on z by about 3e-5 × z
+     * (see {@link OgrCorrectnessIT}). At 1850.5 m, a transform that ignored heights would be
+     * ~5 cm off and fail the 1 cm comparison.
      */
-    static final double Z = 12.5;
+    static final double Z = 1850.5;
 
     private GeoJsonFixture() {
     }

@@ -53,11 +53,12 @@ import org.locationtech.jts.geom.Point;
  *
  * <p><b>Z in a 2D CRS.</b> PROJ pipelines for these CRSs wrap the datum shift in
  * {@code push v_3 … pop v_3}: z comes back unchanged, but on the way it is used as an ellipsoidal
- * height in the geocentric step, so x/y depend on z. SIS (and so cairn) shifts with h = 0. For a point
- * at z = 450.5 m this was measured as 1.26e-7° of longitude (about 9 mm) from EPSG:27700, 1.5 cm
- * (EPSG:3857 units) from EPSG:2056 to 3857 and 1.0 cm from EPSG:32632/3857 to 2056, while cairn
- * matched {@code cs2cs} at z = 0 to 1e-10°. Neither is wrong (z in a 2D CRS has no defined datum), so
- * the fixture's 3D point sits at {@link GeoJsonFixture#Z} = 12.5 m, where the effect is below 0.5 mm.
+ * height in the geocentric step, so x/y depend on z. A 2D SIS operation shifts with h = 0: for a point
+ * at z = 450.5 m that was measured as 1.26e-7° of longitude (about 9 mm) from EPSG:27700, 1.5 cm
+ * (EPSG:3857 units) from EPSG:2056 to 3857 and 1.0 cm from EPSG:32632/3857 to 2056. cairn therefore
+ * transforms geometries with Z through the same operation with ellipsoidal heights (CrsResolver), and
+ * the fixture's 3D point sits at {@link GeoJsonFixture#Z} = 1850.5 m, where ignoring heights would be
+ * ~5 cm off.
  *
  * <p>Skipped when GDAL's tools are not on PATH, unless {@code CAIRN_REQUIRE_GDAL=1}.
  */

@@ -104,7 +104,10 @@ final class GpkgReader implements AutoCloseable {
     }
 
     static AssetFailure notGpkg(Path file, String why, Throwable cause) {
-        return AssetFailure.permanent(ErrorClass.FORMAT, file + ": not a GeoPackage (" + why + ")", cause);
+        String lower = why.toLowerCase(java.util.Locale.ROOT);
+        String what = lower.contains("malformed") || lower.contains("corrupt") || lower.contains("truncated")
+                ? "corrupt or truncated GeoPackage" : "not a GeoPackage";
+        return AssetFailure.permanent(ErrorClass.FORMAT, file + ": " + what + " (" + why + ")", cause);
     }
 
     Connection connection() {
@@ -137,8 +140,7 @@ final class GpkgReader implements AutoCloseable {
                         (Integer) r[7], (Integer) r[8], srsId));
             }
         } catch (SQLException e) {
-            throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": not a GeoPackage ("
-                    + Sql.shortMessage(e) + ")", e);
+            throw notGpkg(file, Sql.shortMessage(e), e);
         }
     }
 

@@ -62,7 +62,7 @@ class GpkgBadInputTest {
         AssetFailure failure = failure(in, dir, TO_WGS84);
         assertThat(failure.errorClass()).isEqualTo(ErrorClass.FORMAT);
         assertThat(failure.isTransient()).isFalse();
-        assertThat(failure.getMessage()).startsWith(in + ": ").contains("malformed").doesNotContain("\n");
+        assertThat(failure.getMessage()).startsWith(in + ": ").contains("corrupt or truncated GeoPackage").contains("malformed").doesNotContain("\n");
     }
 
     @Test
