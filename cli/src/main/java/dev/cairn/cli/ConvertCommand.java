@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,6 +21,9 @@ import picocli.CommandLine.Parameters;
         description = {"Reproject and convert every GeoPackage under the inputs into OUTDIR, mirroring the input tree.",
                 "Run the same command again after an interruption to resume."})
 final class ConvertCommand implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions global = new GlobalOptions();
 
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Input files or directories (searched recursively for *.gpkg).")
     List<Path> inputs;

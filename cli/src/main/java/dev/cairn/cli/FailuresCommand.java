@@ -12,12 +12,16 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "failures", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "List the dead letters of OUTDIR's job: asset, error class, attempts and message.")
 final class FailuresCommand implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions global = new GlobalOptions();
 
     @Parameters(paramLabel = "OUTDIR", description = "Output directory of a run.")
     Path outDir;

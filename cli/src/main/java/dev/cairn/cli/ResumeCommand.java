@@ -7,12 +7,16 @@ import dev.cairn.store.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Re-run the job recorded in OUTDIR's checkpoint with its original options.")
 final class ResumeCommand implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions global = new GlobalOptions();
 
     @Parameters(paramLabel = "OUTDIR", description = "Output directory of an earlier run.")
     Path outDir;

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,6 +17,9 @@ import picocli.CommandLine.Parameters;
         description = {"Put the failed assets of OUTDIR's job back to pending and run them again.",
                 "Done assets are not touched and no new inputs are planned."})
 final class RetryFailuresCommand implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions global = new GlobalOptions();
 
     @Parameters(paramLabel = "OUTDIR", description = "Output directory of an earlier run.")
     Path outDir;

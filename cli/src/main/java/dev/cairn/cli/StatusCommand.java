@@ -8,12 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Show how many assets of OUTDIR's job are done, failed, pending and running. Safe while a run is going on.")
 final class StatusCommand implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions global = new GlobalOptions();
 
     @Parameters(paramLabel = "OUTDIR", description = "Output directory of a run.")
     Path outDir;
