@@ -1,0 +1,139 @@
+package dev.cairn.geo.shp;
+
+import dev.cairn.engine.AssetFailure;
+import dev.cairn.engine.ErrorClass;
+import dev.cairn.geo.crs.CrsException;
+import dev.cairn.geo.crs.CrsResolver;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.sis.measure.Units;
+import org.apache.sis.io.wkt.Convention;
+import org.apache.sis.io.wkt.WKTFormat;
+import org.apache.sis.referencing.CRS;
+import org.apache.sis.referencing.IdentifiedObjects;
+import org.opengis.referencing.crs.CoordinateReferenceSystem;
+import org.opengis.referencing.crs.GeographicCRS;
+import org.opengis.util.FactoryException;
+
+/**
+ * Reads and writes the .prj sidecar: one WKT 1 CRS definition.
+ *
+ * <p>CRS trap: a .prj is usually ESRI-flavoured WKT 1 ({@code GEOGCS["GCS_WGS_1984",
+ * DATUM["D_WGS_1984", ...]]}, no AUTHORITY, no AXIS), not OGC WKT 1. SIS parses both; the EPSG
+ * code is then found by comparing the definition with the EPSG dataset
+ * ({@link IdentifiedObjects#lookupEPSG}), which costs a few milliseconds per CRS after SIS has
+ * started (results are cached per WKT text). Axes are x = east as in every shapefile.
+ *
+ * <p>Written: the EPSG definition as WKT 1 with "common units" (angles in degrees in PRIMEM and
+ * PARAMETER, the convention GDAL and Esri use), on one line, with its AUTHORITY. GDAL 3.6 reads
+ * it back with the right EPSG code (checked for EPSG:4326, 2056, 32632, 3857, 27700).
+ */
+final class PrjCodec {
+    private PrjCodec() {
+    }
+
+    /** A parsed .prj: the normalised CRS and its EPSG code, or null when none matches. */
+    record Prj(CoordinateReferenceSystem crs, String code) {
+    }
+
+    private static final Map<String, Prj> CACHE = new ConcurrentHashMap<>();
+
+    static Prj parse(String prjName, byte[] content) throws AssetFailure {
+        String wkt = new String(content, StandardCharsets.ISO_8859_1).replace("\0", "").trim();
+        Prj cached = CACHE.get(wkt);
+        if (cached != null) {
+            return cached;
+        }
+        CoordinateReferenceSystem crs;
+        try {
+            crs = CrsResolver.fromWkt(wkt);
+        } catch (CrsException e) {
+            throw AssetFailure.permanent(ErrorClass.CRS, prjName + ": not a CRS definition SIS can read ("
+                    + e.getMessage() + "). Fix or delete the .prj and give the CRS with --assume-crs.", e);
+        }
+        String code = null;
+        try {
+            Integer epsg = lookup(wkt, crs);
+            if (epsg != null) {
+                code = "EPSG:" + epsg;
+                crs = CrsResolver.forCode(code);
+            }
+        } catch (FactoryException | CrsException | RuntimeException e) {
+            code = null; // keep the parsed definition; it is usable without a code
+        }
+        Prj prj = new Prj(crs, code);
+        CACHE.putIfAbsent(wkt, prj);
+        return prj;
+    }
+
+    /**
+     * Datums that EPSG now defines as ensembles (WGS 84, ETRS89). A .prj names them as plain
+     * datums ({@code D_WGS_1984}), which SIS 1.6 does not equate with the ensemble, so the
+     * search fails for the most common CRSs of all. For these, a geographic CRS on Greenwich in
+     * degrees is the ensemble's geographic code, and a projected one is searched again with the
+     * datum renamed to the ensemble's EPSG name.
+     */
+    private record Ensemble(Pattern esriNames, String epsgName, int geographicCode) {
+    }
+
+    private static final List<Ensemble> ENSEMBLES = List.of(
+            new Ensemble(Pattern.compile("(?i)(D_)?WGS_?(19)?84|World Geodetic System 1984"),
+                    "World Geodetic System 1984 ensemble", 4326),
+            new Ensemble(Pattern.compile("(?i)(D_)?ETRS_?(19)?89|European Terrestrial Reference System 1989"),
+                    "European Terrestrial Reference System 1989 ensemble", 4258));
+
+    private static final Pattern DATUM_NAME = Pattern.compile("DATUM\\s*\\[\\s*\"([^\"]*)\"");
+
+    /** The EPSG code of a parsed .prj; ensemble datums first, since their plain search is slow and fails. */
+    private static Integer lookup(String wkt, CoordinateReferenceSystem crs) throws FactoryException {
+        Matcher m = DATUM_NAME.matcher(wkt);
+        if (!m.find()) {
+            return IdentifiedObjects.lookupEPSG(crs);
+        }
+        for (Ensemble e : ENSEMBLES) {
+            if (!e.esriNames().matcher(m.group(1)).matches()) {
+                continue;
+            }
+            if (crs instanceof GeographicCRS g && g.getCoordinateSystem().getDimension() == 2
+                    && g.getDatum() != null && g.getDatum().getPrimeMeridian().getGreenwichLongitude() == 0
+                    && Units.DEGREE.equals(g.getCoordinateSystem().getAxis(0).getUnit())) {
+                return e.geographicCode();
+            }
+            String renamed = wkt.substring(0, m.start(1)) + e.epsgName() + wkt.substring(m.end(1));
+            Integer epsg = IdentifiedObjects.lookupEPSG(CRS.fromWKT(renamed));
+            if (epsg != null) {
+                return epsg;
+            }
+        }
+        return IdentifiedObjects.lookupEPSG(crs);
+    }
+
+    /** The .prj text for a layer, or null when the layer has no CRS. */
+    static String format(CoordinateReferenceSystem crs, String code) throws AssetFailure {
+        CoordinateReferenceSystem definition = crs;
+        if (code != null) {
+            try {
+                definition = CRS.forCode(CrsResolver.canonicalCode(code));
+            } catch (FactoryException | CrsException e) {
+                throw AssetFailure.permanent(ErrorClass.CRS, "Cannot write a .prj for " + code + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        if (definition == null) {
+            return null;
+        }
+        WKTFormat format = new WKTFormat();
+        format.setConvention(Convention.WKT1_COMMON_UNITS);
+        format.setIndentation(WKTFormat.SINGLE_LINE);
+        try {
+            return format.format(definition);
+        } catch (RuntimeException e) {
+            throw AssetFailure.permanent(ErrorClass.CRS, "Cannot write the CRS '"
+                    + definition.getName().getCode() + "' as WKT 1 for a .prj: " + e.getMessage(), e);
+        }
+    }
+}
