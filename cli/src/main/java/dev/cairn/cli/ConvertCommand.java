@@ -14,16 +14,25 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Reproject and convert every GeoPackage under the inputs into OUTDIR, mirroring the input tree.",
-                "Run the same command again after an interruption to resume."})
+                "Run the same command again after an interruption to resume."},
+        footer = {"", "Defaults for --to, --format, --assume-crs, --workers, --store, --log-format,",
+                "-v and -q come from cairn.yaml (or --config FILE), then the environment",
+                "(CAIRN_TO, CAIRN_WORKERS, ...: see 'cairn config --help'); flags win.",
+                "'cairn config --show' prints the effective values and their sources."})
 final class ConvertCommand implements Callable<Integer> {
 
     @Mixin
     GlobalOptions global = new GlobalOptions();
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Input files or directories (searched recursively for *.gpkg).")
     List<Path> inputs;
@@ -31,10 +40,10 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR", description = "Output directory; the checkpoint lives in OUTDIR/.cairn/.")
     Path outDir;
 
-    @Option(names = "--to", paramLabel = "CRS", defaultValue = "EPSG:4326", description = "Target CRS (default: ${DEFAULT-VALUE}). Outputs store x = longitude/easting.")
+    @Option(names = "--to", paramLabel = "CRS", defaultValue = ConfigKey.DEFAULT_TO, description = "Target CRS (default: ${DEFAULT-VALUE}). Outputs store x = longitude/easting.")
     String to;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "gpkg", description = "Output format: gpkg (default).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = ConfigKey.DEFAULT_FORMAT, description = "Output format: gpkg (default).")
     String format;
 
     @Option(names = "--assume-crs", paramLabel = "CRS", description = "CRS of source layers that declare none (otherwise they fail as a CRS error).")
@@ -42,6 +51,11 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
     Integer workers;
+
+    @Option(names = "--chunk-features", paramLabel = "N", defaultValue = "200000",
+            description = {"A GeoPackage with a layer of more than N features is converted in chunks of N features",
+                    "(each checkpointed on its own; a kill redoes only the chunks in flight). 0: never chunk. Default: ${DEFAULT-VALUE}."})
+    long chunkFeatures;
 
     @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
     String store;
@@ -57,15 +71,18 @@ final class ConvertCommand implements Callable<Integer> {
         Signals signals = Signals.installed();
         String fmt = format.toLowerCase(Locale.ROOT);
         if (!fmt.equals("gpkg")) {
-            throw new CliException(RunReport.USAGE, "--format " + format + ": only gpkg output is available in this version.");
+            throw new CliException(RunReport.USAGE, Configuration.origin(spec, ConfigKey.FORMAT) + " " + format + ": only gpkg output is available in this version.");
         }
         // Validate every CRS before any I/O: an unknown code must leave OUTDIR untouched.
-        String target = validateCrs("--to", to);
-        String assumed = assumeCrs == null ? null : validateCrs("--assume-crs", assumeCrs);
+        String target = validateCrs(Configuration.origin(spec, ConfigKey.TO), to);
+        String assumed = assumeCrs == null ? null : validateCrs(Configuration.origin(spec, ConfigKey.ASSUME_CRS), assumeCrs);
         if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
             throw new CliException(RunReport.USAGE, "-o " + outDir + " exists and is not a directory.");
         }
-        ConvertOptions options = new ConvertOptions(inputs, outDir, target, fmt, assumed);
+        if (chunkFeatures < 0) {
+            throw new CliException(RunReport.USAGE, "--chunk-features " + chunkFeatures + ": must be 0 (never chunk) or positive.");
+        }
+        ConvertOptions options = new ConvertOptions(inputs, outDir, target, fmt, assumed, chunkFeatures);
         var assets = plan(options);
         int n = workers(workers);
         Path db = Stores.location(options.outDir(), store);

@@ -2,9 +2,11 @@ package dev.cairn.cli;
 
 import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
+import dev.cairn.engine.RunReport;
 import dev.cairn.store.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +18,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/**
+ * {@code cairn failures}: the dead letters of a job grouped by error class, with counts and a
+ * few examples per class. Opens the checkpoint read-only (safe during a run).
+ */
 @Command(name = "failures", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "List the dead letters of OUTDIR's job: asset, error class, attempts and message.")
+        description = {"List the dead letters of OUTDIR's job grouped by error class, with counts and examples",
+                "(asset, attempts, message). --json lists every failure. Read-only: safe while a run is going on."})
 final class FailuresCommand implements Callable<Integer> {
 
     @Mixin
@@ -29,40 +36,88 @@ final class FailuresCommand implements Callable<Integer> {
     @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
     String store;
 
-    @Option(names = "--json", description = "Print the failures as one JSON object.")
+    @Option(names = "--examples", paramLabel = "N", defaultValue = "3",
+            description = "Examples shown per error class (default: ${DEFAULT-VALUE}).")
+    int examples;
+
+    @Option(names = "--json", description = "Print the failures as one JSON object: count, by_class (count and examples per class) and every failure.")
     boolean json;
 
     @Override
     public Integer call() {
+        if (examples < 0) {
+            throw new CliException(RunReport.USAGE, "--examples " + examples + ": must be 0 or more.");
+        }
         try (SqliteStore cp = Stores.openReadOnly(outDir.toAbsolutePath().normalize(), store)) {
             List<AssetRecord> failed = cp.assets(EnumSet.of(AssetState.FAILED));
+            Map<String, List<AssetRecord>> byClass = byClass(failed);
             if (json) {
-                List<Map<String, Object>> rows = new ArrayList<>();
-                Map<String, Long> byClass = new TreeMap<>();
-                for (AssetRecord f : failed) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("asset", f.asset().id());
-                    m.put("input", f.asset().input());
-                    m.put("error_class", f.errorClass().key());
-                    m.put("message", f.message());
-                    m.put("attempts", f.tries());
-                    m.put("transient", f.transientFailure());
-                    rows.add(m);
-                    byClass.merge(f.errorClass().key(), 1L, Long::sum);
-                }
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("count", failed.size());
-                out.put("by_class", byClass);
-                out.put("failures", rows);
-                System.out.println(Json.line(out));
+                printJson(failed, byClass);
             } else if (failed.isEmpty()) {
                 System.out.println("no failures");
             } else {
-                for (AssetRecord f : failed) {
-                    System.out.printf("%-10s %-40s %d attempt(s)  %s%n", f.errorClass().key(), f.asset().id(), f.tries(), f.message());
-                }
+                printText(failed, byClass);
             }
             return 0;
         }
+    }
+
+    /** Failures per error class key, the most frequent class first, then by name. */
+    private static Map<String, List<AssetRecord>> byClass(List<AssetRecord> failed) {
+        Map<String, List<AssetRecord>> grouped = new TreeMap<>();
+        for (AssetRecord f : failed) {
+            grouped.computeIfAbsent(classKey(f), k -> new ArrayList<>()).add(f);
+        }
+        Map<String, List<AssetRecord>> sorted = new LinkedHashMap<>();
+        grouped.entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<String, List<AssetRecord>> e) -> -e.getValue().size())
+                        .thenComparing(Map.Entry::getKey))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    private void printJson(List<AssetRecord> failed, Map<String, List<AssetRecord>> byClass) {
+        Map<String, Object> classes = new LinkedHashMap<>();
+        byClass.forEach((cls, list) -> {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("count", list.size());
+            c.put("examples", list.stream().limit(examples).map(FailuresCommand::row).toList());
+            classes.put(cls, c);
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", failed.size());
+        out.put("by_class", classes);
+        out.put("failures", failed.stream().map(FailuresCommand::row).toList());
+        System.out.println(Json.line(out));
+    }
+
+    private void printText(List<AssetRecord> failed, Map<String, List<AssetRecord>> byClass) {
+        System.out.println(failed.size() + " failed asset(s) in " + byClass.size() + " error class(es)");
+        byClass.forEach((cls, list) -> {
+            System.out.println();
+            System.out.println(cls + ": " + list.size() + " asset(s)");
+            list.stream().limit(examples).forEach(f -> System.out.printf("  %s  (%d attempt(s)%s)%n    %s%n",
+                    f.asset().id(), f.tries(), f.transientFailure() ? ", transient" : "", f.message()));
+            if (list.size() > examples) {
+                System.out.println("  … and " + (list.size() - examples) + " more (--examples N shows more, --json lists all)");
+            }
+        });
+        System.out.println();
+        System.out.println("Fix the inputs, then 'cairn retry-failures OUTDIR [--class CLASS]' runs them again.");
+    }
+
+    private static Map<String, Object> row(AssetRecord f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("asset", f.asset().id());
+        m.put("input", f.asset().input());
+        m.put("error_class", classKey(f));
+        m.put("message", f.message());
+        m.put("attempts", f.tries());
+        m.put("transient", f.transientFailure());
+        return m;
+    }
+
+    private static String classKey(AssetRecord f) {
+        return f.errorClass() == null ? "unknown" : f.errorClass().key();
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 final class GlobalOptions {
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "YAML configuration file (default: ./cairn.yaml when present). Precedence: defaults < file < CAIRN_* environment < flags.")
+            description = "YAML configuration file (default: $CAIRN_CONFIG, else ./cairn.yaml when present)."
+                    + " Precedence: defaults < file < CAIRN_* environment < flags; see 'cairn config --show'.")
     Path config;
 
     @Option(names = "--log-format", paramLabel = "FORMAT",

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a convert job against its checkpoint: used by {@code convert}, {@code resume} and
- * {@code retry-failures}. Prints the summary and returns the exit code.
+ * {@code retry-failures}. Shows progress while it runs (see {@link ProgressReporter}), then prints
+ * the human summary on stderr and, with {@code --json}, the JSON summary as the last stdout line;
+ * returns the exit code.
  */
 final class JobExecution {
     private static final Logger log = LoggerFactory.getLogger(JobExecution.class);
@@ -57,14 +59,20 @@ final class JobExecution {
      */
     static int run(CheckpointStore store, ConvertOptions options, RunSettings settings, Signals signals) {
         JobRecord job = store.job().orElseThrow();
-        Runner runner = Runner.builder(store, new ConvertProcessor(options))
-                .workers(settings.workers())
-                .jobId(job.id())
-                .listener(new LoggingListener())
-                .build();
-        signals.onStop(runner::requestStop);
-        RunReport report = runner.run();
-        printSummary(store, job, report, settings);
+        ProgressReporter progress = ProgressReporter.start(job.id(), LogSetup.progressMode(), store);
+        RunReport report;
+        try {
+            Runner runner = Runner.builder(store, new ConvertProcessor(options))
+                    .workers(settings.workers())
+                    .jobId(job.id())
+                    .listener(RunListeners.of(new LoggingListener(), progress))
+                    .build();
+            signals.onStop(runner::requestStop);
+            report = runner.run();
+        } finally {
+            progress.close();
+        }
+        printSummary(store, job, report, progress.skippedThisRun(), settings);
         return report.exitCode();
     }
 
@@ -72,7 +80,7 @@ final class JobExecution {
         log.info("Planned: {} new, {} unchanged, {} changed since last run", plan.added(), plan.unchanged(), plan.changed());
     }
 
-    private static void printSummary(CheckpointStore store, JobRecord job, RunReport r, RunSettings settings) {
+    private static void printSummary(CheckpointStore store, JobRecord job, RunReport r, long skipped, RunSettings settings) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "cairn: job %s %s: %d done, %d failed, %d pending",
                 job.id(), r.interrupted() ? "interrupted" : "finished",
@@ -81,8 +89,8 @@ final class JobExecution {
         if (!r.failuresByClass().isEmpty()) {
             sb.append(" (failed by class: ").append(r.failuresByClassKey()).append(')');
         }
-        sb.append(String.format(Locale.ROOT, "; this run: %d done, %d failed, %,d features in %.1f s (%,.0f features/s); exit %d",
-                r.doneThisRun(), r.failedThisRun(), r.featuresThisRun(), r.duration().toMillis() / 1000.0,
+        sb.append(String.format(Locale.ROOT, "; this run: %d done, %d failed, %,d features (%,d skipped) in %.1f s (%,.0f features/s); exit %d",
+                r.doneThisRun(), r.failedThisRun(), r.featuresThisRun(), skipped, r.duration().toMillis() / 1000.0,
                 r.featuresPerSecond(), r.exitCode()));
         System.err.println(sb);
         if (r.count(AssetState.FAILED) > 0) {
@@ -109,6 +117,7 @@ final class JobExecution {
             m.put("done_this_run", r.doneThisRun());
             m.put("failed_this_run", r.failedThisRun());
             m.put("features", r.featuresThisRun());
+            m.put("skipped_features", skipped);
             m.put("duration_ms", r.duration().toMillis());
             m.put("features_per_second", Math.round(r.featuresPerSecond()));
             System.out.println(Json.line(m));

@@ -2,6 +2,8 @@ package dev.cairn.cli;
 
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +22,9 @@ import picocli.CommandLine.Command;
                 StatusCommand.class,
                 FailuresCommand.class,
                 RetryFailuresCommand.class,
+                VerifyCommand.class,
+                ResetCommand.class,
+                ConfigCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"",
@@ -43,24 +48,72 @@ public final class Main implements Runnable {
     }
 
     static int execute(String... args) {
+        return execute(System.getenv(), Path.of(""), args);
+    }
+
+    /** {@link #execute(String...)} with the environment and the directory holding the default cairn.yaml given. */
+    static int execute(Map<String, String> env, Path workDir, String... args) {
         System.setProperty("derby.stream.error.field", Main.class.getName() + ".DERBY_LOG");
         Logging.configureJavaUtilLogging();
-        CommandLine cli = commandLine();
+        Configuration config;
+        try {
+            // Before any command runs: a bad file or CAIRN_* variable exits 2 before any I/O.
+            config = Configuration.load(args, env, workDir);
+        } catch (CliException e) {
+            System.err.println("cairn: " + e.getMessage());
+            return e.exitCode();
+        }
+        CommandLine cli = commandLine(config);
         return cli.execute(args);
     }
 
     static CommandLine commandLine() {
+        return commandLine(Configuration.builtIn());
+    }
+
+    /** The command tree with {@code config} answering the defaults of options not given as flags. */
+    static CommandLine commandLine(Configuration config) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setDefaultValueProvider(config);
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (ex instanceof CliException ce) {
                 cmd.getErr().println("cairn: " + ce.getMessage());
                 return ce.exitCode();
             }
-            cmd.getErr().println("cairn: internal error: " + ex);
-            ex.printStackTrace(cmd.getErr());
+            StatusLine.STDERR.finish();
+            if (LogSetup.verbose()) {
+                cmd.getErr().println("cairn: internal error: " + ex);
+                ex.printStackTrace(cmd.getErr());
+            } else {
+                cmd.getErr().println("cairn: internal error: " + ex + " (re-run with --verbose for the stack trace)");
+            }
             return 1;
         });
+        cli.setExecutionStrategy(Main::configureLoggingThenRun);
         cli.setErr(new PrintWriter(System.err, true));
         return cli;
+    }
+
+    /**
+     * Configures logging from the options of the command that runs (the last subcommand given,
+     * whose {@link GlobalOptions} mixin holds the parsed values, config-file and environment
+     * defaults included), then runs it as picocli's default strategy would.
+     */
+    private static int configureLoggingThenRun(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult last = parseResult;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        GlobalOptions options = last.commandSpec().mixins().values().stream()
+                .map(CommandLine.Model.CommandSpec::userObject)
+                .filter(GlobalOptions.class::isInstance)
+                .map(GlobalOptions.class::cast)
+                .findFirst().orElseGet(GlobalOptions::new);
+        try {
+            LogSetup.configure(options);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(last.commandSpec().commandLine(), e.getMessage());
+        }
+        return new CommandLine.RunLast().execute(parseResult);
     }
 }

@@ -49,14 +49,14 @@ final class Signals {
     private void handle(Signal signal) {
         int n = received.incrementAndGet();
         if (n == 1) {
-            System.err.println("cairn: received SIG" + signal.getName()
+            StatusLine.STDERR.println("cairn: received SIG" + signal.getName()
                     + ": finishing or rolling back the assets in flight, then stopping (send it again to abort at once)");
             Runnable action = onStop;
             if (action != null) {
                 action.run();
             }
         } else {
-            System.err.println("cairn: received SIG" + signal.getName() + " again: aborting now; run the same command again to resume");
+            StatusLine.STDERR.println("cairn: received SIG" + signal.getName() + " again: aborting now; run the same command again to resume");
             Runtime.getRuntime().halt(1);
         }
     }

@@ -1,10 +1,18 @@
 package dev.cairn.cli;
 
+import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
+import dev.cairn.engine.Event;
 import dev.cairn.engine.JobRecord;
 import dev.cairn.store.sqlite.SqliteStore;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,8 +20,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/**
+ * {@code cairn status}: the job, its counts per state, the current rate and ETA, the running
+ * claims and the time of the last checkpoint. Opens the checkpoint read-only, so it is safe while
+ * a run is going on (it sees the last committed state).
+ */
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Show how many assets of OUTDIR's job are done, failed, pending and running. Safe while a run is going on.")
+        description = {"Show OUTDIR's job: assets done, failed, pending and running, the current rate and ETA,",
+                "the running claims (worker, attempt, lease) and the time of the last checkpoint.",
+                "Read-only: safe while a run is going on."})
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
@@ -30,26 +45,124 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Instant now = Instant.now();
         try (SqliteStore cp = Stores.openReadOnly(outDir.toAbsolutePath().normalize(), store)) {
             JobRecord job = cp.job().orElse(null);
             Map<AssetState, Long> counts = cp.counts();
+            List<AssetRecord> running = cp.assets(EnumSet.of(AssetState.RUNNING));
+            List<AssetRecord> done = cp.assets(EnumSet.of(AssetState.DONE));
+            Instant lastCheckpoint = cp.events(1).stream().map(Event::at).findFirst().orElse(null);
+            long liveClaims = running.stream().filter(r -> r.leaseUntil() != null && r.leaseUntil().isAfter(now)).count();
+            StatusRate rate = StatusRate.of(done, cp.workersWithClaims(), liveClaims > 0, now);
+            long remaining = counts.get(AssetState.PENDING) + counts.get(AssetState.RUNNING);
+            Duration eta = liveClaims > 0 ? rate.eta(remaining) : null;
+            long features = done.stream().mapToLong(AssetRecord::features).sum();
             if (json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("job", job == null ? null : job.id());
-                m.put("kind", job == null ? null : job.kind());
-                m.put("fingerprint", job == null ? null : job.fingerprint());
-                m.put("counts", Json.counts(counts));
-                System.out.println(Json.line(m));
+                System.out.println(Json.line(toJson(job, counts, features, rate, eta, running, lastCheckpoint, now)));
             } else {
-                if (job != null) {
-                    System.out.println("job " + job.id() + " (" + job.kind() + ", --to " + job.spec().get("--to") + ")");
-                }
-                long total = counts.values().stream().mapToLong(Long::longValue).sum();
-                System.out.printf("done %d  failed %d  pending %d  running %d  total %d%n",
-                        counts.get(AssetState.DONE), counts.get(AssetState.FAILED), counts.get(AssetState.PENDING),
-                        counts.get(AssetState.RUNNING), total);
+                printText(job, counts, features, rate, eta, running, lastCheckpoint, liveClaims, now);
             }
             return 0;
         }
+    }
+
+    private static Map<String, Object> toJson(JobRecord job, Map<AssetState, Long> counts, long features,
+                                              StatusRate rate, Duration eta, List<AssetRecord> running,
+                                              Instant lastCheckpoint, Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", job == null ? null : job.id());
+        m.put("kind", job == null ? null : job.kind());
+        m.put("fingerprint", job == null ? null : job.fingerprint());
+        m.put("created_at", job == null ? null : job.createdAt().toString());
+        m.put("options", job == null ? null : keyOptions(job));
+        m.put("counts", Json.counts(counts));
+        m.put("features_done", features);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("window_seconds", rate.window() == null ? null : rate.window().toSeconds());
+        r.put("features_per_second", rate.known() ? Math.round(rate.featuresPerSecond()) : null);
+        r.put("assets_per_minute", rate.known() ? round1(rate.assetsPerMinute()) : null);
+        m.put("rate", r);
+        m.put("eta_seconds", eta == null ? null : eta.toSeconds());
+        m.put("eta_at", eta == null ? null : now.plus(eta).toString());
+        List<Map<String, Object>> claims = new ArrayList<>();
+        for (AssetRecord a : running) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("asset", a.asset().id());
+            c.put("input", a.asset().input());
+            c.put("worker", a.worker());
+            c.put("attempt", a.attempt());
+            c.put("claimed_at", a.updatedAt() == null ? null : a.updatedAt().toString());
+            c.put("running_seconds", a.updatedAt() == null ? null : Duration.between(a.updatedAt(), now).toSeconds());
+            c.put("lease_until", a.leaseUntil() == null ? null : a.leaseUntil().toString());
+            c.put("lease_expires_in_seconds", a.leaseUntil() == null ? null : Duration.between(now, a.leaseUntil()).toSeconds());
+            c.put("lease_expired", a.leaseUntil() != null && !a.leaseUntil().isAfter(now));
+            claims.add(c);
+        }
+        m.put("running", claims);
+        m.put("last_checkpoint", lastCheckpoint == null ? null : lastCheckpoint.toString());
+        m.put("now", now.toString());
+        return m;
+    }
+
+    private static void printText(JobRecord job, Map<AssetState, Long> counts, long features, StatusRate rate,
+                                  Duration eta, List<AssetRecord> running, Instant lastCheckpoint, long liveClaims,
+                                  Instant now) {
+        if (job == null) {
+            System.out.println("no job recorded yet");
+        } else {
+            StringBuilder line = new StringBuilder("job " + job.id() + " (" + job.kind() + ")");
+            keyOptions(job).forEach((k, v) -> line.append("  ").append(k).append(' ').append(v));
+            System.out.println(line);
+            System.out.println("fingerprint " + job.fingerprint() + ", created " + job.createdAt());
+        }
+        long total = counts.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf(Locale.ROOT, "done %d  failed %d  pending %d  running %d  total %d  (%,d features done)%n",
+                counts.get(AssetState.DONE), counts.get(AssetState.FAILED), counts.get(AssetState.PENDING),
+                counts.get(AssetState.RUNNING), total, features);
+        String rateText = rate.known()
+                ? String.format(Locale.ROOT, "%,.0f features/s, %.1f assets/min over the last %s",
+                rate.featuresPerSecond(), rate.assetsPerMinute(), StatusRate.text(rate.window()))
+                : "not known yet (no asset finished recently)";
+        if (liveClaims > 0) {
+            System.out.println("rate " + rateText + "; ETA " + (eta == null ? "unknown" : StatusRate.text(eta)
+                    + " (" + now.plus(eta).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")"));
+        } else {
+            System.out.println("no run in progress" + (rate.known() ? "; last rate " + rateText : ""));
+        }
+        System.out.println("last checkpoint " + (lastCheckpoint == null ? "never"
+                : lastCheckpoint + " (" + StatusRate.text(Duration.between(lastCheckpoint, now)) + " ago)"));
+        if (!running.isEmpty()) {
+            System.out.println("running claims:");
+            for (AssetRecord a : running) {
+                String lease;
+                if (a.leaseUntil() == null) {
+                    lease = "no lease";
+                } else if (a.leaseUntil().isAfter(now)) {
+                    lease = "lease expires in " + StatusRate.text(Duration.between(now, a.leaseUntil()));
+                } else {
+                    lease = "lease EXPIRED " + StatusRate.text(Duration.between(a.leaseUntil(), now))
+                            + " ago (worker gone? the next run takes it over)";
+                }
+                System.out.printf(Locale.ROOT, "  %s  worker %s  attempt %d  running %s  %s%n", a.asset().id(), a.worker(),
+                        a.attempt(), a.updatedAt() == null ? "?" : StatusRate.text(Duration.between(a.updatedAt(), now)), lease);
+            }
+        }
+    }
+
+    /** The options a user recognises the job by; inputs are summarised by their count. */
+    private static Map<String, String> keyOptions(JobRecord job) {
+        Map<String, String> m = new LinkedHashMap<>();
+        job.spec().forEach((k, v) -> {
+            if (k.equals("inputs")) {
+                m.put("inputs", String.valueOf(v.isEmpty() ? 0 : v.split("\n").length));
+            } else if (!v.isEmpty()) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    private static double round1(double v) {
+        return Math.round(v * 10) / 10.0;
     }
 }

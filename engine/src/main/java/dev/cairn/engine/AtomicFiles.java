@@ -23,6 +23,7 @@ import java.util.zip.CRC32C;
  */
 public final class AtomicFiles {
     static final String TEMP_SUFFIX = ".cairn-tmp";
+    static final String STAGING_SUFFIX = ".cairn-stage";
 
     private AtomicFiles() {
     }
@@ -36,6 +37,48 @@ public final class AtomicFiles {
     public static boolean isTemp(Path file) {
         String name = file.getFileName().toString();
         return name.startsWith(".") && name.contains(TEMP_SUFFIX);
+    }
+
+    /**
+     * The staging file that several assets (the chunks of one huge input) fill one after the
+     * other before it is committed under {@code finalPath}: {@code .NAME.KEY.cairn-stage}, hidden,
+     * in the same directory. Unlike a temp file it holds committed work of other assets, so
+     * {@link #removeLeftovers} and {@link #isTemp} leave it alone; {@code key} names the plan
+     * (input fingerprint, options) so a changed input or job never reuses a stale one.
+     */
+    public static Path stagingFor(Path finalPath, String key) {
+        return finalPath.resolveSibling("." + finalPath.getFileName() + "." + key + STAGING_SUFFIX);
+    }
+
+    /** True if {@code file} is a staging file of {@link #stagingFor} (or one of its SQLite sidecars). */
+    public static boolean isStaging(Path file) {
+        String name = file.getFileName().toString();
+        return name.startsWith(".") && name.contains(STAGING_SUFFIX);
+    }
+
+    /**
+     * Deletes the staging files of {@code finalPath} (and their sidecars) whose key is not
+     * {@code keepKey}: leftovers of a plan that no longer applies (the input changed). Returns how many.
+     */
+    public static int removeStaleStaging(Path finalPath, String keepKey) throws IOException {
+        Path dir = finalPath.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        String prefix = "." + finalPath.getFileName() + ".";
+        String keep = prefix + keepKey + STAGING_SUFFIX;
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, e -> {
+            String n = e.getFileName().toString();
+            return n.startsWith(prefix) && n.contains(STAGING_SUFFIX) && !n.startsWith(keep);
+        })) {
+            for (Path stale : entries) {
+                if (Files.deleteIfExists(stale)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.cairn.engine;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,6 +89,17 @@ public interface CheckpointStore extends AutoCloseable {
 
     /** Puts every asset back to {@code pending}. */
     int resetAll();
+
+    /**
+     * Puts the listed {@code done} or {@code failed} assets back to {@code pending}, clearing
+     * their outcome and error, with one {@code reset} event per asset whose detail is
+     * {@code reason}; all in one transaction (used by {@code verify --repair}). A {@code running}
+     * asset is left alone (its claim decides what happens to it); pending and unknown ids are
+     * ignored.
+     *
+     * @return how many assets were reset
+     */
+    int resetAssets(Collection<String> ids, String reason);
 
     /** The most recent events, newest last. */
     List<Event> events(int limit);

@@ -177,7 +177,8 @@ public final class Runner {
     }
 
     private void workLoop() {
-        MDC.put("worker", Thread.currentThread().getName());
+        // The worker id (host:pid:nonce, as recorded with claims) and the thread within it.
+        MDC.put("worker", workerId + "/" + Thread.currentThread().getName());
         if (jobId != null) {
             MDC.put("job", jobId);
         }
@@ -191,7 +192,8 @@ public final class Runner {
             }
         } catch (RuntimeException e) {
             // The store itself failed beyond retries: stop this worker, the others will notice too.
-            log.error("Worker stopped: checkpoint store failed: {}", e.getMessage(), e);
+            log.atError().setCause(log.isDebugEnabled() ? e : null)
+                    .log("Worker stopped: checkpoint store failed: {}", e.getMessage());
             stop.set(true);
         } finally {
             MDC.clear();
@@ -261,7 +263,12 @@ public final class Runner {
             errorClass = ErrorClass.INTERNAL;
             transientFailure = false;
             message = claim.asset().input() + ": internal error: " + describe(e);
-            log.error("Internal error on {}", claim.asset().id(), e);
+        }
+        // The failure itself is reported (one line) by the listener; the stack trace only at DEBUG,
+        // since for expected failures (bad input, CRS) the message says all a user needs.
+        if (log.isDebugEnabled()) {
+            log.atDebug().setCause(e).addKeyValue("error_class", errorClass.key())
+                    .log("Stack trace of the failure of {}", claim.asset().id());
         }
         if (transientFailure && tries > 1) {
             message = message + " (gave up after " + tries + " tries)";

@@ -548,6 +548,55 @@ public abstract class CheckpointStoreContract {
         assertThat(store.events(100)).filteredOn(e -> e.kind().equals("reset")).hasSize(3);
     }
 
+    @Test
+    void resetAssetsPutsOnlyTheListedDoneOrFailedAssetsBackToPendingWithOneEventEach() {
+        CheckpointStore store = store();
+        store.createJob(job());
+        store.plan(assets(5));
+        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(7, 0, "crc32c:00000001"));
+        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(8, 0, "crc32c:00000002"));
+        store.fail(store.claim("w1", T0, LEASE).orElseThrow(), ErrorClass.FORMAT, "bad", false, 1);
+        Claim running = store.claim("w2", T0, LEASE).orElseThrow();
+        long eventsBefore = store.events(1000).size();
+
+        int reset = store.resetAssets(List.of("a00000", "a00002", running.asset().id(), "a00004", "nope"),
+                "output missing");
+
+        assertThat(reset).isEqualTo(2);
+        AssetRecord wasDone = record(store, "a00000");
+        assertThat(wasDone.state()).isEqualTo(AssetState.PENDING);
+        assertThat(wasDone.checksum()).isNull();
+        assertThat(wasDone.features()).isZero();
+        assertThat(record(store, "a00001").state()).isEqualTo(AssetState.DONE);
+        assertThat(record(store, "a00001").checksum()).isEqualTo("crc32c:00000002");
+        assertThat(record(store, "a00002").state()).isEqualTo(AssetState.PENDING);
+        assertThat(record(store, "a00002").errorClass()).isNull();
+        assertThat(record(second(), running.asset().id()).state()).isEqualTo(AssetState.RUNNING);
+        List<Event> events = store.events(1000);
+        assertThat(events).hasSize((int) eventsBefore + 2);
+        assertThat(events.subList(events.size() - 2, events.size()))
+                .extracting(Event::assetId, Event::kind, Event::detail)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("a00000", "reset", "output missing"),
+                        org.assertj.core.groups.Tuple.tuple("a00002", "reset", "output missing"));
+        store.complete(running, new Outcome(1, 0, null));
+        assertThat(store.resetAssets(List.of(), "nothing")).isZero();
+    }
+
+    @Test
+    void resetAssetsMakesTheAssetsClaimableAgain() {
+        CheckpointStore store = store();
+        store.plan(assets(2));
+        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(1, 0, "crc32c:00000001"));
+        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(1, 0, "crc32c:00000002"));
+        assertThat(store.claim("w1", T0, LEASE)).isEmpty();
+
+        store.resetAssets(List.of("a00001"), "checksum differs");
+
+        Claim again = store.claim("w1", T0, LEASE).orElseThrow();
+        assertThat(again.asset().id()).isEqualTo("a00001");
+        assertThat(again.attempt()).isEqualTo(2);
+    }
+
     // ---- reading ------------------------------------------------------------------------
 
     @Test

@@ -83,8 +83,8 @@ class BadInputIT {
             assertThat(f.get("attempts").asInt()).as("%s not retried", asset).isEqualTo(1);
         }
         assertThat(actualClass).isEqualTo(new TreeMap<>(expectedClass));
-        assertThat(report.get("by_class").get("format").asInt()).isEqualTo(3);
-        assertThat(report.get("by_class").get("crs").asInt()).isEqualTo(2);
+        assertThat(report.get("by_class").get("format").get("count").asInt()).isEqualTo(3);
+        assertThat(report.get("by_class").get("crs").get("count").asInt()).isEqualTo(2);
     }
 
     @Test

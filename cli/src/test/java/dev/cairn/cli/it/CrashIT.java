@@ -39,7 +39,8 @@ class CrashIT {
     private static final int BIG_FEATURES = 200_000;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern DONE_LINE = Pattern.compile("\\] done (\\S+) \\(");
+    /** A "done" log line, in text ("... INFO  done a.gpkg (") or JSON ({"message":"done a.gpkg (") format. */
+    private static final Pattern DONE_LINE = Pattern.compile("(?:INFO {1,2}|\\] |\"message\":\")done (\\S+) \\(");
 
     @TempDir
     static Path work;

@@ -18,15 +18,30 @@ import java.util.Objects;
  * @param targetCrs target CRS code, e.g. {@code EPSG:4326}
  * @param format    output format, {@code gpkg}
  * @param assumeCrs CRS to assume for layers that declare none, or null
+ * @param chunkFeatures a file with a layer of more than this many features is converted in
+ *                  feature-range chunks of this size (one asset each); 0 turns chunking off. It
+ *                  changes the plan (not the output), so it is part of the job's fingerprint; jobs
+ *                  recorded before chunking existed have no such key and load as 0
  */
-public record ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, String format, String assumeCrs) {
+public record ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, String format, String assumeCrs,
+        long chunkFeatures) {
     public static final String KIND = "convert";
+    public static final long DEFAULT_CHUNK_FEATURES = 200_000;
+    static final String CHUNK_FEATURES = "--chunk-features";
+
+    /** Options with the default chunk size. */
+    public ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, String format, String assumeCrs) {
+        this(inputs, outDir, targetCrs, format, assumeCrs, DEFAULT_CHUNK_FEATURES);
+    }
 
     public ConvertOptions {
         inputs = inputs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         outDir = outDir.toAbsolutePath().normalize();
         Objects.requireNonNull(targetCrs, "targetCrs");
         Objects.requireNonNull(format, "format");
+        if (chunkFeatures < 0) {
+            throw new IllegalArgumentException("--chunk-features " + chunkFeatures + ": must be 0 (off) or positive");
+        }
     }
 
     /** The spec recorded in the checkpoint; its keys are the option names users see. */
@@ -37,6 +52,9 @@ public record ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, S
         m.put("--format", format);
         m.put("--assume-crs", assumeCrs == null ? "" : assumeCrs);
         m.put("-o", outDir.toString());
+        if (chunkFeatures > 0) {
+            m.put(CHUNK_FEATURES, Long.toString(chunkFeatures)); // absent = off: old jobs keep their fingerprint
+        }
         return new JobSpec(KIND, m);
     }
 
@@ -54,6 +72,6 @@ public record ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, S
         }
         String assume = m.getOrDefault("--assume-crs", "");
         return new ConvertOptions(inputs, Path.of(m.get("-o")), m.get("--to"), m.getOrDefault("--format", "gpkg"),
-                assume.isEmpty() ? null : assume);
+                assume.isEmpty() ? null : assume, Long.parseLong(m.getOrDefault(CHUNK_FEATURES, "0")));
     }
 }

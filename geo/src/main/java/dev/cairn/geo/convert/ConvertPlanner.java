@@ -1,21 +1,30 @@
 package dev.cairn.geo.convert;
 
 import dev.cairn.engine.Asset;
+import dev.cairn.geo.gpkg.ChunkSpec;
+import dev.cairn.geo.gpkg.FidRangePlanner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns the inputs of a convert job into assets, one per input GeoPackage.
+ * Turns the inputs of a convert job into assets: one per input GeoPackage, or, for a file with a
+ * feature layer of more than {@link ConvertOptions#chunkFeatures()} features, one per
+ * feature-range chunk of every layer of that file (see {@link ChunkSpec} for the part text and
+ * {@link FidRangePlanner} for the cuts), with ids {@code OUTPUT#LAYER[K]}.
  *
  * <p>Output paths mirror the input tree: {@code INPUT/a/b.gpkg} becomes {@code OUTDIR/a/b.gpkg}
  * for a directory input, and a file input lands at the top of OUTDIR. Two inputs that would map
@@ -60,8 +69,17 @@ public final class ConvertPlanner {
                 } catch (IOException e) {
                     throw new PlanningException("Cannot read " + file + ": " + e.getMessage());
                 }
-                assets.add(new Asset(rel, file.toString(), null, options.outDir().resolve(rel).toString(),
-                        attrs.size(), attrs.lastModifiedTime().toMillis()));
+                String output = options.outDir().resolve(rel).toString();
+                long size = attrs.size();
+                long mtime = attrs.lastModifiedTime().toMillis();
+                List<FidRangePlanner.LayerRanges> ranges = FidRangePlanner.plan(file, options.chunkFeatures());
+                if (ranges.isEmpty()) {
+                    assets.add(new Asset(rel, file.toString(), null, output, size, mtime));
+                } else {
+                    for (ChunkSpec chunk : chunks(ranges, planKey(options, rel, size, mtime, ranges))) {
+                        assets.add(new Asset(chunkId(rel, chunk), file.toString(), chunk.toPart(), output, size, mtime));
+                    }
+                }
             }
         }
         if (assets.isEmpty()) {
@@ -69,6 +87,43 @@ public final class ConvertPlanner {
                     options.inputs().stream().map(Path::toString).toList()) + ".");
         }
         return assets;
+    }
+
+    /** The chunks of a file, layer by layer in the plan's order, every layer's range in fid order. */
+    static List<ChunkSpec> chunks(List<FidRangePlanner.LayerRanges> ranges, String planKey) {
+        int total = ranges.stream().mapToInt(FidRangePlanner.LayerRanges::chunks).sum();
+        List<ChunkSpec> chunks = new ArrayList<>(total);
+        for (FidRangePlanner.LayerRanges layer : ranges) {
+            for (int k = 0; k < layer.chunks(); k++) {
+                chunks.add(new ChunkSpec(layer.layer(), k, layer.chunks(), total, layer.from(k), layer.to(k), planKey));
+            }
+        }
+        return chunks;
+    }
+
+    /** The id of a chunk asset: {@code OUTPUT#LAYER[K]}, stable for as long as the plan is. */
+    static String chunkId(String rel, ChunkSpec chunk) {
+        return rel + "#" + chunk.layer() + "[" + chunk.index() + "]";
+    }
+
+    /**
+     * Names the staging file of a chunked file: a digest of the job's options, the output, the
+     * input's fingerprint and every boundary, so a changed input, another plan or another job
+     * ({@code --fresh} with other options) never finds chunks committed for something else.
+     */
+    static String planKey(ConvertOptions options, String rel, long size, long mtime,
+            List<FidRangePlanner.LayerRanges> ranges) {
+        StringBuilder text = new StringBuilder(options.toSpec().fingerprint()).append('\n').append(rel)
+                .append('\n').append(size).append('\n').append(mtime).append('\n');
+        for (FidRangePlanner.LayerRanges layer : ranges) {
+            text.append(layer.layer()).append('\0').append(layer.starts()).append('\n');
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
     }
 
     private static void walk(Path root, Path outDir, List<Path[]> found) throws PlanningException {

@@ -7,13 +7,17 @@ import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.ProcessContext;
+import dev.cairn.geo.gpkg.ChunkSpec;
+import dev.cairn.geo.gpkg.GpkgChunkConverter;
 import dev.cairn.geo.gpkg.GpkgConverter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * Converts one input file into its output, published atomically: the converter writes a temp
+ * Converts one input file (or one feature-range chunk of a huge one, see {@link #processChunk})
+ * into its output, published atomically: the converter writes a temp
  * file beside the output, {@link AtomicFiles#commit} fsyncs and renames it, and only then does
  * the runner mark the asset done. A crash before the rename leaves a temp file that the next
  * attempt removes; a crash between the rename and the checkpoint redoes the asset, overwriting
@@ -34,6 +38,9 @@ public final class ConvertProcessor implements AssetProcessor {
         }
         Path output = Path.of(asset.output());
         Files.createDirectories(output.getParent());
+        if (asset.part() != null) {
+            return processChunk(asset, input, output, ctx);
+        }
         AtomicFiles.removeLeftovers(output);
         Path temp = AtomicFiles.tempFor(output, ctx.attempt());
         boolean committed = false;
@@ -47,5 +54,27 @@ public final class ConvertProcessor implements AssetProcessor {
                 AtomicFiles.removeLeftovers(output);
             }
         }
+    }
+
+    /**
+     * One feature-range chunk: committed exactly once into the file's staging GeoPackage (rows and
+     * marker in one transaction), which the chunk completing the file publishes atomically.
+     * Chunks are cut by fid from the input as planned, so a chunk refuses to run on an input whose
+     * size or mtime changed since: the next run re-plans it under a new staging file.
+     */
+    private Outcome processChunk(Asset asset, Path input, Path output, ProcessContext ctx) throws AssetFailure, IOException {
+        ChunkSpec chunk;
+        try {
+            chunk = ChunkSpec.parse(asset.part());
+        } catch (IllegalArgumentException e) {
+            throw AssetFailure.permanent(ErrorClass.INTERNAL, asset.id() + ": " + e.getMessage(), e);
+        }
+        BasicFileAttributes attrs = Files.readAttributes(input, BasicFileAttributes.class);
+        if (attrs.size() != asset.inputSize() || attrs.lastModifiedTime().toMillis() != asset.inputMtimeMillis()) {
+            throw AssetFailure.permanent(ErrorClass.IO, input + ": changed since the job was planned (size or"
+                    + " modification time); run the command again to re-plan its chunks");
+        }
+        GpkgChunkConverter.Result result = GpkgChunkConverter.convert(input, output, asset.id(), chunk, options, ctx);
+        return new Outcome(result.features(), 0, result.checksum());
     }
 }

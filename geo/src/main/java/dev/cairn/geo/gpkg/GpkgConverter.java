@@ -63,23 +63,39 @@ public final class GpkgConverter {
     private GpkgConverter() {
     }
 
-    public static Result convert(Path input, Path output, Options options, ProcessContext ctx) throws AssetFailure {
-        int targetCode;
-        CoordinateReferenceSystem target;
-        String targetName;
-        String targetWkt;
-        String wgs84Wkt;
+    /** The resolved target CRS: its EPSG code, the CRS, and the SRS row data of it and of WGS 84. */
+    record Target(int code, CoordinateReferenceSystem crs, String name, String wkt, String wgs84Wkt) {
+        String label() {
+            return "EPSG:" + code;
+        }
+
+        /** Writes the SRS rows every output holds: WGS 84 and the target. */
+        void addSrsRows(GpkgWriter writer) throws SQLException {
+            writer.addEpsgSrs(4326, "WGS 84", wgs84Wkt);
+            writer.addEpsgSrs(code, name, wkt);
+        }
+    }
+
+    static Target target(Options options) throws AssetFailure {
         try {
             String canonical = CrsResolver.canonicalCode(options.targetCrs());
-            targetCode = Integer.parseInt(canonical.substring("EPSG:".length()));
-            target = CrsResolver.forCode(canonical);
-            targetName = CrsResolver.name(canonical);
-            targetWkt = CrsResolver.wkt1(canonical);
-            wgs84Wkt = CrsResolver.wkt1("EPSG:4326");
+            return new Target(Integer.parseInt(canonical.substring("EPSG:".length())), CrsResolver.forCode(canonical),
+                    CrsResolver.name(canonical), CrsResolver.wkt1(canonical), CrsResolver.wkt1("EPSG:4326"));
         } catch (CrsException e) {
             throw AssetFailure.permanent(ErrorClass.CRS, e.getMessage(), e);
         }
-        String targetLabel = "EPSG:" + targetCode;
+    }
+
+    /** The transcoder of one layer into the target CRS. */
+    static GeometryTranscoder transcoder(CrsResolver.Operation op, Target target) {
+        return new GeometryTranscoder(op.operation().getMathTransform(), op.withHeights(), target.code());
+    }
+
+    public static Result convert(Path input, Path output, Options options, ProcessContext ctx) throws AssetFailure {
+        Target t = target(options);
+        int targetCode = t.code();
+        CoordinateReferenceSystem target = t.crs();
+        String targetLabel = t.label();
 
         try (GpkgReader reader = GpkgReader.open(input)) {
             List<LayerSchema> layers = new ArrayList<>();
@@ -96,13 +112,11 @@ public final class GpkgConverter {
             double worst = 0;
             LayerCopier copier = new LayerCopier(input, output, ctx);
             try (GpkgWriter writer = GpkgWriter.create(output)) {
-                writer.addEpsgSrs(4326, "WGS 84", wgs84Wkt);
-                writer.addEpsgSrs(targetCode, targetName, targetWkt);
+                t.addSrsRows(writer);
                 for (int i = 0; i < layers.size(); i++) {
                     LayerSchema layer = layers.get(i);
                     CrsResolver.Operation op = operations.get(i);
-                    GeometryTranscoder transcoder = new GeometryTranscoder(
-                            op.operation().getMathTransform(), op.withHeights(), targetCode);
+                    GeometryTranscoder transcoder = transcoder(op, t);
                     double[] extent = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
                         Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
                     features += copier.copy(reader, writer, layer, transcoder, extent, targetLabel);
@@ -123,7 +137,7 @@ public final class GpkgConverter {
         }
     }
 
-    private static CrsResolver.Operation operation(GpkgReader reader, LayerSchema layer, Path input,
+    static CrsResolver.Operation operation(GpkgReader reader, LayerSchema layer, Path input,
             Options options, CoordinateReferenceSystem target) throws AssetFailure {
         CoordinateReferenceSystem source = sourceCrs(reader, layer, input, options);
         try {

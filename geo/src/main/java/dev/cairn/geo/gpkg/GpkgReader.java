@@ -192,14 +192,53 @@ final class GpkgReader implements AutoCloseable {
 
     /** Streams every row of the layer, columns in schema order. The caller closes the result. */
     ResultSet rows(LayerSchema layer) throws SQLException {
+        Statement s = connection.createStatement();
+        s.closeOnCompletion();
+        return s.executeQuery(select(layer).toString());
+    }
+
+    /**
+     * Streams the rows whose fid is in {@code [from, to)} in fid order (a null bound is open),
+     * columns in schema order. The caller closes the result.
+     */
+    ResultSet rows(LayerSchema layer, Long from, Long to) throws SQLException {
+        StringBuilder sql = select(layer);
+        String pk = Sql.quote(layer.primaryKey());
+        sql.append(" WHERE 1");
+        if (from != null) {
+            sql.append(" AND ").append(pk).append(" >= ").append(from);
+        }
+        if (to != null) {
+            sql.append(" AND ").append(pk).append(" < ").append(to);
+        }
+        sql.append(" ORDER BY ").append(pk);
+        Statement s = connection.createStatement();
+        s.closeOnCompletion();
+        return s.executeQuery(sql.toString());
+    }
+
+    private static StringBuilder select(LayerSchema layer) {
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < layer.columns().size(); i++) {
             sql.append(i == 0 ? "" : ", ").append(Sql.quote(layer.columns().get(i).name()));
         }
-        sql.append(" FROM ").append(Sql.quote(layer.table()));
+        return sql.append(" FROM ").append(Sql.quote(layer.table()));
+    }
+
+    /** Number of rows of the layer (answered from the table's b-tree, no row is decoded). */
+    long count(LayerSchema layer) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + Sql.quote(layer.table()))) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** Streams the layer's fids in ascending order. The caller closes the result. */
+    ResultSet fids(LayerSchema layer) throws SQLException {
+        String pk = Sql.quote(layer.primaryKey());
         Statement s = connection.createStatement();
         s.closeOnCompletion();
-        return s.executeQuery(sql.toString());
+        return s.executeQuery("SELECT " + pk + " FROM " + Sql.quote(layer.table()) + " ORDER BY " + pk);
     }
 
     @Override

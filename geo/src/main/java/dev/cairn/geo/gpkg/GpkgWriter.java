@@ -33,7 +33,7 @@ final class GpkgWriter implements AutoCloseable {
     static final int APPLICATION_ID = 0x47504B47;
     static final int USER_VERSION = 10200;
 
-    private static final String[] METADATA_DDL = {
+    static final String[] METADATA_DDL = {
         """
         CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL,srs_id INTEGER NOT NULL PRIMARY KEY,\
         organization TEXT NOT NULL,organization_coordsys_id INTEGER NOT NULL,definition  TEXT NOT NULL,\
@@ -98,7 +98,8 @@ final class GpkgWriter implements AutoCloseable {
 
     private final Connection connection;
 
-    private GpkgWriter(Connection connection) {
+    /** Wraps an open connection (auto-commit off) to a GeoPackage being written. */
+    GpkgWriter(Connection connection) {
         this.connection = connection;
     }
 
@@ -153,12 +154,34 @@ final class GpkgWriter implements AutoCloseable {
 
     /** Creates the feature table and its empty R-tree; returns the statement inserting one row. */
     PreparedStatement createLayer(LayerSchema layer) throws SQLException {
-        StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(Sql.quote(layer.table())).append(" (");
+        createTable(layer);
+        createRtree(layer);
+        return insertStatement(layer);
+    }
+
+    /** Creates the empty virtual R-tree table of a layer. */
+    void createRtree(LayerSchema layer) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE VIRTUAL TABLE " + Sql.quote(rtreeName(layer))
+                    + " USING rtree(id, minx, maxx, miny, maxy)");
+        }
+    }
+
+    /** The statement inserting one row of {@code layer}, columns in schema order. */
+    PreparedStatement insertStatement(LayerSchema layer) throws SQLException {
         StringBuilder insert = new StringBuilder("INSERT INTO ").append(Sql.quote(layer.table())).append(" VALUES (");
+        for (int i = 0; i < layer.columns().size(); i++) {
+            insert.append(i == 0 ? "?" : ", ?");
+        }
+        return connection.prepareStatement(insert.append(')').toString());
+    }
+
+    /** Creates the feature table: columns and declared types as in the input, the fid as primary key. */
+    void createTable(LayerSchema layer) throws SQLException {
+        StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(Sql.quote(layer.table())).append(" (");
         for (int i = 0; i < layer.columns().size(); i++) {
             LayerSchema.Column col = layer.columns().get(i);
             ddl.append(i == 0 ? "" : ", ").append(Sql.quote(col.name()));
-            insert.append(i == 0 ? "?" : ", ?");
             if (col.name().equals(layer.primaryKey())) {
                 ddl.append(" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL");
                 continue;
@@ -174,13 +197,9 @@ final class GpkgWriter implements AutoCloseable {
             }
         }
         ddl.append(')');
-        insert.append(')');
         try (Statement s = connection.createStatement()) {
             s.execute(ddl.toString());
-            s.execute("CREATE VIRTUAL TABLE " + Sql.quote(rtreeName(layer))
-                    + " USING rtree(id, minx, maxx, miny, maxy)");
         }
-        return connection.prepareStatement(insert.toString());
     }
 
     /**
@@ -231,6 +250,14 @@ final class GpkgWriter implements AutoCloseable {
                     + " SELECT id, minx, maxx, miny, maxy FROM temp.cairn_rtree_stage ORDER BY key");
             s.execute("DROP TABLE temp.cairn_rtree_stage");
         }
+        register(layer, srsId, extent);
+    }
+
+    /**
+     * Registers a loaded layer whose R-tree is filled: gpkg_contents, gpkg_geometry_columns, the
+     * R-tree extension row and the R-tree triggers.
+     */
+    void register(LayerSchema layer, int srsId, double[] extent) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(INSERT_CONTENTS)) {
             ps.setString(1, layer.table());
             ps.setString(2, layer.identifier() == null ? layer.table() : layer.identifier());

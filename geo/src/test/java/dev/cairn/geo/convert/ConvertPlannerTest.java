@@ -85,4 +85,38 @@ class ConvertPlannerTest {
         assertThat(back).isEqualTo(o);
         assertThat(back.toSpec().fingerprint()).isEqualTo(o.toSpec().fingerprint());
     }
+
+    @Test
+    void chunkFeaturesIsPartOfTheSpecAndOldSpecsLoadUnchunked() {
+        ConvertOptions o = new ConvertOptions(List.of(dir), dir.resolve("out"), "EPSG:4326", "gpkg", null, 1000);
+        assertThat(o.toSpec().options()).containsEntry("--chunk-features", "1000");
+        assertThat(ConvertOptions.fromSpec(o.toSpec())).isEqualTo(o);
+        ConvertOptions off = new ConvertOptions(List.of(dir), dir.resolve("out"), "EPSG:4326", "gpkg", null, 0);
+        assertThat(off.toSpec().options()).doesNotContainKey("--chunk-features");
+        java.util.Map<String, String> old = new java.util.HashMap<>(o.toSpec().options());
+        old.remove("--chunk-features"); // a job recorded before chunking existed
+        ConvertOptions loaded = ConvertOptions.fromSpec(new dev.cairn.engine.JobSpec(ConvertOptions.KIND, old));
+        assertThat(loaded.chunkFeatures()).isZero();
+        assertThat(loaded.toSpec().fingerprint()).isEqualTo(new dev.cairn.engine.JobSpec(ConvertOptions.KIND, old).fingerprint());
+    }
+
+    @Test
+    void aHugeLayerIsPlannedAsStableChunksOfEveryLayer() throws Exception {
+        Path in = dir.resolve("data/huge.gpkg");
+        dev.cairn.geo.sample.SampleData.writeGpkg(in, List.of(
+                new dev.cairn.geo.sample.LayerSpec("big", dev.cairn.geo.sample.GeometryKind.POINT, 4326, 2_500),
+                new dev.cairn.geo.sample.LayerSpec("tiny", dev.cairn.geo.sample.GeometryKind.POINT, 4326, 30)), 3L);
+        ConvertOptions o = new ConvertOptions(List.of(dir.resolve("data")), dir.resolve("out"), "EPSG:4326", "gpkg", null, 1000);
+        List<Asset> assets = ConvertPlanner.plan(o);
+        assertThat(assets).extracting(Asset::id).containsExactly("huge.gpkg#big[0]", "huge.gpkg#big[1]", "huge.gpkg#big[2]",
+                "huge.gpkg#tiny[0]");
+        assertThat(assets).extracting(Asset::output).containsOnly(dir.resolve("out/huge.gpkg").toString());
+        assertThat(assets.get(0).part()).startsWith("chunk=0/3;file-chunks=4;fid=[,");
+        assertThat(assets.get(2).part()).contains(",);plan=").endsWith(";layer=big");
+        assertThat(ConvertPlanner.plan(o)).as("re-planning gives the same assets").isEqualTo(assets);
+        ConvertOptions other = new ConvertOptions(List.of(dir.resolve("data")), dir.resolve("out"), "EPSG:3857", "gpkg", null, 1000);
+        assertThat(dev.cairn.geo.gpkg.ChunkSpec.parse(ConvertPlanner.plan(other).get(0).part()).planKey())
+                .as("another job never shares a staging file")
+                .isNotEqualTo(dev.cairn.geo.gpkg.ChunkSpec.parse(assets.get(0).part()).planKey());
+    }
 }

@@ -1,5 +1,7 @@
 package dev.cairn.geo.geojson;
 
+import dev.cairn.geo.testing.Gdal;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.geo.format.Feature;
@@ -36,13 +38,13 @@ class GeoJsonGdalInteropTest {
     @CsvSource({"GeoJSON, in.geojson", "GeoJSONSeq, in.geojsons", "GeoJSONSeq, in.geojsonl"})
     void fileWrittenByOgr2ogrReadsBackWithTheFeaturesAndTypesOgrinfoReports(String driver, String name, @TempDir Path dir)
             throws Exception {
-        GdalTools.require();
+        Gdal.require();
         List<Object[]> rows = csvRows(11, 200);
         Path csv = writeCsv(dir, rows);
         Path file = dir.resolve(name);
-        GdalTools.run("ogr2ogr", "-f", driver, file.toString(), csv.toString(), "-a_srs", "EPSG:4326",
+        Gdal.run("ogr2ogr", "-f", driver, file.toString(), csv.toString(), "-a_srs", "EPSG:4326",
                 "-oo", "KEEP_GEOM_COLUMNS=NO", "-nln", "in");
-        String info = GdalTools.run("ogrinfo", "-al", "-so", file.toString());
+        String info = Gdal.run("ogrinfo", "-al", "-so", file.toString());
         FormatProvider provider = name.endsWith(".geojson") ? new GeoJsonProvider() : new GeoJsonSeqProvider();
 
         assertThat(provider.probe(file, GeoJsonProbeTest.head(file))).isTrue();
@@ -71,17 +73,17 @@ class GeoJsonGdalInteropTest {
     @ParameterizedTest
     @CsvSource({"out.geojson, GeoJSON", "out.geojsons, GeoJSONSeq", "out.geojsonl, GeoJSONSeq"})
     void ogrinfoReadsOurOutputWithCountsAndFieldTypes(String name, String driver, @TempDir Path dir) throws Exception {
-        GdalTools.require();
+        Gdal.require();
         List<Feature> features = SampleLayer.features(5, 250);
         Path file = dir.resolve(name);
         FormatProvider provider = name.endsWith(".geojson") ? new GeoJsonProvider() : new GeoJsonSeqProvider();
         SampleLayer.write(provider, file, SampleLayer.layer("out", SampleLayer.ALL_TYPES, true), features);
 
-        String info = GdalTools.run("ogrinfo", "-al", "-so", file.toString());
+        String info = Gdal.run("ogrinfo", "-al", "-so", file.toString());
         assertThat(info).contains("using driver `" + driver + "'").contains("Feature Count: 250").contains("Geometry: 3D Point");
         assertThat(gdalFields(info)).isEqualTo(SampleLayer.ALL_TYPES);
 
-        String first = GdalTools.run("ogrinfo", "-al", "-q", "-fid", "0", file.toString());
+        String first = Gdal.run("ogrinfo", "-al", "-q", "-fid", "0", file.toString());
         Object[] v = features.get(0).values();
         assertThat(first).contains("name (String) = " + v[0]).contains("count (Integer64) = " + v[2])
                 .contains("day (Date) = " + v[5].toString().replace('-', '/'));

@@ -1,5 +1,7 @@
 package dev.cairn.geo.gpkg;
 
+import dev.cairn.geo.testing.Gdal;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

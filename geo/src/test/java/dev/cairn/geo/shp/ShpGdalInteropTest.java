@@ -1,5 +1,7 @@
 package dev.cairn.geo.shp;
 
+import dev.cairn.geo.testing.Gdal;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.geo.crs.CrsResolver;
@@ -32,12 +34,12 @@ class ShpGdalInteropTest {
 
     @BeforeEach
     void gdal() {
-        ShpGdal.require();
+        Gdal.require();
     }
 
     /** GDAL's own reading of a shapefile: rows of [WKT, field values as text], from its CSV driver. */
     private static List<List<String>> gdalRows(Path shp) throws Exception {
-        String csv = ShpGdal.run(Map.of(), "ogr2ogr", "-f", "CSV", "/vsistdout/", shp.toString(),
+        String csv = Gdal.run(Map.of(), "ogr2ogr", "-f", "CSV", "/vsistdout/", shp.toString(),
                 "-lco", "GEOMETRY=AS_WKT");
         List<List<String>> rows = parseCsv(csv);
         return rows.subList(1, rows.size());
@@ -133,7 +135,7 @@ class ShpGdalInteropTest {
         Path geojson = dir.resolve("in.geojson");
         Files.writeString(geojson, json);
         Path shp = dir.resolve("gdal.shp");
-        ShpGdal.run(Map.of(), "ogr2ogr", "-f", "ESRI Shapefile", shp.toString(), geojson.toString(),
+        Gdal.run(Map.of(), "ogr2ogr", "-f", "ESRI Shapefile", shp.toString(), geojson.toString(),
                 "-a_srs", "EPSG:2056", "-lco", "ENCODING=UTF-8");
 
         LayerDef def = ShpFixture.layerOf(shp);
@@ -161,7 +163,7 @@ class ShpGdalInteropTest {
         Path geojson = dir.resolve("lines.geojson");
         Files.writeString(geojson, json.append("]}"));
         Path shp = dir.resolve("lines.shp");
-        ShpGdal.run(Map.of(), "ogr2ogr", "-f", "ESRI Shapefile", shp.toString(), geojson.toString());
+        Gdal.run(Map.of(), "ogr2ogr", "-f", "ESRI Shapefile", shp.toString(), geojson.toString());
         LayerDef def = ShpFixture.layerOf(shp);
         assertThat(def.hasZ()).isTrue();
         assertThat(def.hasM()).isFalse();
@@ -191,7 +193,7 @@ class ShpGdalInteropTest {
                 CrsResolver.forCode("EPSG:2056"), "EPSG:2056", fields, -1);
         ShpFixture.write(shp, def, in);
 
-        String info = ShpGdal.run(Map.of(), "ogrinfo", "-so", "-al", shp.toString());
+        String info = Gdal.run(Map.of(), "ogrinfo", "-so", "-al", shp.toString());
         assertThat(info).contains("Feature Count: 25", "Geometry: Polygon", "ID[\"EPSG\",2056]]",
                 "population: Integer64 (18.0)", "populati_1: Integer64 (18.0)", "code: Integer64 (11.0)",
                 "code9: Integer (9.0)", "ratio: Real (24.15)", "name: String (50.0)", "ok: String (1.0)",
@@ -222,9 +224,9 @@ class ShpGdalInteropTest {
         ShpFixture.write(l, new LayerDef("zm_lines", GeometryKind.MULTILINESTRING, true, true,
                 CrsResolver.forCode("EPSG:4326"), "EPSG:4326", List.of(), -1), lines);
         ShpFixture.write(p, ShpFixture.layer("zm_points", GeometryKind.POINT, true, true, List.of()), points);
-        assertThat(ShpGdal.run(Map.of(), "ogrinfo", "-so", "-al", l.toString()))
+        assertThat(Gdal.run(Map.of(), "ogrinfo", "-so", "-al", l.toString()))
                 .contains("Geometry: 3D Measured Line String", "Feature Count: 10", "ID[\"EPSG\",4326]]");
-        assertThat(ShpGdal.run(Map.of(), "ogrinfo", "-so", "-al", p.toString()))
+        assertThat(Gdal.run(Map.of(), "ogrinfo", "-so", "-al", p.toString()))
                 .contains("Geometry: 3D Measured Point");
         for (Path shp : List.of(l, p)) {
             LayerDef def = ShpFixture.layerOf(shp);
@@ -247,7 +249,7 @@ class ShpGdalInteropTest {
         Files.writeString(geojson, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
                 + "\"properties\":{\"a\":1},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}]}");
         Path gdal = dir.resolve("g.shp");
-        ShpGdal.run(Map.of(), "ogr2ogr", "-f", "ESRI Shapefile", gdal.toString(), geojson.toString(),
+        Gdal.run(Map.of(), "ogr2ogr", "-f", "ESRI Shapefile", gdal.toString(), geojson.toString(),
                 "-a_srs", code);
         LayerDef def = ShpFixture.layerOf(gdal);
         assertThat(def.crsCode()).as(Files.readString(dir.resolve("g.prj"))).isEqualTo(code);
@@ -255,7 +257,7 @@ class ShpGdalInteropTest {
         Path ours = dir.resolve("o.shp");
         ShpFixture.write(ours, new LayerDef("o", GeometryKind.POINT, false, false, def.crs(), def.crsCode(),
                 def.fields(), -1), ShpFixture.read(gdal));
-        assertThat(ShpGdal.run(Map.of(), "ogrinfo", "-so", "-al", ours.toString()))
+        assertThat(Gdal.run(Map.of(), "ogrinfo", "-so", "-al", ours.toString()))
                 .contains("ID[\"EPSG\"," + code.substring(5) + "]]", "Data axis to CRS axis mapping: "
                         + (code.equals("EPSG:4326") ? "2,1" : "1,2"));
     }

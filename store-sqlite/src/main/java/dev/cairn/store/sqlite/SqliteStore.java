@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -329,6 +330,15 @@ public final class SqliteStore implements CheckpointStore {
     @Override
     public int resetAll() {
         return write("reset all assets", () -> transitions.reset("state <> 'pending'", null, clock.millis()));
+    }
+
+    @Override
+    public int resetAssets(Collection<String> ids, String reason) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        List<String> copy = List.copyOf(ids);
+        return write("reset " + copy.size() + " asset(s)", () -> transitions.resetIds(copy, reason, clock.millis()));
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -179,6 +180,15 @@ final class TransitionWriter implements AutoCloseable {
     /** Puts the assets matching {@code condition} back to pending, clearing claim, error and outcome. */
     int reset(String condition, String parameter, long nowMillis) throws SQLException {
         return toPending(condition, parameter, "reset", null, RESET_WHERE, nowMillis);
+    }
+
+    /** Puts each listed done or failed asset back to pending, with {@code reason} as its event detail. */
+    int resetIds(Collection<String> ids, String reason, long nowMillis) throws SQLException {
+        int reset = 0;
+        for (String id : ids) {
+            reset += toPending("id = ? AND state IN ('done', 'failed')", id, "reset", reason, RESET_WHERE, nowMillis);
+        }
+        return reset;
     }
 
     /** Events first (they read the old state), then the update; {@code condition} has at most one parameter. */

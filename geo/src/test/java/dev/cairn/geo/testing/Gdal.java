@@ -1,4 +1,4 @@
-package dev.cairn.geo.gpkg;
+package dev.cairn.geo.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
  * Runs GDAL/PROJ command-line tools as test oracles. Tests that need them are skipped when
  * {@code ogrinfo} is not on the PATH, unless {@code CAIRN_REQUIRE_GDAL=1}, in which case they fail.
  */
-final class Gdal {
+public final class Gdal {
     private static Boolean available;
 
     private Gdal() {
     }
 
-    static synchronized void require() {
+    public static synchronized void require() {
         if (available == null) {
             try {
                 available = run(Map.of(), "ogrinfo", "--version").contains("GDAL");
@@ -32,8 +32,13 @@ final class Gdal {
         assumeTrue(available, "GDAL (ogrinfo) not installed");
     }
 
+    /** Runs a command with the inherited environment, returns stdout+stderr; fails on a non-zero exit. */
+    public static String run(String... command) throws IOException {
+        return run(Map.of(), command);
+    }
+
     /** Runs a command, returns stdout+stderr; fails on a non-zero exit. */
-    static String run(Map<String, String> env, String... command) throws IOException {
+    public static String run(Map<String, String> env, String... command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(List.of(command)).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -55,7 +60,7 @@ final class Gdal {
     }
 
     /** Runs a command feeding {@code stdin}; returns stdout. */
-    static String pipe(Map<String, String> env, String stdin, String... command) throws IOException {
+    public static String pipe(Map<String, String> env, String stdin, String... command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(List.of(command));
         pb.environment().putAll(env);
         Process p = pb.start();

@@ -1,0 +1,151 @@
+package dev.cairn.geo.gpkg;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.cairn.engine.AssetFailure;
+import dev.cairn.engine.AtomicFiles;
+import dev.cairn.engine.ErrorClass;
+import dev.cairn.engine.ProcessContext;
+
+/**
+ * Converts one feature-range chunk of a huge GeoPackage into the file's staging GeoPackage
+ * ({@link StagedGpkg}), exactly once, and publishes the output when the file's last chunk is in.
+ *
+ * <p><b>Protocol</b>, in one {@code BEGIN IMMEDIATE} transaction on the staging file: create the
+ * schema if the file is empty; if this asset's marker is in {@code cairn_chunks}, the chunk was
+ * committed by an earlier attempt that died before its checkpoint, so nothing is inserted;
+ * otherwise stream the chunk's rows (fid order, one row in memory) into the layer table, their
+ * R-tree entries into the stage table, and the marker; if the markers now number the plan's
+ * chunk total, finalise; commit. Then, if the file is finalised, fsync it, rename it to the
+ * output and fsync the directory ({@link AtomicFiles#commit}): the rename is the commit point of
+ * the output, so no reader ever sees a partial output under its final name.
+ *
+ * <p><b>Crashes.</b> Before the commit: SQLite rolls the transaction back, the chunk is redone.
+ * Between the commit and the runner's checkpoint: the redo finds the marker and inserts nothing
+ * (no duplicate), and finalises or renames if that was left to do. Between finalisation and the
+ * rename: any redone chunk finds the file FINALISED and renames it. Two workers finishing at once
+ * cannot both finalise (transactions are serial; the second finds the file finalised), and a
+ * rename that finds the staging file gone and the output present was done by the other.
+ *
+ * <p>The transaction holds the staging file's write lock while the chunk is read and transcoded,
+ * so chunks of one file are written one at a time (chunks of different files run in parallel).
+ */
+public final class GpkgChunkConverter {
+
+    /**
+     * @param features  features of this chunk (as first committed, also when this attempt found its marker)
+     * @param published true if this call renamed the finished file to the output
+     * @param checksum  the output's checksum when published, else null
+     */
+    public record Result(long features, boolean published, String checksum) {
+    }
+
+    private GpkgChunkConverter() {
+    }
+
+    public static Result convert(Path input, Path output, String assetId, ChunkSpec chunk,
+            GpkgConverter.Options options, ProcessContext ctx) throws AssetFailure {
+        GpkgConverter.Target target = GpkgConverter.target(options);
+        Path staging = AtomicFiles.stagingFor(output, chunk.planKey());
+        long features;
+        boolean finalised;
+        try (GpkgReader reader = GpkgReader.open(input)) {
+            List<LayerSchema> layers = new ArrayList<>();
+            reader.listContents(layers, new ArrayList<>());
+            LayerSchema layer = layers.stream().filter(l -> l.table().equals(chunk.layer())).findFirst()
+                    .orElseThrow(() -> AssetFailure.permanent(ErrorClass.FORMAT, input + ": layer '" + chunk.layer()
+                            + "' is gone (it was there when the job was planned); run the command again to re-plan"));
+            GeometryTranscoder transcoder = GpkgConverter.transcoder(
+                    GpkgConverter.operation(reader, layer, input, options, target.crs()), target);
+            try (StagedGpkg stage = StagedGpkg.open(staging)) {
+                StagedGpkg.State state = stage.begin();
+                if (state == StagedGpkg.State.FINALISED) {
+                    features = -1;
+                    finalised = true;
+                } else {
+                    if (state == StagedGpkg.State.EMPTY) {
+                        stage.createSchema(layers, target);
+                    }
+                    features = stage.committedFeatures(assetId);
+                    if (features < 0) {
+                        features = copy(reader, stage, layer, chunk, transcoder, target, input, staging, ctx);
+                        stage.addMarker(assetId, chunk, features, ctx.workerId(), ctx.attempt());
+                    }
+                    finalised = stage.markers() >= chunk.fileChunks();
+                    if (finalised) {
+                        stage.finalise(layers, target.code());
+                    }
+                    stage.commit();
+                }
+            } catch (SQLException e) {
+                throw AssetFailure.transientFailure(ErrorClass.IO, staging + ": cannot write the staging GeoPackage ("
+                        + Sql.shortMessage(e) + ")", e);
+            }
+            if (features < 0) {
+                features = count(reader, layer, chunk, input); // finalised before this attempt: count the range
+            }
+        }
+        if (!finalised) {
+            return new Result(features, false, null);
+        }
+        try {
+            String checksum = publish(staging, output);
+            AtomicFiles.removeStaleStaging(output, chunk.planKey());
+            return new Result(features, true, checksum);
+        } catch (IOException e) {
+            throw AssetFailure.transientFailure(ErrorClass.IO, output + ": cannot publish the output (" + e + ")", e);
+        }
+    }
+
+    private static long copy(GpkgReader reader, StagedGpkg stage, LayerSchema layer, ChunkSpec chunk,
+            GeometryTranscoder transcoder, GpkgConverter.Target target, Path input, Path staging, ProcessContext ctx)
+            throws AssetFailure, SQLException {
+        LayerCopier copier = new LayerCopier(input, staging, ctx);
+        double[] extent = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        try (PreparedStatement insert = stage.writer().insertStatement(layer);
+             PreparedStatement rtree = stage.rtreeStage(layer)) {
+            try (ResultSet rs = reader.rows(layer, chunk.fidFrom(), chunk.fidTo())) {
+                return copier.copyRows(rs, insert, rtree, layer, transcoder, extent, target.label());
+            } catch (SQLException e) {
+                throw AssetFailure.permanent(ErrorClass.FORMAT, input + ": layer '" + layer.table()
+                        + "' is unreadable (" + Sql.shortMessage(e) + "); the file may be truncated or corrupt", e);
+            }
+        }
+    }
+
+    /** Rows of the chunk's range in the input (for a chunk whose marker went with the finalisation). */
+    private static long count(GpkgReader reader, LayerSchema layer, ChunkSpec chunk, Path input) throws AssetFailure {
+        String pk = Sql.quote(layer.primaryKey());
+        String sql = "SELECT count(*) FROM " + Sql.quote(layer.table()) + " WHERE 1"
+                + (chunk.fidFrom() == null ? "" : " AND " + pk + " >= " + chunk.fidFrom())
+                + (chunk.fidTo() == null ? "" : " AND " + pk + " < " + chunk.fidTo());
+        try (java.sql.Statement s = reader.connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw AssetFailure.permanent(ErrorClass.FORMAT, input + ": layer '" + layer.table()
+                    + "' is unreadable (" + Sql.shortMessage(e) + ")", e);
+        }
+    }
+
+    /** Renames the finalised staging file to the output; a concurrent finaliser may have done it already. */
+    private static String publish(Path staging, Path output) throws IOException {
+        try {
+            return AtomicFiles.commit(staging, output);
+        } catch (NoSuchFileException gone) {
+            if (Files.exists(staging) || !Files.isRegularFile(output)) {
+                throw gone;
+            }
+            return AtomicFiles.checksum(output);
+        }
+    }
+
+}
