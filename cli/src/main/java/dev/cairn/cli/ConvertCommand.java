@@ -88,7 +88,7 @@ final class ConvertCommand implements Callable<Integer> {
         Path db = Stores.location(options.outDir(), store);
         try (SqliteStore cp = SqliteStore.open(db)) {
             JobExecution.checkDrift(cp, options.toSpec(), fresh, options.outDir().toString());
-            JobExecution.logPlan(cp.plan(assets));
+            JobExecution.applyPlan(cp, assets);
             return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json), signals);
         }
     }

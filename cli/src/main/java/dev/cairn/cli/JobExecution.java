@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.engine.Asset;
 import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.CheckpointStore;
@@ -76,8 +77,16 @@ final class JobExecution {
         return report.exitCode();
     }
 
-    static void logPlan(PlanSummary plan) {
-        log.info("Planned: {} new, {} unchanged, {} changed since last run", plan.added(), plan.unchanged(), plan.changed());
+    /**
+     * Records the plan in the store: new assets added, changed inputs put back to pending, and
+     * assets of an older plan forgotten (removed inputs; a file that changed and is now chunked
+     * differently), so that no stale asset writes an output the new plan also writes.
+     */
+    static void applyPlan(CheckpointStore store, List<Asset> assets) {
+        PlanSummary plan = store.plan(assets);
+        int removed = store.removeUnplanned(assets.stream().map(Asset::id).toList());
+        log.info("Planned: {} new, {} unchanged, {} changed since last run, {} no longer planned",
+                plan.added(), plan.unchanged(), plan.changed(), removed);
     }
 
     private static void printSummary(CheckpointStore store, JobRecord job, RunReport r, long skipped, RunSettings settings) {

@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.geo.gpkg.ChunkSpec;
 import dev.cairn.engine.Asset;
 import dev.cairn.engine.Claim;
 import dev.cairn.engine.ErrorClass;
@@ -76,10 +77,19 @@ final class LoggingListener implements RunListener {
         return offset == null ? event : event.addKeyValue("chunk_offset", offset);
     }
 
-    /** The feature offset of a part {@code layer[offset, end)}, or null for a whole file. */
+    /**
+     * Where a chunk starts: the first fid of a GeoPackage chunk (0 for a layer's first, open-ended
+     * chunk), or the offset of a part written {@code layer[offset, end)}; null for a whole file.
+     */
     static Long chunkOffset(String part) {
         if (part == null) {
             return null;
+        }
+        try {
+            Long from = ChunkSpec.parse(part).fidFrom();
+            return from == null ? 0L : from;
+        } catch (IllegalArgumentException notAGpkgChunk) {
+            // another kind of part: fall through
         }
         Matcher m = CHUNK_OFFSET.matcher(part);
         return m.find() ? Long.valueOf(m.group(1)) : null;

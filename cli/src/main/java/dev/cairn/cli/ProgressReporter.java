@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.geo.gpkg.ChunkSpec;
 import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.CheckpointStore;
@@ -10,6 +11,7 @@ import dev.cairn.engine.RunListener;
 import dev.cairn.geo.gpkg.GpkgFeatureCounter;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -80,8 +82,13 @@ final class ProgressReporter implements RunListener, AutoCloseable {
                 doneFeatures += r.features() + r.skipped();
             }
             total = doneFeatures;
+            Map<String, Long> perInput = new HashMap<>();
             for (AssetRecord r : store.assets(EnumSet.of(AssetState.PENDING, AssetState.RUNNING))) {
-                long n = GpkgFeatureCounter.countFeatures(Path.of(r.asset().input()));
+                long n = perInput.computeIfAbsent(r.asset().input(),
+                        in -> GpkgFeatureCounter.countFeatures(Path.of(in)));
+                // A chunk of a huge input: its share of the file (an estimate, replaced by the
+                // real count when the chunk finishes, like every other estimate).
+                n /= fileChunks(r.asset().part());
                 estimated.put(r.asset().id(), n);
                 total += n;
             }
@@ -89,6 +96,17 @@ final class ProgressReporter implements RunListener, AutoCloseable {
         this.featuresDoneAtStart = doneFeatures;
         featuresDone.set(doneFeatures);
         featuresTotal.set(total);
+    }
+
+    private static int fileChunks(String part) {
+        if (part == null) {
+            return 1;
+        }
+        try {
+            return Math.max(1, ChunkSpec.parse(part).fileChunks());
+        } catch (IllegalArgumentException notAChunk) {
+            return 1;
+        }
     }
 
     /** Counts the totals from {@code store} (unless {@code mode} is OFF) and starts showing progress. */

@@ -36,7 +36,7 @@ final class ResumeCommand implements Callable<Integer> {
         int n = ConvertCommand.workers(workers);
         try (SqliteStore cp = Stores.openExisting(outDir.toAbsolutePath().normalize(), store)) {
             ConvertOptions options = storedOptions(cp, outDir);
-            JobExecution.logPlan(cp.plan(ConvertCommand.plan(options)));
+            JobExecution.applyPlan(cp, ConvertCommand.plan(options));
             return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json), signals);
         }
     }

@@ -40,6 +40,14 @@ public interface CheckpointStore extends AutoCloseable {
      */
     PlanSummary plan(List<Asset> assets);
 
+    /**
+     * Forgets the assets that are not in {@code plannedIds} and not {@code running}: inputs that
+     * were removed, or a file re-planned into chunks (or back into one asset) because it changed.
+     * Without this, a stale pending asset of an old plan would write the same output as the new
+     * plan's assets. One {@code removed} event per asset; returns how many were removed.
+     */
+    int removeUnplanned(java.util.Collection<String> plannedIds);
+
     /** Registers a worker process, so that its claims can be recovered when it dies. */
     void registerWorker(WorkerInfo worker);
 

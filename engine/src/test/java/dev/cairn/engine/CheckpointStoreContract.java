@@ -583,6 +583,25 @@ public abstract class CheckpointStoreContract {
     }
 
     @Test
+    void removeUnplannedForgetsAssetsAbsentFromThePlanButNotRunningOnes() {
+        CheckpointStore store = store();
+        store.createJob(job());
+        store.plan(assets(4));
+        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(1, 0, "crc32c:00000001"));
+        Claim running = store.claim("w2", T0, LEASE).orElseThrow();
+        List<String> planned = List.of(record(store, "a00003").asset().id());
+
+        int removed = store.removeUnplanned(planned);
+
+        // a00000 (done) and the one pending asset not planned go; the running claim stays.
+        assertThat(removed).isEqualTo(2);
+        assertThat(store.assets(all())).extracting(r -> r.asset().id())
+                .containsExactlyInAnyOrder("a00003", running.asset().id());
+        assertThat(store.events(100)).filteredOn(e -> e.kind().equals("removed")).hasSize(2);
+        assertThat(store.removeUnplanned(List.of("a00003", running.asset().id()))).isZero();
+    }
+
+    @Test
     void resetAssetsMakesTheAssetsClaimableAgain() {
         CheckpointStore store = store();
         store.plan(assets(2));

@@ -333,6 +333,12 @@ public final class SqliteStore implements CheckpointStore {
     }
 
     @Override
+    public int removeUnplanned(Collection<String> plannedIds) {
+        List<String> planned = List.copyOf(plannedIds);
+        return write("remove unplanned assets", () -> transitions.removeUnplanned(planned, clock.millis()));
+    }
+
+    @Override
     public int resetAssets(Collection<String> ids, String reason) {
         if (ids.isEmpty()) {
             return 0;

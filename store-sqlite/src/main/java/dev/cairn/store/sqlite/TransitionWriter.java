@@ -183,6 +183,34 @@ final class TransitionWriter implements AutoCloseable {
     }
 
     /** Puts each listed done or failed asset back to pending, with {@code reason} as its event detail. */
+    /** See CheckpointStore#removeUnplanned: the planned ids go through a temp table, so any count works. */
+    int removeUnplanned(Collection<String> planned, long nowMillis) throws SQLException {
+        try (java.sql.Statement st = conn.createStatement()) {
+            st.execute("CREATE TEMP TABLE IF NOT EXISTS planned_id (id TEXT PRIMARY KEY)");
+            st.execute("DELETE FROM planned_id");
+        }
+        try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO planned_id VALUES (?)")) {
+            for (String id : planned) {
+                ps.setString(1, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        String unplanned = "state <> 'running' AND id NOT IN (SELECT id FROM planned_id)";
+        try (PreparedStatement ps = conn.prepareStatement(INSERT_EVENTS_WHERE + unplanned + " ORDER BY seq")) {
+            ps.setLong(1, nowMillis);
+            ps.setString(2, "removed");
+            ps.setString(3, "no longer in the plan");
+            ps.executeUpdate();
+        }
+        int removed;
+        try (java.sql.Statement st = conn.createStatement()) {
+            removed = st.executeUpdate("DELETE FROM asset WHERE " + unplanned);
+            st.execute("DELETE FROM planned_id");
+        }
+        return removed;
+    }
+
     int resetIds(Collection<String> ids, String reason, long nowMillis) throws SQLException {
         int reset = 0;
         for (String id : ids) {
