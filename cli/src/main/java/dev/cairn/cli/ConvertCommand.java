@@ -53,8 +53,8 @@ final class ConvertCommand implements Callable<Integer> {
     Integer workers;
 
     @Option(names = "--chunk-features", paramLabel = "N", defaultValue = "200000",
-            description = {"A GeoPackage with a layer of more than N features is converted in chunks of N features",
-                    "(each checkpointed on its own; a kill redoes only the chunks in flight). 0: never chunk. Default: ${DEFAULT-VALUE}."})
+            description = "A GeoPackage with a layer of more than N features is converted in chunks of N features, "
+                    + "each checkpointed on its own (a kill redoes only the chunks in flight). 0: never chunk. Default: ${DEFAULT-VALUE}.")
     long chunkFeatures;
 
     @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
