@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code cairn failures}: the dead letters of a job grouped by error class, with counts and a
@@ -30,11 +29,8 @@ final class FailuresCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
-    @Parameters(paramLabel = "OUTDIR", description = "Output directory of a run.")
-    Path outDir;
-
-    @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
-    String store;
+    @Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
 
     @Option(names = "--examples", paramLabel = "N", defaultValue = "3",
             description = "Examples shown per error class (default: ${DEFAULT-VALUE}).")
@@ -48,7 +44,7 @@ final class FailuresCommand implements Callable<Integer> {
         if (examples < 0) {
             throw new CliException(RunReport.USAGE, "--examples " + examples + ": must be 0 or more.");
         }
-        try (SqliteStore cp = Stores.openReadOnly(outDir.toAbsolutePath().normalize(), store)) {
+        try (SqliteStore cp = Stores.openReadOnly(checkpoint.dir(), checkpoint.store)) {
             List<AssetRecord> failed = cp.assets(EnumSet.of(AssetState.FAILED));
             Map<String, List<AssetRecord>> byClass = byClass(failed);
             if (json) {

@@ -13,7 +13,6 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code cairn reset}: puts failed assets, or every asset, back to pending (one store
@@ -27,11 +26,8 @@ final class ResetCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
-    @Parameters(paramLabel = "OUTDIR", description = "Output directory of a run.")
-    Path outDir;
-
-    @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
-    String store;
+    @Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Which which;
@@ -47,8 +43,8 @@ final class ResetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dir = outDir.toAbsolutePath().normalize();
-        try (SqliteStore cp = Stores.openExisting(dir, store)) {
+        Path dir = checkpoint.dir();
+        try (SqliteStore cp = Stores.openExisting(dir, checkpoint.store)) {
             int reset;
             if (which.all) {
                 Instant now = Instant.now();
@@ -64,7 +60,7 @@ final class ResetCommand implements Callable<Integer> {
                 reset = cp.resetFailed(null);
             }
             System.out.println("reset " + reset + (which.all ? " asset(s)" : " failed asset(s)")
-                    + " to pending; run 'cairn resume " + outDir + "' to process them"
+                    + " to pending; run 'cairn resume " + checkpoint.outDir + "' to process them"
                     + (which.all ? " (existing outputs are overwritten atomically)" : ""));
             return RunReport.OK;
         }

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Re-run the job recorded in OUTDIR's checkpoint with its original options.")
@@ -18,14 +17,11 @@ final class ResumeCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
-    @Parameters(paramLabel = "OUTDIR", description = "Output directory of an earlier run.")
-    Path outDir;
+    @Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
 
     @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
     Integer workers;
-
-    @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
-    String store;
 
     @Option(names = "--json", description = "Print a JSON summary object as the last line on stdout.")
     boolean json;
@@ -34,8 +30,8 @@ final class ResumeCommand implements Callable<Integer> {
     public Integer call() {
         Signals signals = Signals.installed();
         int n = ConvertCommand.workers(workers);
-        try (SqliteStore cp = Stores.openExisting(outDir.toAbsolutePath().normalize(), store)) {
-            ConvertOptions options = storedOptions(cp, outDir);
+        try (SqliteStore cp = Stores.openExisting(checkpoint.dir(), checkpoint.store)) {
+            ConvertOptions options = storedOptions(cp, checkpoint.outDir);
             JobExecution.applyPlan(cp, ConvertCommand.plan(options));
             return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json), signals);
         }

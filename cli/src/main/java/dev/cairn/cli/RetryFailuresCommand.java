@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "retry-failures", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Put the failed assets of OUTDIR's job back to pending and run them again.",
@@ -21,17 +20,14 @@ final class RetryFailuresCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
-    @Parameters(paramLabel = "OUTDIR", description = "Output directory of an earlier run.")
-    Path outDir;
+    @Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
 
     @Option(names = "--class", paramLabel = "CLASS", description = "Only failures of this error class (crs, format, geometry, io, internal).")
     String errorClass;
 
     @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
     Integer workers;
-
-    @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
-    String store;
 
     @Option(names = "--json", description = "Print a JSON summary object as the last line on stdout.")
     boolean json;
@@ -49,8 +45,8 @@ final class RetryFailuresCommand implements Callable<Integer> {
             }
         }
         int n = ConvertCommand.workers(workers);
-        try (SqliteStore cp = Stores.openExisting(outDir.toAbsolutePath().normalize(), store)) {
-            ConvertOptions options = ResumeCommand.storedOptions(cp, outDir);
+        try (SqliteStore cp = Stores.openExisting(checkpoint.dir(), checkpoint.store)) {
+            ConvertOptions options = ResumeCommand.storedOptions(cp, checkpoint.outDir);
             int reset = cp.resetFailed(only);
             LoggerFactory.getLogger(RetryFailuresCommand.class).info("{} failed asset(s) put back to pending", reset);
             return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json), signals);

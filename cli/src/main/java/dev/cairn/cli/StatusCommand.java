@@ -18,7 +18,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code cairn status}: the job, its counts per state, the current rate and ETA, the running
@@ -34,11 +33,8 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
-    @Parameters(paramLabel = "OUTDIR", description = "Output directory of a run.")
-    Path outDir;
-
-    @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
-    String store;
+    @Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
 
     @Option(names = "--json", description = "Print the status as one JSON object.")
     boolean json;
@@ -46,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Instant now = Instant.now();
-        try (SqliteStore cp = Stores.openReadOnly(outDir.toAbsolutePath().normalize(), store)) {
+        try (SqliteStore cp = Stores.openReadOnly(checkpoint.dir(), checkpoint.store)) {
             JobRecord job = cp.job().orElse(null);
             Map<AssetState, Long> counts = cp.counts();
             List<AssetRecord> running = cp.assets(EnumSet.of(AssetState.RUNNING));

@@ -18,7 +18,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code cairn verify}: checks OUTDIR's outputs against its checkpoint (see {@link OutputAudit})
@@ -37,11 +36,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
-    @Parameters(paramLabel = "OUTDIR", description = "Output directory of a run.")
-    Path outDir;
-
-    @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
-    String store;
+    @Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
 
     @Option(names = "--repair", description = {"Put the done assets with a missing or changed output back to pending (the next",
             "'cairn resume OUTDIR' redoes them) and delete leftover temp and staging files. Extra files are reported, not deleted."})
@@ -52,11 +48,11 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dir = OutputAudit.normal(outDir);
-        Path db = Stores.location(dir, store);
+        Path dir = OutputAudit.normal(checkpoint.outDir);
+        Path db = Stores.location(dir, checkpoint.store);
         List<Finding> findings;
         String extension;
-        try (SqliteStore cp = Stores.openReadOnly(dir, store)) {
+        try (SqliteStore cp = Stores.openReadOnly(dir, checkpoint.store)) {
             JobRecord job = cp.job().orElseThrow(() -> new CliException(RunReport.USAGE,
                     "The checkpoint in " + dir + " records no job: nothing to verify."));
             extension = "." + job.spec().getOrDefault("--format", "gpkg");
@@ -81,7 +77,7 @@ final class VerifyCommand implements Callable<Integer> {
     private Map<String, Object> repair(Path dir, List<Finding> findings) {
         int reset = 0;
         int removed = 0;
-        try (SqliteStore cp = Stores.openExisting(dir, store)) {
+        try (SqliteStore cp = Stores.openExisting(dir, checkpoint.store)) {
             for (Kind kind : List.of(Kind.MISSING, Kind.CHECKSUM)) {
                 List<String> ids = findings.stream().filter(f -> f.kind() == kind)
                         .flatMap(f -> f.assetIds().stream()).toList();
@@ -150,7 +146,7 @@ final class VerifyCommand implements Callable<Integer> {
         boolean repairable = findings.size() > counts.get(Kind.EXTRA);
         if (repaired == null) {
             if (repairable) {
-                System.out.println("Run 'cairn verify " + outDir + " --repair' to put the affected assets back to pending"
+                System.out.println("Run 'cairn verify " + checkpoint.outDir + " --repair' to put the affected assets back to pending"
                         + " and remove the temp and staging files.");
             }
             if (counts.get(Kind.EXTRA) > 0) {
@@ -158,7 +154,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
         } else {
             System.out.println("repaired: " + repaired.get("assets_reset") + " asset(s) put back to pending (run 'cairn resume "
-                    + outDir + "' to redo them), " + repaired.get("temp_files_removed") + " temp or staging file(s) removed");
+                    + checkpoint.outDir + "' to redo them), " + repaired.get("temp_files_removed") + " temp or staging file(s) removed");
             if (counts.get(Kind.EXTRA) > 0) {
                 System.out.println("not deleted: " + counts.get(Kind.EXTRA)
                         + " extra file(s) that no asset produces; remove them yourself if they are not wanted");

@@ -1,0 +1,20 @@
+package dev.cairn.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Where the commands that work on an earlier run find it: OUTDIR and, optionally, another checkpoint file. */
+final class CheckpointOptions {
+
+    @Parameters(paramLabel = "OUTDIR", description = "Output directory of a run.")
+    Path outDir;
+
+    @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
+    String store;
+
+    /** OUTDIR, absolute and normalised. */
+    Path dir() {
+        return outDir.toAbsolutePath().normalize();
+    }
+}
