@@ -1,25 +1,20 @@
 package dev.cairn.geo.gpkg;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
-import org.locationtech.jts.geom.CoordinateSequence;
 import org.locationtech.jts.geom.Geometry;
-import org.locationtech.jts.geom.GeometryCollection;
-import org.locationtech.jts.geom.LineString;
-import org.locationtech.jts.geom.Point;
-import org.locationtech.jts.geom.Polygon;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 import org.opengis.referencing.operation.MathTransform;
 import org.opengis.referencing.operation.TransformException;
 
+import dev.cairn.geo.pipeline.GeometryReprojector;
+
 /**
  * Rewrites one GeoPackage geometry blob into another CRS: parses the GeoPackage binary header,
  * reads the WKB with JTS, transforms the horizontal coordinates of the whole geometry in one
- * {@link MathTransform#transform(double[], int, double[], int, int)} call (Z and M are carried
- * through unchanged), and writes a standard header plus ISO WKB.
+ * call ({@link GeometryReprojector}; Z and M are carried through unchanged), and writes a
+ * standard header plus ISO WKB.
  *
  * <pre>
  * GeoPackage binary geometry (GeoPackage 1.2, §2.1.3):
@@ -45,13 +40,10 @@ import org.opengis.referencing.operation.TransformException;
 final class GeometryTranscoder {
     private static final int[] ENVELOPE_BYTES = {0, 32, 48, 48, 64};
 
-    private final MathTransform transform;
-    private final MathTransform transform3d;
+    private final GeometryReprojector reprojector;
     private final int targetSrsId;
     private final WKBReader reader = new WKBReader();
     private final IsoWkbWriter writer = new IsoWkbWriter();
-    private final List<CoordinateSequence> sequences = new ArrayList<>();
-    private double[] xy = new double[512];
     private boolean lastEmpty;
 
     /** @param transform horizontal transform on (x = east, y = north); null or identity to copy */
@@ -65,8 +57,7 @@ final class GeometryTranscoder {
      *                    that x and y agree with PROJ (see CrsResolver); null to ignore heights
      */
     GeometryTranscoder(MathTransform transform, MathTransform transform3d, int targetSrsId) {
-        this.transform = transform == null || transform.isIdentity() ? null : transform;
-        this.transform3d = this.transform == null ? null : transform3d;
+        this.reprojector = new GeometryReprojector(transform, transform3d);
         this.targetSrsId = targetSrsId;
     }
 
@@ -82,18 +73,8 @@ final class GeometryTranscoder {
 
     /** Transcodes {@code blob}; the returned array is new. */
     byte[] transcode(byte[] blob) throws MalformedGeometryException, TransformException {
-        if (blob.length < 8 || blob[0] != 'G' || blob[1] != 'P') {
-            throw new MalformedGeometryException("not a GeoPackage geometry (no 'GP' magic)");
-        }
+        int wkbStart = wkbStart(blob);
         int flags = blob[3] & 0xff;
-        if ((flags & 0x20) != 0) {
-            throw new MalformedGeometryException("extended GeoPackage geometry types are not supported");
-        }
-        int envelopeCode = (flags >> 1) & 0x07;
-        if (envelopeCode >= ENVELOPE_BYTES.length) {
-            throw new MalformedGeometryException("invalid envelope indicator " + envelopeCode);
-        }
-        int wkbStart = 8 + ENVELOPE_BYTES[envelopeCode];
         if (blob.length < wkbStart + 5) {
             if ((flags & 0x10) != 0 && blob.length == wkbStart) {
                 return emptyCopy(blob, wkbStart); // empty flag without WKB: tolerated
@@ -126,11 +107,37 @@ final class GeometryTranscoder {
             return emptyCopy(blob, wkbStart);
         }
         lastEmpty = false;
-        if (transform != null) {
-            transform(g);
+        reprojector.transform(g);
+        return encode(writer, g, base == 1, hasZ, hasM, targetSrsId);
+    }
+
+    /**
+     * The offset of the WKB in a GeoPackage geometry blob, after checking its magic, that it is
+     * not an extended type and that its envelope indicator is valid. Does not check the length.
+     */
+    static int wkbStart(byte[] blob) throws MalformedGeometryException {
+        if (blob.length < 8 || blob[0] != 'G' || blob[1] != 'P') {
+            throw new MalformedGeometryException("not a GeoPackage geometry (no 'GP' magic)");
         }
-        boolean point = base == 1;
-        int envelopeOut = point ? 0 : hasZ ? 2 : 1;
+        int flags = blob[3] & 0xff;
+        if ((flags & 0x20) != 0) {
+            throw new MalformedGeometryException("extended GeoPackage geometry types are not supported");
+        }
+        int envelopeCode = (flags >> 1) & 0x07;
+        if (envelopeCode >= ENVELOPE_BYTES.length) {
+            throw new MalformedGeometryException("invalid envelope indicator " + envelopeCode);
+        }
+        return 8 + ENVELOPE_BYTES[envelopeCode];
+    }
+
+    /**
+     * Writes {@code g} as a GeoPackage geometry blob the way GDAL does (see the class comment):
+     * little endian, no envelope for a point ({@code point}), XYZ envelope with Z, else XY; an
+     * empty geometry gets the empty flag and no envelope. Returns a new array.
+     */
+    static byte[] encode(IsoWkbWriter writer, Geometry g, boolean point, boolean hasZ, boolean hasM, int srsId) {
+        boolean empty = g.isEmpty();
+        int envelopeOut = empty || point ? 0 : hasZ ? 2 : 1;
         int headerBytes = 8 + ENVELOPE_BYTES[envelopeOut];
         writer.reset(headerBytes);
         writer.write(g, hasZ, hasM);
@@ -138,8 +145,8 @@ final class GeometryTranscoder {
         out[0] = 'G';
         out[1] = 'P';
         out[2] = 0;
-        out[3] = (byte) (1 | envelopeOut << 1);
-        writer.putInt(4, targetSrsId);
+        out[3] = (byte) (1 | envelopeOut << 1 | (empty ? 0x10 : 0));
+        writer.putInt(4, srsId);
         double[] env = writer.envelope();
         if (envelopeOut > 0) {
             for (int i = 0; i < 4; i++) {
@@ -167,71 +174,6 @@ final class GeometryTranscoder {
         out[7] = (byte) (targetSrsId >> 24);
         System.arraycopy(blob, wkbStart, out, 8, wkbLength);
         return out;
-    }
-
-    private void transform(Geometry g) throws TransformException {
-        sequences.clear();
-        collect(g);
-        int n = 0;
-        for (CoordinateSequence s : sequences) {
-            n += s.size();
-        }
-        boolean heights = transform3d != null && !sequences.isEmpty() && sequences.get(0).hasZ();
-        int dim = heights ? 3 : 2;
-        if (xy.length < dim * n) {
-            xy = new double[Math.max(dim * n, xy.length * 2)];
-        }
-        int k = 0;
-        for (CoordinateSequence s : sequences) {
-            for (int i = 0, size = s.size(); i < size; i++) {
-                xy[k++] = s.getX(i);
-                xy[k++] = s.getY(i);
-                if (heights) {
-                    double z = s.getZ(i);
-                    xy[k++] = Double.isFinite(z) ? z : 0; // like PROJ: a missing height is 0
-                }
-            }
-        }
-        (heights ? transform3d : transform).transform(xy, 0, xy, 0, n);
-        k = 0;
-        for (CoordinateSequence s : sequences) {
-            for (int i = 0, size = s.size(); i < size; i++) {
-                double x = xy[k++];
-                double y = xy[k++];
-                k += dim - 2; // the transformed height is dropped: z is written unchanged
-                if (!Double.isFinite(x) || !Double.isFinite(y)) {
-                    double sx = s.getX(i);
-                    double sy = s.getY(i);
-                    if (Double.isFinite(sx) && Double.isFinite(sy)) {
-                        throw new TransformException("coordinate (" + sx + ", " + sy
-                                + ") is outside the domain of the transformation");
-                    }
-                }
-                s.setOrdinate(i, 0, x);
-                s.setOrdinate(i, 1, y);
-            }
-        }
-    }
-
-    private void collect(Geometry g) {
-        if (g instanceof Point p) {
-            if (!p.isEmpty()) {
-                sequences.add(p.getCoordinateSequence());
-            }
-        } else if (g instanceof LineString l) {
-            sequences.add(l.getCoordinateSequence());
-        } else if (g instanceof Polygon p) {
-            if (!p.isEmpty()) {
-                sequences.add(p.getExteriorRing().getCoordinateSequence());
-                for (int i = 0; i < p.getNumInteriorRing(); i++) {
-                    sequences.add(p.getInteriorRingN(i).getCoordinateSequence());
-                }
-            }
-        } else if (g instanceof GeometryCollection c) {
-            for (int i = 0; i < c.getNumGeometries(); i++) {
-                collect(c.getGeometryN(i));
-            }
-        }
     }
 
     private static int readInt(byte[] b, int off, boolean littleEndian) {

@@ -1,0 +1,192 @@
+package dev.cairn.geo.pipeline;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.opengis.referencing.crs.CoordinateReferenceSystem;
+import org.opengis.referencing.operation.TransformException;
+
+import dev.cairn.engine.AssetFailure;
+import dev.cairn.engine.ErrorClass;
+import dev.cairn.engine.ProcessContext;
+import dev.cairn.geo.crs.CrsException;
+import dev.cairn.geo.crs.CrsResolver;
+import dev.cairn.geo.format.Feature;
+import dev.cairn.geo.format.FeatureCursor;
+import dev.cairn.geo.format.FeatureSink;
+import dev.cairn.geo.format.FeatureSource;
+import dev.cairn.geo.format.FormatProvider;
+import dev.cairn.geo.format.LayerDef;
+
+/**
+ * Converts any vector format into any other through the {@link FormatProvider} SPI, reprojecting
+ * to a target CRS: like {@code ogr2ogr -f FMT -t_srs EPSG:n out in [layer]}. Layer names, fields,
+ * fids and geometry types are passed on as the source describes them; what the output format
+ * cannot hold is the sink's to adapt or refuse (Shapefile cuts names to 10 characters and stores
+ * DATETIME as text; GeoJSON accepts EPSG:4326 only).
+ *
+ * <p><b>Contract with the caller.</b> {@code output} is a temp path: the sink creates it and
+ * {@link FeatureSink#finish finishes} it; the caller publishes it (AtomicFiles.commit, or
+ * {@code ShapefileProvider.publish}) and deletes it if this method throws — including
+ * {@link dev.cairn.engine.StopRequestedException}, checked every {@value #STOP_CHECK_INTERVAL}
+ * features. Every layer's CRS operation is resolved before anything is written.
+ *
+ * <p><b>Failures</b> ({@link AssetFailure}, one line naming the file): a layer without CRS and no
+ * {@code assumeCrs} → CRS naming file and layer; an unknown code or no operation → CRS; a
+ * coordinate outside the operation's domain → GEOMETRY naming file, layer and fid; several
+ * layers into a single-layer format → FORMAT; the rest as the providers report them.
+ *
+ * <p>Thread-safe: each call opens its own source and sink.
+ */
+public final class FeatureConverter {
+    /** Features between two {@link ProcessContext#checkStop()} / progress calls. */
+    public static final int STOP_CHECK_INTERVAL = 5_000;
+
+    /** {@link Options#layer()} value meaning every layer (the output format must be multi-layer). */
+    public static final int ALL_LAYERS = -1;
+
+    /**
+     * @param targetCrs EPSG code of the output CRS, e.g. {@code "EPSG:4326"}
+     * @param assumeCrs EPSG code for layers that declare no CRS; null to fail them
+     * @param layer     index of the one source layer to convert (in {@link FeatureSource#layers()}
+     *                  order), or {@link #ALL_LAYERS}
+     */
+    public record Options(String targetCrs, String assumeCrs, int layer) {
+        public Options {
+            Objects.requireNonNull(targetCrs, "targetCrs");
+            if (layer < ALL_LAYERS) {
+                throw new IllegalArgumentException("layer must be an index >= 0 or ALL_LAYERS: " + layer);
+            }
+        }
+    }
+
+    /**
+     * @param features   features written, all layers
+     * @param layers     number of layers written
+     * @param layerNames their names, in output order
+     */
+    public record Result(long features, int layers, List<String> layerNames) {
+    }
+
+    private FeatureConverter() {
+    }
+
+    /** Converts every layer of {@code input}; see {@link #convert(Path, FormatProvider, Path, FormatProvider, Options, ProcessContext)}. */
+    public static Result convert(Path input, FormatProvider in, Path output, FormatProvider out, String targetCrs,
+            String assumeCrs, ProcessContext ctx) throws AssetFailure {
+        return convert(input, in, output, out, new Options(targetCrs, assumeCrs, ALL_LAYERS), ctx);
+    }
+
+    public static Result convert(Path input, FormatProvider in, Path output, FormatProvider out, Options options,
+            ProcessContext ctx) throws AssetFailure {
+        String targetCode;
+        CoordinateReferenceSystem target;
+        try {
+            targetCode = CrsResolver.canonicalCode(options.targetCrs());
+            target = CrsResolver.forCode(targetCode);
+        } catch (CrsException e) {
+            throw AssetFailure.permanent(ErrorClass.CRS, e.getMessage(), e);
+        }
+        try (FeatureSource source = in.open(input)) {
+            List<LayerDef> all = source.layers();
+            List<Integer> selected = select(input, all, options.layer(), out);
+            List<CrsResolver.Operation> operations = new ArrayList<>();
+            for (int i : selected) {
+                operations.add(operation(input, all.get(i), options.assumeCrs(), target));
+            }
+            long features = 0;
+            List<String> names = new ArrayList<>();
+            try (FeatureSink sink = out.create(output)) {
+                for (int k = 0; k < selected.size(); k++) {
+                    int index = selected.get(k);
+                    LayerDef layer = all.get(index);
+                    CrsResolver.Operation op = operations.get(k);
+                    GeometryReprojector reprojector = new GeometryReprojector(op.operation().getMathTransform(),
+                            op.withHeights());
+                    sink.beginLayer(new LayerDef(layer.name(), layer.geometryKind(), layer.hasZ(), layer.hasM(),
+                            target, targetCode, layer.fields(), layer.featureCount()));
+                    features += copy(source, index, layer, sink, reprojector, input, targetCode, ctx);
+                    sink.endLayer();
+                    names.add(layer.name());
+                }
+                sink.finish();
+            }
+            return new Result(features, names.size(), List.copyOf(names));
+        }
+    }
+
+    private static List<Integer> select(Path input, List<LayerDef> layers, int layer, FormatProvider out)
+            throws AssetFailure {
+        if (layer != ALL_LAYERS) {
+            if (layer >= layers.size()) {
+                throw AssetFailure.permanent(ErrorClass.FORMAT, input + ": has " + layers.size()
+                        + " layer(s); layer index " + layer + " does not exist");
+            }
+            return List.of(layer);
+        }
+        if (!out.multiLayer() && layers.size() != 1) {
+            throw AssetFailure.permanent(ErrorClass.FORMAT, input + ": has " + layers.size() + " layers, but "
+                    + out.name() + " holds one layer per file; convert one layer at a time or choose gpkg");
+        }
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            all.add(i);
+        }
+        return all;
+    }
+
+    private static CrsResolver.Operation operation(Path input, LayerDef layer, String assumeCrs,
+            CoordinateReferenceSystem target) throws AssetFailure {
+        CoordinateReferenceSystem source = layer.crs();
+        if (source == null) {
+            if (assumeCrs == null) {
+                throw AssetFailure.permanent(ErrorClass.CRS, input + ": layer '" + layer.name()
+                        + "' has no CRS; pass --assume-crs EPSG:n to say which it is");
+            }
+            try {
+                source = CrsResolver.forCode(assumeCrs);
+            } catch (CrsException e) {
+                throw AssetFailure.permanent(ErrorClass.CRS, e.getMessage(), e);
+            }
+        }
+        try {
+            return CrsResolver.operation(source, target);
+        } catch (CrsException e) {
+            throw AssetFailure.permanent(ErrorClass.CRS, input + ": layer '" + layer.name() + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static long copy(FeatureSource source, int index, LayerDef layer, FeatureSink sink,
+            GeometryReprojector reprojector, Path input, String targetCode, ProcessContext ctx) throws AssetFailure {
+        long written = 0;
+        int sinceCheck = 0;
+        try (FeatureCursor cursor = source.cursor(index, 0, -1)) {
+            for (Feature f = cursor.next(); f != null; f = cursor.next()) {
+                try {
+                    reprojector.transform(f.geometry());
+                } catch (TransformException | RuntimeException e) {
+                    throw AssetFailure.permanent(ErrorClass.GEOMETRY, input + ": layer '" + layer.name() + "', fid "
+                            + f.fid() + ": cannot transform to " + targetCode + " (" + oneLine(e.getMessage()) + ")", e);
+                }
+                sink.write(f);
+                written++;
+                if (++sinceCheck == STOP_CHECK_INTERVAL) {
+                    ctx.progress(sinceCheck);
+                    sinceCheck = 0;
+                    ctx.checkStop();
+                }
+            }
+        }
+        if (sinceCheck > 0) {
+            ctx.progress(sinceCheck);
+        }
+        return written;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "no detail" : s.replaceAll("\\s+", " ").trim();
+    }
+}
