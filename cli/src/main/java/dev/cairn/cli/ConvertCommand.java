@@ -6,6 +6,7 @@ import dev.cairn.geo.convert.ConvertPlanner;
 import dev.cairn.geo.convert.PlanningException;
 import dev.cairn.geo.crs.CrsException;
 import dev.cairn.geo.crs.CrsResolver;
+import dev.cairn.geo.pipeline.FormatRegistry;
 import dev.cairn.store.sqlite.SqliteStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Reproject and convert every GeoPackage under the inputs into OUTDIR, mirroring the input tree.",
+        description = {"Reproject and convert every vector file under the inputs into OUTDIR, mirroring the input tree.",
                 "Run the same command again after an interruption to resume."},
         footer = {"", "Defaults for --to, --format, --assume-crs, --workers, --store, --log-format,",
                 "-v and -q come from cairn.yaml (or --config FILE), then the environment",
@@ -34,7 +35,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Input files or directories (searched recursively for *.gpkg).")
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Input files or directories (searched recursively for .gpkg, .shp, .geojson, .json, .geojsons, .geojsonl files).")
     List<Path> inputs;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR", description = "Output directory; the checkpoint lives in OUTDIR/.cairn/.")
@@ -43,7 +44,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "CRS", defaultValue = ConfigKey.DEFAULT_TO, description = "Target CRS (default: ${DEFAULT-VALUE}). Outputs store x = longitude/easting.")
     String to;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = ConfigKey.DEFAULT_FORMAT, description = "Output format: gpkg (default).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = ConfigKey.DEFAULT_FORMAT, description = "Output format: gpkg (default), shp, geojson, geojsonseq. Inputs of every format are recognised by their content.")
     String format;
 
     @Option(names = "--assume-crs", paramLabel = "CRS", description = "CRS of source layers that declare none (otherwise they fail as a CRS error).")
@@ -70,11 +71,17 @@ final class ConvertCommand implements Callable<Integer> {
     public Integer call() {
         Signals signals = Signals.installed();
         String fmt = format.toLowerCase(Locale.ROOT);
-        if (!fmt.equals("gpkg")) {
-            throw new CliException(RunReport.USAGE, Configuration.origin(spec, ConfigKey.FORMAT) + " " + format + ": only gpkg output is available in this version.");
+        FormatRegistry formats = FormatRegistry.load();
+        if (formats.forName(fmt).isEmpty()) {
+            throw new CliException(RunReport.USAGE, Configuration.origin(spec, ConfigKey.FORMAT) + " " + format
+                    + ": unknown output format; use one of " + String.join(", ", formats.names()) + ".");
         }
         // Validate every CRS before any I/O: an unknown code must leave OUTDIR untouched.
         String target = validateCrs(Configuration.origin(spec, ConfigKey.TO), to);
+        if (fmt.startsWith("geojson") && !target.equals("EPSG:4326")) {
+            throw new CliException(RunReport.USAGE, Configuration.origin(spec, ConfigKey.TO) + " " + to + ": GeoJSON output is"
+                    + " always EPSG:4326 longitude/latitude (RFC 7946); leave --to out, or choose --format gpkg, shp or fgb.");
+        }
         String assumed = assumeCrs == null ? null : validateCrs(Configuration.origin(spec, ConfigKey.ASSUME_CRS), assumeCrs);
         if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
             throw new CliException(RunReport.USAGE, "-o " + outDir + " exists and is not a directory.");

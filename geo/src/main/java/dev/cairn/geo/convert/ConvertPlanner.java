@@ -3,6 +3,11 @@ package dev.cairn.geo.convert;
 import dev.cairn.engine.Asset;
 import dev.cairn.geo.gpkg.ChunkSpec;
 import dev.cairn.geo.gpkg.FidRangePlanner;
+import dev.cairn.geo.format.FeatureSource;
+import dev.cairn.geo.format.FormatProvider;
+import dev.cairn.geo.format.LayerDef;
+import dev.cairn.geo.gpkg.GpkgProvider;
+import dev.cairn.geo.pipeline.FormatRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -36,15 +41,55 @@ public final class ConvertPlanner {
     private ConvertPlanner() {
     }
 
-    /** Extensions searched for in directory inputs (a file named explicitly is taken whatever its name). */
+    static final FormatRegistry FORMATS = FormatRegistry.load();
+
+    /**
+     * Whether a file found in a directory input is an input: its extension is one of a format's
+     * (a file named explicitly is taken whatever its name). A file with a format's extension but
+     * other content becomes a dead letter at processing, except {@code .json}, which is common
+     * for non-geographic data: such a file is an input only if its content is GeoJSON.
+     */
     static boolean isCandidate(Path file) {
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gpkg");
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".json")) {
+            try {
+                return FORMATS.detect(file).name().startsWith("geojson");
+            } catch (dev.cairn.engine.AssetFailure notGeoJson) {
+                return false;
+            }
+        }
+        return FORMATS.extensions().stream().anyMatch(name::endsWith);
+    }
+
+    /** The output format named by {@code --format}. */
+    static FormatProvider outputFormat(ConvertOptions options) throws PlanningException {
+        return FORMATS.forName(options.format()).orElseThrow(() -> new PlanningException("--format "
+                + options.format() + ": unknown output format; use one of " + String.join(", ", FORMATS.names()) + "."));
+    }
+
+    /**
+     * The feature layers of a GeoPackage input that goes to a single-layer format (one output per
+     * layer), or an empty list when the file is not a readable GeoPackage: it is then planned as one
+     * asset and fails, with its reason, when processed.
+     */
+    static List<String> gpkgLayers(Path file) {
+        try (FeatureSource source = new GpkgProvider().open(file)) {
+            return source.layers().stream().map(LayerDef::name).toList();
+        } catch (dev.cairn.engine.AssetFailure | RuntimeException unreadable) {
+            return List.of();
+        }
+    }
+
+    /** A layer name made safe as part of a file name. */
+    static String fileSafe(String layer) {
+        return layer.replaceAll("[^\\p{L}\\p{N}._-]", "_");
     }
 
     public static List<Asset> plan(ConvertOptions options) throws PlanningException {
         List<Asset> assets = new ArrayList<>();
         Map<String, Path> byOutput = new HashMap<>();
-        String ext = "." + options.format();
+        FormatProvider out = outputFormat(options);
+        String ext = out.extensions().get(0);
         for (Path input : options.inputs()) {
             if (!Files.exists(input)) {
                 throw new PlanningException("Input " + input + " does not exist.");
@@ -57,22 +102,33 @@ public final class ConvertPlanner {
             }
             for (Path[] f : found) {
                 Path file = f[0];
-                String rel = replaceExtension(f[1].toString().replace('\\', '/'), ext);
-                Path previous = byOutput.putIfAbsent(rel, file);
-                if (previous != null) {
-                    throw new PlanningException("Inputs " + previous + " and " + file + " would both be written to "
-                            + options.outDir().resolve(rel) + ". Rename one, or convert them into separate output directories.");
-                }
+                String relInput = f[1].toString().replace('\\', '/');
+                boolean gpkgInput = relInput.toLowerCase(Locale.ROOT).endsWith(".gpkg");
+                List<String> perLayer = !out.multiLayer() && gpkgInput ? gpkgLayers(file) : List.of();
+                String rel = replaceExtension(relInput, ext);
                 BasicFileAttributes attrs;
                 try {
                     attrs = Files.readAttributes(file, BasicFileAttributes.class);
                 } catch (IOException e) {
                     throw new PlanningException("Cannot read " + file + ": " + e.getMessage());
                 }
-                String output = options.outDir().resolve(rel).toString();
                 long size = attrs.size();
                 long mtime = attrs.lastModifiedTime().toMillis();
-                List<FidRangePlanner.LayerRanges> ranges = FidRangePlanner.plan(file, options.chunkFeatures());
+                if (perLayer.size() > 1) {
+                    // A multi-layer GeoPackage into a single-layer format: b.gpkg -> b.roads.shp, b.rivers.shp
+                    for (String layer : perLayer) {
+                        String relLayer = replaceExtension(relInput, "." + fileSafe(layer) + ext);
+                        claimOutput(byOutput, relLayer, file, options);
+                        assets.add(new Asset(relLayer, file.toString(), LAYER_PART + layer,
+                                options.outDir().resolve(relLayer).toString(), size, mtime));
+                    }
+                    continue;
+                }
+                claimOutput(byOutput, rel, file, options);
+                String output = options.outDir().resolve(rel).toString();
+                // Chunks exist for GeoPackage to GeoPackage, where each commits exactly once into the output.
+                List<FidRangePlanner.LayerRanges> ranges = gpkgInput && out instanceof GpkgProvider
+                        ? FidRangePlanner.plan(file, options.chunkFeatures()) : List.of();
                 if (ranges.isEmpty()) {
                     assets.add(new Asset(rel, file.toString(), null, output, size, mtime));
                 } else {
@@ -83,10 +139,26 @@ public final class ConvertPlanner {
             }
         }
         if (assets.isEmpty()) {
-            throw new PlanningException("No GeoPackage (.gpkg) found in " + String.join(", ",
+            throw new PlanningException("No vector file (" + String.join(", ", FORMATS.extensions()) + ") found in " + String.join(", ",
                     options.inputs().stream().map(Path::toString).toList()) + ".");
         }
         return assets;
+    }
+
+    /** The part of an asset that converts one layer of a multi-layer input: {@code layer=NAME}. */
+    public static final String LAYER_PART = "layer=";
+
+    private static void claimOutput(Map<String, Path> byOutput, String rel, Path file, ConvertOptions options)
+            throws PlanningException {
+        Path previous = byOutput.putIfAbsent(rel, file);
+        if (previous != null && !previous.equals(file)) {
+            throw new PlanningException("Inputs " + previous + " and " + file + " would both be written to "
+                    + options.outDir().resolve(rel) + ". Rename one, or convert them into separate output directories.");
+        }
+        if (previous != null) {
+            throw new PlanningException("Two layers of " + file + " would both be written to "
+                    + options.outDir().resolve(rel) + " (their names differ only in characters a file name cannot hold).");
+        }
     }
 
     /** The chunks of a file, layer by layer in the plan's order, every layer's range in fid order. */

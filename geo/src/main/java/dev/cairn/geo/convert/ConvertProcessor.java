@@ -10,6 +10,13 @@ import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.gpkg.ChunkSpec;
 import dev.cairn.geo.gpkg.GpkgChunkConverter;
 import dev.cairn.geo.gpkg.GpkgConverter;
+import dev.cairn.geo.gpkg.GpkgProvider;
+import dev.cairn.geo.format.FeatureSource;
+import dev.cairn.geo.format.FormatProvider;
+import dev.cairn.geo.format.LayerDef;
+import dev.cairn.geo.pipeline.FeatureConverter;
+import dev.cairn.geo.shp.ShapefileProvider;
+import java.util.List;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +32,12 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 public final class ConvertProcessor implements AssetProcessor {
     private final GpkgConverter.Options options;
+    private final FormatProvider outputFormat;
 
     public ConvertProcessor(ConvertOptions options) {
         this.options = new GpkgConverter.Options(options.targetCrs(), options.assumeCrs());
+        this.outputFormat = ConvertPlanner.FORMATS.forName(options.format()).orElseThrow(
+                () -> new IllegalArgumentException("unknown output format " + options.format()));
     }
 
     @Override
@@ -38,8 +48,12 @@ public final class ConvertProcessor implements AssetProcessor {
         }
         Path output = Path.of(asset.output());
         Files.createDirectories(output.getParent());
-        if (asset.part() != null) {
+        if (asset.part() != null && !asset.part().startsWith(ConvertPlanner.LAYER_PART)) {
             return processChunk(asset, input, output, ctx);
+        }
+        FormatProvider inputFormat = inputFormat(input);
+        if (!(inputFormat instanceof GpkgProvider) || !(outputFormat instanceof GpkgProvider)) {
+            return processGeneric(asset, input, inputFormat, output, ctx);
         }
         AtomicFiles.removeLeftovers(output);
         Path temp = AtomicFiles.tempFor(output, ctx.attempt());
@@ -54,6 +68,76 @@ public final class ConvertProcessor implements AssetProcessor {
                 AtomicFiles.removeLeftovers(output);
             }
         }
+    }
+
+    /**
+     * The format of an input, by content. When the content matches no format, the format of the
+     * extension gets the file, so that its own reader says precisely what is wrong ("not a
+     * GeoPackage (file is empty)", "corrupt or truncated GeoPackage").
+     */
+    private static FormatProvider inputFormat(Path input) throws AssetFailure {
+        try {
+            return ConvertPlanner.FORMATS.detect(input);
+        } catch (AssetFailure unknown) {
+            String name = input.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            for (FormatProvider p : ConvertPlanner.FORMATS.providers()) {
+                if (p.extensions().stream().anyMatch(name::endsWith)) {
+                    return p;
+                }
+            }
+            throw unknown;
+        }
+    }
+
+    /**
+     * Any other pair of formats, through the format SPI: written to a temp name, then published
+     * atomically — a Shapefile's sidecars first and its {@code .shp} last.
+     */
+    private Outcome processGeneric(Asset asset, Path input, FormatProvider inputFormat, Path output,
+            ProcessContext ctx) throws AssetFailure, IOException {
+        int layer = FeatureConverter.ALL_LAYERS;
+        if (asset.part() != null) {
+            layer = layerIndex(input, inputFormat, asset.part().substring(ConvertPlanner.LAYER_PART.length()));
+        } else if (!outputFormat.multiLayer()) {
+            layer = 0;
+        }
+        AtomicFiles.removeLeftovers(output);
+        Path temp = AtomicFiles.tempFor(output, ctx.attempt());
+        boolean committed = false;
+        try {
+            FeatureConverter.Result result = FeatureConverter.convert(input, inputFormat, temp, outputFormat,
+                    new FeatureConverter.Options(options.targetCrs(), options.assumeCrs(), layer), ctx);
+            String checksum;
+            if (outputFormat instanceof ShapefileProvider) {
+                ShapefileProvider.publish(temp, output, result.features());
+                checksum = AtomicFiles.checksum(output);
+            } else {
+                checksum = AtomicFiles.commit(temp, output);
+            }
+            committed = true;
+            return new Outcome(result.features(), 0, checksum);
+        } catch (AssetFailure f) {
+            // Writers name the file they write, a hidden temp name; users know the input and the output.
+            String message = f.getMessage().replace(temp.toString(), input + " → " + output);
+            throw new AssetFailure(f.errorClass(), message, f.isTransient(), f);
+        } finally {
+            if (!committed) {
+                AtomicFiles.removeLeftovers(output);
+            }
+        }
+    }
+
+    private static int layerIndex(Path input, FormatProvider format, String layer) throws AssetFailure {
+        try (FeatureSource source = format.open(input)) {
+            List<LayerDef> layers = source.layers();
+            for (int i = 0; i < layers.size(); i++) {
+                if (layers.get(i).name().equals(layer)) {
+                    return i;
+                }
+            }
+        }
+        throw AssetFailure.permanent(ErrorClass.FORMAT, input + ": layer '" + layer
+                + "' is gone (it was there when the job was planned); run the command again to re-plan");
     }
 
     /**

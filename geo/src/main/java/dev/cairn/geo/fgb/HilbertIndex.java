@@ -1,0 +1,177 @@
+package dev.cairn.geo.fgb;
+
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+import org.locationtech.jts.geom.Envelope;
+import org.wololo.flatgeobuf.NodeItem;
+import org.wololo.flatgeobuf.PackedRTree;
+
+/**
+ * Collects one entry per feature (envelope, place and length in the side file: 44 bytes, in
+ * primitive arrays) and writes the packed Hilbert R-tree of FlatGeobuf.
+ *
+ * <p>Layout (as in the reference implementation and GDAL): nodes of 40 bytes (minX, minY, maxX,
+ * maxY as float64, offset as uint64, little-endian), levels stored top-down: the root first, the
+ * leaves last. A leaf's offset is its feature's byte offset from the start of the features
+ * section; an inner node's offset is the index of its first child node. Leaves are in Hilbert
+ * order of their envelope centres (Hilbert values from the library's
+ * {@link PackedRTree#hibert}), and the features must be written in that same order.
+ *
+ * <p>A NULL or empty geometry gets the inverted box (+∞, +∞, −∞, −∞): it never matches a query
+ * and leaves its parents' boxes unchanged.
+ */
+final class HilbertIndex {
+    static final int NODE_SIZE = 16;
+    private static final int HILBERT_MAX = (1 << 16) - 1;
+
+    private double[] boxes = new double[4 * 1024];
+    private long[] places = new long[1024];
+    private int[] lengths = new int[1024];
+    private int count;
+    private final Envelope extent = new Envelope();
+
+    void add(Envelope env, long place, int length) {
+        if (count == places.length) {
+            int n = count + (count >> 1);
+            boxes = Arrays.copyOf(boxes, 4 * n);
+            places = Arrays.copyOf(places, n);
+            lengths = Arrays.copyOf(lengths, n);
+        }
+        int b = 4 * count;
+        if (env == null || env.isNull()) {
+            boxes[b] = Double.POSITIVE_INFINITY;
+            boxes[b + 1] = Double.POSITIVE_INFINITY;
+            boxes[b + 2] = Double.NEGATIVE_INFINITY;
+            boxes[b + 3] = Double.NEGATIVE_INFINITY;
+        } else {
+            boxes[b] = env.getMinX();
+            boxes[b + 1] = env.getMinY();
+            boxes[b + 2] = env.getMaxX();
+            boxes[b + 3] = env.getMaxY();
+            extent.expandToInclude(env);
+        }
+        places[count] = place;
+        lengths[count] = length;
+        count++;
+    }
+
+    int count() {
+        return count;
+    }
+
+    /** The union of all non-empty envelopes; null envelope when there is none. */
+    Envelope extent() {
+        return extent;
+    }
+
+    /** The feature indexes (in insertion order) sorted by Hilbert value, ties in insertion order. */
+    int[] hilbertOrder() {
+        long[] keys = new long[count];
+        double w = extent.isNull() ? 0 : extent.getWidth();
+        double h = extent.isNull() ? 0 : extent.getHeight();
+        double minX = extent.isNull() ? 0 : extent.getMinX();
+        double minY = extent.isNull() ? 0 : extent.getMinY();
+        for (int i = 0; i < count; i++) {
+            int b = 4 * i;
+            long hv = 0;
+            if (boxes[b] <= boxes[b + 2]) {
+                hv = PackedRTree.hibert(new NodeItem(boxes[b], boxes[b + 1], boxes[b + 2], boxes[b + 3]),
+                        HILBERT_MAX, minX, minY, w, h) & 0xffffffffL;
+            }
+            keys[i] = hv << 32 | i;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = (int) keys[i];
+        }
+        return order;
+    }
+
+    long place(int i) {
+        return places[i];
+    }
+
+    int length(int i) {
+        return lengths[i];
+    }
+
+    /** Size in bytes of the tree over {@link #count()} items. */
+    long size() {
+        return count == 0 ? 0 : PackedRTree.calcSize(count, NODE_SIZE);
+    }
+
+    /** Writes the tree for features laid out in {@code order}, each size-prefixed (4 + length bytes). */
+    void write(int[] order, DataOutput out) throws IOException {
+        if (count == 0) {
+            return;
+        }
+        // level sizes bottom-up, then their start index in storage order (root at 0)
+        // as the reference: always one level above the leaves, even for a single feature
+        int[] levelSize = new int[64];
+        int levels = 1;
+        levelSize[0] = count;
+        long numNodes = count;
+        int n = count;
+        do {
+            n = (n + NODE_SIZE - 1) / NODE_SIZE;
+            levelSize[levels++] = n;
+            numNodes += n;
+        } while (n != 1);
+        long[] levelStart = new long[levels];
+        long s = numNodes;
+        for (int l = 0; l < levels; l++) {
+            s -= levelSize[l];
+            levelStart[l] = s;
+        }
+        int inner = (int) (numNodes - count);
+        double[] nodes = new double[4 * inner];
+        // level 1 from the leaves, then each level from the one below
+        for (int l = 1; l < levels; l++) {
+            for (int k = 0; k < levelSize[l]; k++) {
+                double minX = Double.POSITIVE_INFINITY;
+                double minY = Double.POSITIVE_INFINITY;
+                double maxX = Double.NEGATIVE_INFINITY;
+                double maxY = Double.NEGATIVE_INFINITY;
+                int first = k * NODE_SIZE;
+                int last = Math.min(first + NODE_SIZE, levelSize[l - 1]);
+                for (int c = first; c < last; c++) {
+                    int b = l == 1 ? 4 * order[c] : 4 * (int) (levelStart[l - 1] + c);
+                    double[] src = l == 1 ? boxes : nodes;
+                    minX = Math.min(minX, src[b]);
+                    minY = Math.min(minY, src[b + 1]);
+                    maxX = Math.max(maxX, src[b + 2]);
+                    maxY = Math.max(maxY, src[b + 3]);
+                }
+                int at = 4 * (int) (levelStart[l] + k);
+                nodes[at] = minX;
+                nodes[at + 1] = minY;
+                nodes[at + 2] = maxX;
+                nodes[at + 3] = maxY;
+            }
+        }
+        for (int l = levels - 1; l >= 1; l--) {
+            for (int k = 0; k < levelSize[l]; k++) {
+                int at = 4 * (int) (levelStart[l] + k);
+                writeNode(out, nodes[at], nodes[at + 1], nodes[at + 2], nodes[at + 3],
+                        levelStart[l - 1] + (long) k * NODE_SIZE);
+            }
+        }
+        long offset = 0;
+        for (int i : order) {
+            int b = 4 * i;
+            writeNode(out, boxes[b], boxes[b + 1], boxes[b + 2], boxes[b + 3], offset);
+            offset += 4L + lengths[i];
+        }
+    }
+
+    private static void writeNode(DataOutput out, double minX, double minY, double maxX, double maxY, long offset)
+            throws IOException {
+        out.writeLong(Long.reverseBytes(Double.doubleToRawLongBits(minX)));
+        out.writeLong(Long.reverseBytes(Double.doubleToRawLongBits(minY)));
+        out.writeLong(Long.reverseBytes(Double.doubleToRawLongBits(maxX)));
+        out.writeLong(Long.reverseBytes(Double.doubleToRawLongBits(maxY)));
+        out.writeLong(Long.reverseBytes(offset));
+    }
+}
