@@ -68,7 +68,7 @@ class ConvertPlannerTest {
     void noInputFilesIsAPlanningError() throws Exception {
         Files.createDirectories(dir.resolve("empty"));
         assertThatThrownBy(() -> ConvertPlanner.plan(options(dir.resolve("out"), dir.resolve("empty"))))
-                .isInstanceOf(PlanningException.class).hasMessageContaining("No GeoPackage");
+                .isInstanceOf(PlanningException.class).hasMessageContaining("No vector file");
     }
 
     @Test
