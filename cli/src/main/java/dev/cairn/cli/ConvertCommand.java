@@ -50,9 +50,6 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--assume-crs", paramLabel = "CRS", description = "CRS of source layers that declare none (otherwise they fail as a CRS error).")
     String assumeCrs;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
-    Integer workers;
-
     @Option(names = "--chunk-features", paramLabel = "N", defaultValue = "200000",
             description = "A GeoPackage with a layer of more than N features is converted in chunks of N features, "
                     + "each checkpointed on its own (a kill redoes only the chunks in flight). 0: never chunk. Default: ${DEFAULT-VALUE}.")
@@ -64,8 +61,8 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "Forget the checkpoint in OUTDIR and start the job over.")
     boolean fresh;
 
-    @Option(names = "--json", description = "Print a JSON summary object as the last line on stdout.")
-    boolean json;
+    @Mixin
+    RunOptions run = new RunOptions();
 
     @Override
     public Integer call() {
@@ -91,12 +88,12 @@ final class ConvertCommand implements Callable<Integer> {
         }
         ConvertOptions options = new ConvertOptions(inputs, outDir, target, fmt, assumed, chunkFeatures);
         var assets = plan(options);
-        int n = workers(workers);
+        JobExecution.RunSettings settings = run.settings();
         Path db = Stores.location(options.outDir(), store);
         try (SqliteStore cp = SqliteStore.open(db)) {
             JobExecution.checkDrift(cp, options.toSpec(), fresh, options.outDir().toString());
             JobExecution.applyPlan(cp, assets);
-            return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json), signals);
+            return JobExecution.run(cp, options, settings, signals);
         }
     }
 
@@ -106,16 +103,6 @@ final class ConvertCommand implements Callable<Integer> {
         } catch (PlanningException e) {
             throw new CliException(RunReport.USAGE, e.getMessage());
         }
-    }
-
-    static int workers(Integer requested) {
-        if (requested == null) {
-            return Runtime.getRuntime().availableProcessors();
-        }
-        if (requested < 1) {
-            throw new CliException(RunReport.USAGE, "--workers " + requested + ": must be at least 1.");
-        }
-        return requested;
     }
 
     /** Returns the canonical spelling of a valid CRS code, or exits 2. */

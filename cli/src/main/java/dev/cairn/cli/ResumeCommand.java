@@ -20,20 +20,17 @@ final class ResumeCommand implements Callable<Integer> {
     @Mixin
     CheckpointOptions checkpoint = new CheckpointOptions();
 
-    @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
-    Integer workers;
-
-    @Option(names = "--json", description = "Print a JSON summary object as the last line on stdout.")
-    boolean json;
+    @Mixin
+    RunOptions run = new RunOptions();
 
     @Override
     public Integer call() {
         Signals signals = Signals.installed();
-        int n = ConvertCommand.workers(workers);
+        JobExecution.RunSettings settings = run.settings();
         try (SqliteStore cp = Stores.openExisting(checkpoint.dir(), checkpoint.store)) {
             ConvertOptions options = storedOptions(cp, checkpoint.outDir);
             JobExecution.applyPlan(cp, ConvertCommand.plan(options));
-            return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json), signals);
+            return JobExecution.run(cp, options, settings, signals);
         }
     }
 

@@ -26,11 +26,8 @@ final class RetryFailuresCommand implements Callable<Integer> {
     @Option(names = "--class", paramLabel = "CLASS", description = "Only failures of this error class (crs, format, geometry, io, internal).")
     String errorClass;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default: number of cores).")
-    Integer workers;
-
-    @Option(names = "--json", description = "Print a JSON summary object as the last line on stdout.")
-    boolean json;
+    @Mixin
+    RunOptions run = new RunOptions();
 
     @Override
     public Integer call() {
@@ -44,12 +41,12 @@ final class RetryFailuresCommand implements Callable<Integer> {
                         + Arrays.stream(ErrorClass.values()).map(ErrorClass::key).toList() + ".");
             }
         }
-        int n = ConvertCommand.workers(workers);
+        JobExecution.RunSettings settings = run.settings();
         try (SqliteStore cp = Stores.openExisting(checkpoint.dir(), checkpoint.store)) {
             ConvertOptions options = ResumeCommand.storedOptions(cp, checkpoint.outDir);
             int reset = cp.resetFailed(only);
             LoggerFactory.getLogger(RetryFailuresCommand.class).info("{} failed asset(s) put back to pending", reset);
-            return JobExecution.run(cp, options, new JobExecution.RunSettings(n, json), signals);
+            return JobExecution.run(cp, options, settings, signals);
         }
     }
 }

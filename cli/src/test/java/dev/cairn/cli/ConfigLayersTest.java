@@ -62,7 +62,7 @@ class ConfigLayersTest {
         assertThat(c.format).isEqualTo("GPKG");
         assertThat(c.assumeCrs).isEqualTo("EPSG:2056");
         assertThat(c.store).isEqualTo("ck.db");
-        assertThat(c.workers).isEqualTo(3);
+        assertThat(c.run.workers).isEqualTo(3);
         assertThat(c.global.logFormat).isEqualTo("json");
         assertThat(c.global.verbose).isTrue();
         assertThat(c.global.quiet).isTrue();
@@ -72,7 +72,7 @@ class ConfigLayersTest {
     void optionsLeftAtTheirDefaultStayUnsetForTheCommandToDecide() {
         ConvertCommand c = convertParsedWith("in", "-o", "out");
         assertThat(c.format).isEqualTo("gpkg");
-        assertThat(c.workers).isNull();
+        assertThat(c.run.workers).isNull();
         assertThat(c.store).isNull();
         assertThat(c.assumeCrs).isNull();
         assertThat(c.global.logFormat).isNull();

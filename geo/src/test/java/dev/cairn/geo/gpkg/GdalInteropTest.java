@@ -1,5 +1,7 @@
 package dev.cairn.geo.gpkg;
 
+import dev.cairn.geo.testing.CountingContext;
+
 import dev.cairn.geo.testing.Gdal;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +22,7 @@ class GdalInteropTest {
         Gdal.require();
         Path in = GpkgRoundTripTest.mixedLayer(dir);
         Path out = dir.resolve("out.gpkg");
-        GpkgConverter.convert(in, out, new GpkgConverter.Options(target, null), new NoStopContext());
+        GpkgConverter.convert(in, out, new GpkgConverter.Options(target, null), new CountingContext());
 
         String info = Gdal.run(Map.of(), "ogrinfo", "-so", "-al", out.toString());
         String code = target.substring(5);
@@ -59,7 +61,7 @@ class GdalInteropTest {
         Path in = f.write();
         Path ours = dir.resolve("ours.gpkg");
         Path theirs = dir.resolve("theirs.gpkg");
-        GpkgConverter.convert(in, ours, new GpkgConverter.Options("EPSG:4326", null), new NoStopContext());
+        GpkgConverter.convert(in, ours, new GpkgConverter.Options("EPSG:4326", null), new CountingContext());
         Gdal.run(Map.of(), "ogr2ogr", "-f", "GPKG", "-t_srs", "EPSG:4326", theirs.toString(), in.toString());
 
         for (String layer : new String[] {"parcels", "roads"}) {

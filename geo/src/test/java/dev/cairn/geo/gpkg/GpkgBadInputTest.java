@@ -1,5 +1,7 @@
 package dev.cairn.geo.gpkg;
 
+import dev.cairn.geo.testing.CountingContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -19,7 +21,7 @@ class GpkgBadInputTest {
 
     static AssetFailure failure(Path in, Path dir, GpkgConverter.Options options) {
         return catchThrowableOfType(AssetFailure.class,
-                () -> GpkgConverter.convert(in, dir.resolve("out.gpkg"), options, new NoStopContext()));
+                () -> GpkgConverter.convert(in, dir.resolve("out.gpkg"), options, new CountingContext()));
     }
 
     @Test
@@ -76,7 +78,7 @@ class GpkgBadInputTest {
         assertThat(f).hasMessage(in + ": layer 'pts' has no CRS (srs_id 0); pass --assume-crs EPSG:n to say which it is");
 
         Path out = dir.resolve("assumed.gpkg");
-        var result = GpkgConverter.convert(in, out, new GpkgConverter.Options("EPSG:4326", "EPSG:2056"), new NoStopContext());
+        var result = GpkgConverter.convert(in, out, new GpkgConverter.Options("EPSG:4326", "EPSG:2056"), new CountingContext());
         assertThat(result.features()).isEqualTo(1);
         var p = Coordinates.read((byte[]) Outputs.query(out, "SELECT geom FROM pts").get(0).get("geom")).getCoordinate();
         assertThat(p.x).isCloseTo(8.5, org.assertj.core.data.Offset.offset(1e-6));
@@ -110,7 +112,7 @@ class GpkgBadInputTest {
             f.row("pts", 4326, (long) i, "POINT (8.5 47.3)");
         }
         Path in = f.write();
-        var ctx = new NoStopContext() {
+        var ctx = new CountingContext() {
             @Override
             public boolean stopRequested() {
                 return progress.get() >= LayerCopier.STOP_CHECK_INTERVAL;

@@ -1,5 +1,7 @@
 package dev.cairn.geo.gpkg;
 
+import dev.cairn.geo.testing.CountingContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +39,7 @@ class GpkgChunkConverterTest {
                 new LayerSpec("points", GeometryKind.POINT, 2056, 3_000),
                 new LayerSpec("areas", GeometryKind.MULTIPOLYGON, 32632, 250, true)), 7L);
         unchunked = dir.resolve("unchunked.gpkg");
-        GpkgConverter.convert(input, unchunked, TO_WGS84, new NoStopContext());
+        GpkgConverter.convert(input, unchunked, TO_WGS84, new CountingContext());
     }
 
     static List<ChunkSpec> plan(Path file, long size, String key) {
@@ -115,7 +117,7 @@ class GpkgChunkConverterTest {
         int published = 0;
         for (ChunkSpec c : chunks) {
             assertThat(out).as("no output before the last chunk").doesNotExist();
-            GpkgChunkConverter.Result r = GpkgChunkConverter.convert(input, out, id(c), c, TO_WGS84, new NoStopContext());
+            GpkgChunkConverter.Result r = GpkgChunkConverter.convert(input, out, id(c), c, TO_WGS84, new CountingContext());
             features += r.features();
             published += r.published() ? 1 : 0;
         }
@@ -130,14 +132,14 @@ class GpkgChunkConverterTest {
         Files.createDirectories(out.getParent());
         List<ChunkSpec> chunks = plan(input, CHUNK, "b2");
         ChunkSpec first = chunks.get(0);
-        long n = GpkgChunkConverter.convert(input, out, id(first), first, TO_WGS84, new NoStopContext()).features();
+        long n = GpkgChunkConverter.convert(input, out, id(first), first, TO_WGS84, new CountingContext()).features();
         // As after a crash between the chunk's commit and its checkpoint: the same asset again.
-        GpkgChunkConverter.Result again = GpkgChunkConverter.convert(input, out, id(first), first, TO_WGS84, new NoStopContext());
+        GpkgChunkConverter.Result again = GpkgChunkConverter.convert(input, out, id(first), first, TO_WGS84, new CountingContext());
         assertThat(again.features()).isEqualTo(n);
         Path staging = AtomicFiles.stagingFor(out, "b2");
         assertThat(Outputs.query(staging, "SELECT count(*) AS n FROM " + first.layer()).get(0).get("n")).isEqualTo((int) n);
         for (ChunkSpec c : chunks) {
-            GpkgChunkConverter.convert(input, out, id(c), c, TO_WGS84, new NoStopContext());
+            GpkgChunkConverter.convert(input, out, id(c), c, TO_WGS84, new CountingContext());
         }
         assertSameAsUnchunked(out);
         assertThat(staging).doesNotExist();
@@ -148,7 +150,7 @@ class GpkgChunkConverterTest {
         Path out = dir.resolve("stopped").resolve("out.gpkg");
         Files.createDirectories(out.getParent());
         List<ChunkSpec> chunks = plan(input, CHUNK, "c3");
-        NoStopContext stopping = new NoStopContext() {
+        CountingContext stopping = new CountingContext() {
             @Override
             public boolean stopRequested() {
                 return true; // the first stop check (after 5,000 rows) would throw; chunks are smaller
@@ -156,7 +158,7 @@ class GpkgChunkConverterTest {
         };
         GpkgChunkConverter.convert(input, out, id(chunks.get(0)), chunks.get(0), TO_WGS84, stopping);
         for (ChunkSpec c : chunks) {
-            GpkgChunkConverter.convert(input, out, id(c), c, TO_WGS84, new NoStopContext());
+            GpkgChunkConverter.convert(input, out, id(c), c, TO_WGS84, new CountingContext());
         }
         assertSameAsUnchunked(out);
     }
@@ -169,8 +171,8 @@ class GpkgChunkConverterTest {
                 .map(r -> ((Number) r.get("fid")).longValue()).toList();
         ChunkSpec a = new ChunkSpec("points", 0, 2, 3, null, fids.get(500), "d4");
         ChunkSpec b = new ChunkSpec("points", 1, 2, 3, fids.get(400), null, "d4");
-        GpkgChunkConverter.convert(input, out, "x#points[0]", a, TO_WGS84, new NoStopContext());
-        assertThatThrownBy(() -> GpkgChunkConverter.convert(input, out, "x#points[1]", b, TO_WGS84, new NoStopContext()))
+        GpkgChunkConverter.convert(input, out, "x#points[0]", a, TO_WGS84, new CountingContext());
+        assertThatThrownBy(() -> GpkgChunkConverter.convert(input, out, "x#points[1]", b, TO_WGS84, new CountingContext()))
                 .isInstanceOfSatisfying(AssetFailure.class, f -> {
                     assertThat(f.errorClass()).isEqualTo(ErrorClass.INTERNAL);
                     assertThat(f.isTransient()).isFalse();

@@ -1,5 +1,7 @@
 package dev.cairn.geo.gpkg;
 
+import dev.cairn.geo.testing.CountingContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -46,7 +48,7 @@ class GpkgRoundTripTest {
     void everyGeometryTypeAndAttributeSurvivesAnIdentityConversion(@TempDir Path dir) throws Exception {
         Path in = mixedLayer(dir);
         Path out = dir.resolve("out.gpkg");
-        var result = GpkgConverter.convert(in, out, new GpkgConverter.Options("EPSG:4326", null), new NoStopContext());
+        var result = GpkgConverter.convert(in, out, new GpkgConverter.Options("EPSG:4326", null), new CountingContext());
 
         assertThat(result.features()).isEqualTo(GEOMETRIES.length);
         assertThat(result.layerNames()).containsExactly("mixed");
@@ -83,8 +85,8 @@ class GpkgRoundTripTest {
         }
         Path lv95 = dir.resolve("lv95.gpkg");
         Path back = dir.resolve("back.gpkg");
-        var there = GpkgConverter.convert(in, lv95, new GpkgConverter.Options("EPSG:2056", null), new NoStopContext());
-        var ctx = new NoStopContext();
+        var there = GpkgConverter.convert(in, lv95, new GpkgConverter.Options("EPSG:2056", null), new CountingContext());
+        var ctx = new CountingContext();
         var result = GpkgConverter.convert(lv95, back, new GpkgConverter.Options("epsg:4326", null), ctx);
 
         assertThat(there.layerNames()).containsExactly("mixed", "second layer");

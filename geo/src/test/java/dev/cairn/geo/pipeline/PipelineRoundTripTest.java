@@ -1,5 +1,7 @@
 package dev.cairn.geo.pipeline;
 
+import dev.cairn.geo.testing.CountingContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

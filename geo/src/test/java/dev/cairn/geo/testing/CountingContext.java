@@ -1,12 +1,12 @@
-package dev.cairn.geo.gpkg;
+package dev.cairn.geo.testing;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.cairn.engine.ProcessContext;
 
-/** A context that never stops and counts the progress reported. */
-class NoStopContext implements ProcessContext {
-    final AtomicLong progress = new AtomicLong();
+/** A ProcessContext for tests: never stops (subclass to stop) and counts the progress reported. */
+public class CountingContext implements ProcessContext {
+    public final AtomicLong progress = new AtomicLong();
 
     @Override
     public String workerId() {
