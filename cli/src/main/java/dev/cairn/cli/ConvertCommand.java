@@ -44,7 +44,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "CRS", defaultValue = ConfigKey.DEFAULT_TO, description = "Target CRS (default: ${DEFAULT-VALUE}). Outputs store x = longitude/easting.")
     String to;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = ConfigKey.DEFAULT_FORMAT, description = "Output format: gpkg (default), shp, geojson, geojsonseq. Inputs of every format are recognised by their content.")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = ConfigKey.DEFAULT_FORMAT, description = "Output format: gpkg (default), shp, geojson, geojsonseq or fgb. Inputs of every format are recognised by their content.")
     String format;
 
     @Option(names = "--assume-crs", paramLabel = "CRS", description = "CRS of source layers that declare none (otherwise they fail as a CRS error).")
