@@ -170,9 +170,9 @@ final class StagedGpkg implements AutoCloseable {
         try (Statement s = connection.createStatement()) {
             for (LayerSchema layer : layers) {
                 writer.createRtree(layer);
-                String where = " FROM cairn_rtree_stage WHERE layer = " + Sql.literal(layer.table());
-                s.execute("INSERT INTO " + Sql.quote(GpkgWriter.rtreeName(layer))
-                        + " SELECT id, minx, maxx, miny, maxy" + where + " ORDER BY key");
+                String condition = "layer = " + Sql.literal(layer.table());
+                String where = " FROM cairn_rtree_stage WHERE " + condition;
+                GpkgWriter.packRtree(connection, layer, "cairn_rtree_stage", condition);
                 double[] extent = null;
                 try (ResultSet rs = s.executeQuery("SELECT min(minx), max(maxx), min(miny), max(maxy)" + where)) {
                     if (rs.next() && rs.getObject(1) != null) {
