@@ -62,12 +62,46 @@ public final class CrsResolver {
 
     /**
      * A coordinate operation between two normalised CRSs (x = east/longitude) and the accuracy
-     * EPSG states for it.
-     *
-     * @param operation the SIS operation; its math transform is thread-safe
-     * @param linearAccuracy in metres; 0 for exact conversions, NaN when unknown
+     * EPSG states for it. Thread-safe.
      */
-    public record Operation(CoordinateOperation operation, double linearAccuracy, MathTransform withHeights) {
+    public static final class Operation {
+        private final CoordinateOperation operation;
+        private final double linearAccuracy;
+        private volatile MathTransform withHeights;
+        private volatile boolean heightsLookedUp;
+
+        Operation(CoordinateOperation operation, double linearAccuracy) {
+            this.operation = operation;
+            this.linearAccuracy = linearAccuracy;
+        }
+
+        /** The SIS operation; its math transform is thread-safe. */
+        public CoordinateOperation operation() {
+            return operation;
+        }
+
+        /** In metres; 0 for exact conversions, NaN when unknown. */
+        public double linearAccuracy() {
+            return linearAccuracy;
+        }
+
+        /**
+         * The operation on (x, y, ellipsoidal height), or null when heights do not matter; see
+         * {@link #withEllipsoidalHeights}. Looked up on first call, not before: finding it
+         * searches the EPSG database for seconds, which only geometries with Z need.
+         */
+        public MathTransform withHeights() {
+            if (!heightsLookedUp) {
+                synchronized (this) {
+                    if (!heightsLookedUp) {
+                        withHeights = withEllipsoidalHeights(operation);
+                        heightsLookedUp = true;
+                    }
+                }
+            }
+            return withHeights;
+        }
+
         /** True when coordinates do not change (same CRS on both sides). */
         public boolean isIdentity() {
             return operation.getMathTransform().isIdentity();
@@ -152,7 +186,7 @@ public final class CrsResolver {
         CoordinateReferenceSystem t = horizontal(target);
         try {
             CoordinateOperation op = CRS.findOperation(s, t, null);
-            Operation result = new Operation(op, CRS.getLinearAccuracy(op), withEllipsoidalHeights(s, t, op));
+            Operation result = new Operation(op, CRS.getLinearAccuracy(op));
             OPERATIONS.putIfAbsent(key, result);
             return result;
         } catch (FactoryException | RuntimeException e) {
@@ -171,11 +205,12 @@ public final class CrsResolver {
      * EPSG:2056 → 4326 differs by ~1.5 cm. Geometries with Z use this transform so cairn agrees
      * with PROJ; their z values are still written unchanged, as ogr2ogr does.
      */
-    private static MathTransform withEllipsoidalHeights(CoordinateReferenceSystem s, CoordinateReferenceSystem t,
-                                                        CoordinateOperation horizontalOp) {
+    private static MathTransform withEllipsoidalHeights(CoordinateOperation horizontalOp) {
         if (horizontalOp.getMathTransform().isIdentity()) {
             return null;
         }
+        CoordinateReferenceSystem s = horizontalOp.getSourceCRS();
+        CoordinateReferenceSystem t = horizontalOp.getTargetCRS();
         try {
             CoordinateReferenceSystem s3 = CRS.compound(s, CommonCRS.Vertical.ELLIPSOIDAL.crs());
             CoordinateReferenceSystem t3 = CRS.compound(t, CommonCRS.Vertical.ELLIPSOIDAL.crs());

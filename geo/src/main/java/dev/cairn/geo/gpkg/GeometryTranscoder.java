@@ -48,15 +48,16 @@ final class GeometryTranscoder {
 
     /** @param transform horizontal transform on (x = east, y = north); null or identity to copy */
     GeometryTranscoder(MathTransform transform, int targetSrsId) {
-        this(transform, null, targetSrsId);
+        this(transform, () -> null, targetSrsId);
     }
 
     /**
      * @param transform   horizontal transform on (x = east, y = north); null or identity to copy
-     * @param transform3d the same on (x, y, ellipsoidal height), used for geometries with Z so
-     *                    that x and y agree with PROJ (see CrsResolver); null to ignore heights
+     * @param transform3d gives the same on (x, y, ellipsoidal height), used for geometries with Z
+     *                    so that x and y agree with PROJ (see CrsResolver), or null to ignore
+     *                    heights; asked when the first geometry with Z comes
      */
-    GeometryTranscoder(MathTransform transform, MathTransform transform3d, int targetSrsId) {
+    GeometryTranscoder(MathTransform transform, java.util.function.Supplier<MathTransform> transform3d, int targetSrsId) {
         this.reprojector = new GeometryReprojector(transform, transform3d);
         this.targetSrsId = targetSrsId;
     }

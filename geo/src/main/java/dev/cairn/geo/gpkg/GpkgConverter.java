@@ -88,7 +88,7 @@ public final class GpkgConverter {
 
     /** The transcoder of one layer into the target CRS. */
     static GeometryTranscoder transcoder(CrsResolver.Operation op, Target target) {
-        return new GeometryTranscoder(op.operation().getMathTransform(), op.withHeights(), target.code());
+        return new GeometryTranscoder(op.operation().getMathTransform(), op::withHeights, target.code());
     }
 
     public static Result convert(Path input, Path output, Options options, ProcessContext ctx) throws AssetFailure {

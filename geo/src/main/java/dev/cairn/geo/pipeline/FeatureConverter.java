@@ -104,7 +104,7 @@ public final class FeatureConverter {
                     LayerDef layer = all.get(index);
                     CrsResolver.Operation op = operations.get(k);
                     GeometryReprojector reprojector = new GeometryReprojector(op.operation().getMathTransform(),
-                            op.withHeights());
+                            op::withHeights);
                     sink.beginLayer(new LayerDef(layer.name(), layer.geometryKind(), layer.hasZ(), layer.hasM(),
                             target, targetCode, layer.fields(), layer.featureCount()));
                     features += copy(source, index, layer, sink, reprojector, input, targetCode, ctx);

@@ -2,6 +2,7 @@ package dev.cairn.geo.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.locationtech.jts.geom.CoordinateSequence;
 import org.locationtech.jts.geom.Geometry;
@@ -30,19 +31,29 @@ import org.opengis.referencing.operation.TransformException;
  */
 public final class GeometryReprojector {
     private final MathTransform transform;
-    private final MathTransform transform3d;
+    private final Supplier<MathTransform> transform3dSource;
+    private MathTransform transform3d;
+    private boolean transform3dKnown;
     private final List<CoordinateSequence> sequences = new ArrayList<>();
     private double[] xy = new double[512];
 
     /**
      * @param transform   horizontal transform on (x = east, y = north); null or identity to leave
      *                    coordinates alone
-     * @param transform3d the same on (x, y, ellipsoidal height), used for geometries with Z; null
-     *                    to ignore heights
+     * @param transform3d gives the same on (x, y, ellipsoidal height) or null; asked once, when
+     *                    the first geometry with Z comes (finding that transform is slow)
      */
-    public GeometryReprojector(MathTransform transform, MathTransform transform3d) {
+    public GeometryReprojector(MathTransform transform, Supplier<MathTransform> transform3d) {
         this.transform = transform == null || transform.isIdentity() ? null : transform;
-        this.transform3d = this.transform == null ? null : transform3d;
+        this.transform3dSource = this.transform == null ? () -> null : transform3d;
+    }
+
+    private MathTransform transform3d() {
+        if (!transform3dKnown) {
+            transform3d = transform3dSource.get();
+            transform3dKnown = true;
+        }
+        return transform3d;
     }
 
     /** True when {@link #transform} changes nothing. */
@@ -61,7 +72,7 @@ public final class GeometryReprojector {
         for (CoordinateSequence s : sequences) {
             n += s.size();
         }
-        boolean heights = transform3d != null && !sequences.isEmpty() && sequences.get(0).hasZ();
+        boolean heights = !sequences.isEmpty() && sequences.get(0).hasZ() && transform3d() != null;
         int dim = heights ? 3 : 2;
         if (xy.length < dim * n) {
             xy = new double[Math.max(dim * n, xy.length * 2)];
