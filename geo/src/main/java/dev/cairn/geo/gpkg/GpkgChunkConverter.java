@@ -9,11 +9,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
+import dev.cairn.geo.crs.CrsResolver;
 
 /**
  * Converts one feature-range chunk of a huge GeoPackage into the file's staging GeoPackage
@@ -63,8 +65,8 @@ public final class GpkgChunkConverter {
             LayerSchema layer = layers.stream().filter(l -> l.table().equals(chunk.layer())).findFirst()
                     .orElseThrow(() -> AssetFailure.permanent(ErrorClass.FORMAT, input + ": layer '" + chunk.layer()
                             + "' is gone (it was there when the job was planned); run the command again to re-plan"));
-            GeometryTranscoder transcoder = GpkgConverter.transcoder(
-                    GpkgConverter.operation(reader, layer, input, options, target.crs()), target);
+            CrsResolver.Operation op = GpkgConverter.operation(reader, layer, input, options, target.crs());
+            Supplier<GeometryTranscoder> transcoders = () -> GpkgConverter.transcoder(op, target);
             try (StagedGpkg stage = StagedGpkg.open(staging)) {
                 StagedGpkg.State state = stage.begin();
                 if (state == StagedGpkg.State.FINALISED) {
@@ -76,7 +78,7 @@ public final class GpkgChunkConverter {
                     }
                     features = stage.committedFeatures(assetId);
                     if (features < 0) {
-                        features = copy(reader, stage, layer, chunk, transcoder, target, input, staging, ctx);
+                        features = copy(reader, stage, layer, chunk, transcoders, target, input, staging, ctx);
                         stage.addMarker(assetId, chunk, features, ctx.workerId(), ctx.attempt());
                     }
                     finalised = stage.markers() >= chunk.fileChunks();
@@ -106,7 +108,8 @@ public final class GpkgChunkConverter {
     }
 
     private static long copy(GpkgReader reader, StagedGpkg stage, LayerSchema layer, ChunkSpec chunk,
-            GeometryTranscoder transcoder, GpkgConverter.Target target, Path input, Path staging, ProcessContext ctx)
+            Supplier<GeometryTranscoder> transcoders, GpkgConverter.Target target, Path input, Path staging,
+            ProcessContext ctx)
             throws AssetFailure, SQLException {
         LayerCopier copier = new LayerCopier(input, staging, ctx);
         double[] extent = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
@@ -114,7 +117,7 @@ public final class GpkgChunkConverter {
         try (PreparedStatement insert = stage.writer().insertStatement(layer);
              PreparedStatement rtree = stage.rtreeStage(layer)) {
             try (ResultSet rs = reader.rows(layer, chunk.fidFrom(), chunk.fidTo())) {
-                return copier.copyRows(rs, insert, rtree, layer, transcoder, extent, target.label());
+                return copier.copyRows(rs, insert, rtree, layer, transcoders, extent, target.label());
             } catch (SQLException e) {
                 throw AssetFailure.permanent(ErrorClass.FORMAT, input + ": layer '" + layer.table()
                         + "' is unreadable (" + Sql.shortMessage(e) + "); the file may be truncated or corrupt", e);

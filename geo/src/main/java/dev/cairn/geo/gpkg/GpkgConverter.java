@@ -116,10 +116,9 @@ public final class GpkgConverter {
                 for (int i = 0; i < layers.size(); i++) {
                     LayerSchema layer = layers.get(i);
                     CrsResolver.Operation op = operations.get(i);
-                    GeometryTranscoder transcoder = transcoder(op, t);
                     double[] extent = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
                         Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
-                    features += copier.copy(reader, writer, layer, transcoder, extent, targetLabel);
+                    features += copier.copy(reader, writer, layer, () -> transcoder(op, t), extent, targetLabel);
                     writer.finishLayer(layer, targetCode, extent[0] <= extent[1] ? extent : null);
                     names.add(layer.table());
                     described.add(op.describe());

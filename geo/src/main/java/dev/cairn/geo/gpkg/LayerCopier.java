@@ -5,15 +5,23 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
 import org.opengis.referencing.operation.TransformException;
 
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
+import dev.cairn.geo.pipeline.TransformPool;
 
 /**
  * Streams one feature table from the input connection into the output's prepared insert,
- * transcoding the geometry column and filling the R-tree as it goes. Memory is one row.
+ * transcoding the geometry column on the {@link TransformPool} and staging the R-tree entries as
+ * it goes. Memory is a few batches of rows.
  *
  * <p>Failures are classified by the side that failed: a read error is a permanent
  * {@link ErrorClass#FORMAT} failure of the input, a write error a transient {@link ErrorClass#IO}
@@ -38,12 +46,12 @@ final class LayerCopier {
      * Copies every row of {@code layer}; returns the number of features written and leaves the
      * layer's XY extent in {@code extent} (minX, maxX, minY, maxY; untouched if no geometry).
      */
-    long copy(GpkgReader reader, GpkgWriter writer, LayerSchema layer, GeometryTranscoder transcoder,
+    long copy(GpkgReader reader, GpkgWriter writer, LayerSchema layer, Supplier<GeometryTranscoder> transcoders,
             double[] extent, String targetCode) throws AssetFailure {
         try (PreparedStatement insert = writer.createLayer(layer);
              PreparedStatement rtree = writer.rtreeStage()) {
             try (ResultSet rs = reader.rows(layer)) {
-                return copyRows(rs, insert, rtree, layer, transcoder, extent, targetCode);
+                return copyRows(rs, insert, rtree, layer, transcoders, extent, targetCode);
             } catch (SQLException e) {
                 throw readFailure(layer, e); // opening the query or closing the result set
             }
@@ -56,61 +64,168 @@ final class LayerCopier {
      * Copies the rows of {@code rs} (columns in schema order) through {@code insert}, staging one
      * R-tree entry per non-empty geometry through {@code rtree} (key, id, minx, maxx, miny, maxy).
      * Returns the number of features written; the XY extent is merged into {@code extent}.
+     *
+     * <p>A pipeline: this thread reads batches of {@value #BATCH} rows and hands each to the
+     * {@link TransformPool} (geometry decoded, reprojected, encoded, with a transcoder from
+     * {@code transcoders} per batch), then writes the batches back in input order as they
+     * complete; at most {@link TransformPool#inFlight()} batches are out at once. Rows are
+     * written in input order and a geometry failure surfaces at its row, as in a serial copy.
      */
     long copyRows(ResultSet rs, PreparedStatement insert, PreparedStatement rtree, LayerSchema layer,
-            GeometryTranscoder transcoder, double[] extent, String targetCode) throws AssetFailure {
-        int columns = layer.columns().size();
-        int geomIndex = layer.geometryIndex();
-        int pkIndex = layer.primaryKeyIndex();
-        Object[] values = new Object[columns];
+            Supplier<GeometryTranscoder> transcoders, double[] extent, String targetCode) throws AssetFailure {
+        int maxInFlight = TransformPool.inFlight();
+        Deque<Future<Batch>> inFlight = new ArrayDeque<>();
         long written = 0;
         int sinceCheck = 0;
-        while (next(rs, layer)) {
-            byte[] blob = read(rs, values, geomIndex, layer);
-            long fid = ((Number) values[pkIndex]).longValue();
-            byte[] out = null;
-            boolean indexed = false;
-            if (blob != null) {
-                out = transcode(transcoder, blob, layer, fid, targetCode);
-                indexed = !transcoder.lastEmpty();
-            }
-            try {
-                for (int i = 0; i < columns; i++) {
-                    if (i == geomIndex) {
-                        insert.setBytes(i + 1, out);
-                    } else {
-                        insert.setObject(i + 1, values[i]);
+        boolean more = true;
+        try {
+            while (true) {
+                while (more && inFlight.size() < maxInFlight) {
+                    Batch batch = readBatch(rs, layer);
+                    more = batch.size == BATCH;
+                    if (batch.size > 0) {
+                        inFlight.add(TransformPool.submit(() -> transcode(batch, transcoders.get(), layer, targetCode)));
                     }
                 }
-                insert.executeUpdate();
-                if (indexed) {
-                    double[] env = transcoder.lastEnvelope();
-                    rtree.setLong(1, GpkgWriter.zOrder((env[0] + env[1]) / 2, (env[2] + env[3]) / 2));
-                    rtree.setLong(2, fid);
-                    rtree.setDouble(3, env[0]);
-                    rtree.setDouble(4, env[1]);
-                    rtree.setDouble(5, env[2]);
-                    rtree.setDouble(6, env[3]);
-                    rtree.executeUpdate();
-                    extent[0] = Math.min(extent[0], env[0]);
-                    extent[1] = Math.max(extent[1], env[1]);
-                    extent[2] = Math.min(extent[2], env[2]);
-                    extent[3] = Math.max(extent[3], env[3]);
+                Future<Batch> head = inFlight.poll();
+                if (head == null) {
+                    break;
                 }
-            } catch (SQLException e) {
-                throw isConstraint(e) ? duplicate(layer, fid, e) : writeFailure(e);
+                Batch batch = await(head);
+                for (int r = 0; r < batch.size; r++) {
+                    if (r == batch.failedRow) {
+                        throw batch.failure;
+                    }
+                    write(batch, r, insert, rtree, layer, extent);
+                    written++;
+                    if (++sinceCheck == STOP_CHECK_INTERVAL) {
+                        ctx.progress(sinceCheck);
+                        sinceCheck = 0;
+                        ctx.checkStop();
+                    }
+                }
             }
-            written++;
-            if (++sinceCheck == STOP_CHECK_INTERVAL) {
-                ctx.progress(sinceCheck);
-                sinceCheck = 0;
-                ctx.checkStop();
+        } finally {
+            for (Future<Batch> f : inFlight) {
+                f.cancel(false);
             }
         }
         if (sinceCheck > 0) {
             ctx.progress(sinceCheck);
         }
         return written;
+    }
+
+    /** Rows per batch handed to the transform pool. */
+    static final int BATCH = 512;
+
+    /**
+     * Rows read but not yet written: attribute values as read, the geometry column replaced by
+     * the output blob once transcoded, and each row's R-tree box (or none for an empty geometry).
+     * A batch is filled by the copying thread, transcoded by one pool thread, then written by the
+     * copying thread: handed over through the Future, never shared at once.
+     */
+    private static final class Batch {
+        final Object[][] rows;
+        final long[] fids = new long[BATCH];
+        final byte[][] blobs = new byte[BATCH][];
+        final double[] boxes = new double[4 * BATCH];
+        final boolean[] indexed = new boolean[BATCH];
+        int size;
+        int failedRow = -1;
+        AssetFailure failure;
+
+        Batch(int columns) {
+            rows = new Object[BATCH][columns];
+        }
+    }
+
+    private Batch readBatch(ResultSet rs, LayerSchema layer) throws AssetFailure {
+        int geomIndex = layer.geometryIndex();
+        int pkIndex = layer.primaryKeyIndex();
+        Batch batch = new Batch(layer.columns().size());
+        while (batch.size < BATCH && next(rs, layer)) {
+            Object[] values = batch.rows[batch.size];
+            batch.blobs[batch.size] = read(rs, values, geomIndex, layer);
+            batch.fids[batch.size] = ((Number) values[pkIndex]).longValue();
+            batch.size++;
+        }
+        return batch;
+    }
+
+    /** Runs on a pool thread: transcodes every geometry of the batch, stopping at the first failure. */
+    private Batch transcode(Batch batch, GeometryTranscoder transcoder, LayerSchema layer, String targetCode) {
+        for (int r = 0; r < batch.size; r++) {
+            byte[] blob = batch.blobs[r];
+            if (blob == null) {
+                continue;
+            }
+            try {
+                batch.blobs[r] = transcode(transcoder, blob, layer, batch.fids[r], targetCode);
+            } catch (AssetFailure failure) {
+                batch.failedRow = r;
+                batch.failure = failure;
+                return batch;
+            }
+            if (!transcoder.lastEmpty()) {
+                batch.indexed[r] = true;
+                System.arraycopy(transcoder.lastEnvelope(), 0, batch.boxes, 4 * r, 4);
+            }
+        }
+        return batch;
+    }
+
+    private void write(Batch batch, int r, PreparedStatement insert, PreparedStatement rtree, LayerSchema layer,
+            double[] extent) throws AssetFailure {
+        Object[] values = batch.rows[r];
+        int geomIndex = layer.geometryIndex();
+        long fid = batch.fids[r];
+        try {
+            for (int i = 0; i < values.length; i++) {
+                if (i == geomIndex) {
+                    insert.setBytes(i + 1, batch.blobs[r]);
+                } else {
+                    insert.setObject(i + 1, values[i]);
+                }
+            }
+            insert.executeUpdate();
+            if (batch.indexed[r]) {
+                double[] env = batch.boxes;
+                int o = 4 * r;
+                rtree.setLong(1, GpkgWriter.zOrder((env[o] + env[o + 1]) / 2, (env[o + 2] + env[o + 3]) / 2));
+                rtree.setLong(2, fid);
+                rtree.setDouble(3, env[o]);
+                rtree.setDouble(4, env[o + 1]);
+                rtree.setDouble(5, env[o + 2]);
+                rtree.setDouble(6, env[o + 3]);
+                rtree.executeUpdate();
+                extent[0] = Math.min(extent[0], env[o]);
+                extent[1] = Math.max(extent[1], env[o + 1]);
+                extent[2] = Math.min(extent[2], env[o + 2]);
+                extent[3] = Math.max(extent[3], env[o + 3]);
+            }
+        } catch (SQLException e) {
+            throw isConstraint(e) ? duplicate(layer, fid, e) : writeFailure(e);
+        }
+    }
+
+    /** Waits for a batch; a stop request still gets through within one batch's work. */
+    private Batch await(Future<Batch> f) throws AssetFailure {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.cairn.engine.StopRequestedException();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw AssetFailure.permanent(ErrorClass.INTERNAL, input + ": geometry transform failed (" + cause + ")", cause);
+        }
     }
 
     /** SQLITE_CONSTRAINT (primary code 19, any extended code). */
