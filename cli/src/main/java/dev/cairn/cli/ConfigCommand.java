@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
                 "Precedence, lowest first: built-in defaults < cairn.yaml in the working directory (or --config FILE,"
                         + " or CAIRN_CONFIG) < CAIRN_* environment variables < command-line flags.",
                 "Keys (YAML key / environment variable): to / CAIRN_TO, format / CAIRN_FORMAT, assume-crs / CAIRN_ASSUME_CRS,"
+                        + " expect-crs / CAIRN_EXPECT_CRS, on-invalid / CAIRN_ON_INVALID,"
                         + " workers / CAIRN_WORKERS, store / CAIRN_STORE, log-format / CAIRN_LOG_FORMAT,"
                         + " verbose / CAIRN_VERBOSE, quiet / CAIRN_QUIET."})
 final class ConfigCommand implements Callable<Integer> {
@@ -45,6 +46,12 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Option(names = "--assume-crs", paramLabel = "CRS", description = "As for convert.")
     String assumeCrs;
+
+    @Option(names = "--expect-crs", paramLabel = "CRS", description = "As for convert.")
+    String expectCrs;
+
+    @Option(names = "--on-invalid", paramLabel = "POLICY", description = "As for convert.")
+    String onInvalid;
 
     @Option(names = "--workers", paramLabel = "N", description = "As for convert.")
     Integer workers;

@@ -20,6 +20,8 @@ enum ConfigKey {
     TO("to", Type.TEXT, ConfigKey.DEFAULT_TO, null),
     FORMAT("format", Type.TEXT, ConfigKey.DEFAULT_FORMAT, null),
     ASSUME_CRS("assume-crs", Type.TEXT, null, "none"),
+    EXPECT_CRS("expect-crs", Type.TEXT, null, "none"),
+    ON_INVALID("on-invalid", Type.ON_INVALID, ConfigKey.DEFAULT_ON_INVALID, null),
     WORKERS("workers", Type.POSITIVE_INT, null, "number of cores"),
     STORE("store", Type.TEXT, null, "OUTDIR/.cairn/checkpoint.db"),
     LOG_FORMAT("log-format", Type.LOG_FORMAT, null, "auto"),
@@ -28,6 +30,7 @@ enum ConfigKey {
 
     static final String DEFAULT_TO = "EPSG:4326";
     static final String DEFAULT_FORMAT = "gpkg";
+    static final String DEFAULT_ON_INVALID = "fail";
 
     private final String key;
     private final Type type;
@@ -121,6 +124,16 @@ enum ConfigKey {
             String normalise(String v) {
                 String s = v.toLowerCase(Locale.ROOT);
                 if (s.equals("true") || s.equals("false")) {
+                    return s;
+                }
+                throw new IllegalArgumentException(expected());
+            }
+        },
+        ON_INVALID("fail, skip or repair") {
+            @Override
+            String normalise(String v) {
+                String s = v.toLowerCase(Locale.ROOT);
+                if (s.equals("fail") || s.equals("skip") || s.equals("repair")) {
                     return s;
                 }
                 throw new IllegalArgumentException(expected());

@@ -7,6 +7,7 @@ import dev.cairn.geo.convert.PlanningException;
 import dev.cairn.geo.crs.CrsException;
 import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.pipeline.FormatRegistry;
+import dev.cairn.geo.pipeline.GeometryPolicy;
 import dev.cairn.store.sqlite.SqliteStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Reproject and convert every vector file under the inputs into OUTDIR, mirroring the input tree.",
                 "Run the same command again after an interruption to resume."},
-        footer = {"", "Defaults for --to, --format, --assume-crs, --workers, --store, --log-format,",
+        footer = {"", "Defaults for --to, --format, --assume-crs, --expect-crs, --on-invalid, --workers, --store, --log-format,",
                 "-v and -q come from cairn.yaml (or --config FILE), then the environment",
                 "(CAIRN_TO, CAIRN_WORKERS, ...: see 'cairn config --help'); flags win.",
                 "'cairn config --show' prints the effective values and their sources."})
@@ -49,6 +50,15 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Option(names = "--assume-crs", paramLabel = "CRS", description = "CRS of source layers that declare none (otherwise they fail as a CRS error).")
     String assumeCrs;
+
+    @Option(names = "--expect-crs", paramLabel = "CRS", description = "Every source layer must be in this CRS; one in another CRS fails as a CRS error (a guard against mixed inputs).")
+    String expectCrs;
+
+    @Option(names = "--on-invalid", paramLabel = "POLICY", defaultValue = ConfigKey.DEFAULT_ON_INVALID,
+            description = "What an invalid geometry (OGC validity, checked as read) does: fail (default: the file or chunk "
+                    + "fails as a GEOMETRY error), skip (left out) or repair (fixed with JTS GeometryFixer). Skipped and "
+                    + "repaired features are listed by 'cairn failures' with file, layer and fid.")
+    String onInvalid;
 
     @Option(names = "--chunk-features", paramLabel = "N", defaultValue = "200000",
             description = "A GeoPackage with a layer of more than N features is converted in chunks of N features, "
@@ -80,13 +90,21 @@ final class ConvertCommand implements Callable<Integer> {
                     + " always EPSG:4326 longitude/latitude (RFC 7946); leave --to out, or choose --format gpkg, shp or fgb.");
         }
         String assumed = assumeCrs == null ? null : validateCrs(Configuration.origin(spec, ConfigKey.ASSUME_CRS), assumeCrs);
+        String expected = expectCrs == null ? null : validateCrs(Configuration.origin(spec, ConfigKey.EXPECT_CRS), expectCrs);
+        GeometryPolicy.OnInvalid policy;
+        try {
+            policy = GeometryPolicy.OnInvalid.parse(onInvalid);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(RunReport.USAGE, Configuration.origin(spec, ConfigKey.ON_INVALID) + " " + onInvalid
+                    + ": " + e.getMessage() + ".");
+        }
         if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
             throw new CliException(RunReport.USAGE, "-o " + outDir + " exists and is not a directory.");
         }
         if (chunkFeatures < 0) {
             throw new CliException(RunReport.USAGE, "--chunk-features " + chunkFeatures + ": must be 0 (never chunk) or positive.");
         }
-        ConvertOptions options = new ConvertOptions(inputs, outDir, target, fmt, assumed, chunkFeatures);
+        ConvertOptions options = new ConvertOptions(inputs, outDir, target, fmt, assumed, chunkFeatures, expected, policy);
         var assets = plan(options);
         JobExecution.RunSettings settings = run.settings();
         Path db = Stores.location(options.outDir(), store);

@@ -2,6 +2,8 @@ package dev.cairn.cli;
 
 import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
+import dev.cairn.engine.FeatureIssue;
+import dev.cairn.engine.FeatureIssueRecord;
 import dev.cairn.engine.RunReport;
 import dev.cairn.store.sqlite.SqliteStore;
 import java.nio.file.Path;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "failures", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"List the dead letters of OUTDIR's job grouped by error class, with counts and examples",
-                "(asset, attempts, message). --json lists every failure. Read-only: safe while a run is going on."})
+                "(asset, attempts, message), then the features --on-invalid skipped or repaired (file, layer, fid, reason).",
+                "--json lists every failure. Read-only: safe while a run is going on."})
 final class FailuresCommand implements Callable<Integer> {
 
     @Mixin
@@ -47,13 +50,18 @@ final class FailuresCommand implements Callable<Integer> {
         try (SqliteStore cp = Stores.openReadOnly(checkpoint.dir(), checkpoint.store)) {
             List<AssetRecord> failed = cp.assets(EnumSet.of(AssetState.FAILED));
             Map<String, List<AssetRecord>> byClass = byClass(failed);
+            long skipped = cp.assets(EnumSet.of(AssetState.DONE)).stream().mapToLong(AssetRecord::skipped).sum();
+            List<FeatureIssueRecord> issues = cp.featureIssues(json ? Integer.MAX_VALUE : FEATURE_ISSUES_SCANNED);
             if (json) {
-                printJson(failed, byClass);
-            } else if (failed.isEmpty()) {
+                printJson(failed, byClass, skipped, issues);
+                return 0;
+            }
+            if (failed.isEmpty()) {
                 System.out.println("no failures");
             } else {
                 printText(failed, byClass);
             }
+            printFeatureIssues(skipped, issues);
             return 0;
         }
     }
@@ -72,7 +80,36 @@ final class FailuresCommand implements Callable<Integer> {
         return sorted;
     }
 
-    private void printJson(List<AssetRecord> failed, Map<String, List<AssetRecord>> byClass) {
+    /** Feature issues read for the text report (its examples and per-action counts). */
+    private static final int FEATURE_ISSUES_SCANNED = 100_000;
+
+    private void printFeatureIssues(long skipped, List<FeatureIssueRecord> issues) {
+        if (skipped == 0 && issues.isEmpty()) {
+            return;
+        }
+        long repaired = issues.stream().filter(i -> i.issue().action() == FeatureIssue.Action.REPAIRED).count();
+        System.out.println();
+        System.out.println("--on-invalid: " + skipped + " feature(s) skipped, " + repaired
+                + (issues.size() >= FEATURE_ISSUES_SCANNED ? "+" : "") + " repaired");
+        issues.stream().limit(Math.max(examples, 1) * 2L).forEach(i -> System.out.printf("  %s  %s%n",
+                i.issue().action().name().toLowerCase(java.util.Locale.ROOT), i.issue().message()));
+        if (issues.size() > Math.max(examples, 1) * 2L) {
+            System.out.println("  … --json lists every recorded one (the first " + dev.cairn.engine.Outcome.MAX_ISSUES
+                    + " per asset)");
+        }
+    }
+
+    private static Map<String, Object> issueRow(FeatureIssueRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("asset", r.assetId());
+        m.put("action", r.issue().action().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("error_class", r.issue().errorClass().key());
+        m.put("message", r.issue().message());
+        return m;
+    }
+
+    private void printJson(List<AssetRecord> failed, Map<String, List<AssetRecord>> byClass, long skipped,
+            List<FeatureIssueRecord> issues) {
         Map<String, Object> classes = new LinkedHashMap<>();
         byClass.forEach((cls, list) -> {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -84,6 +121,8 @@ final class FailuresCommand implements Callable<Integer> {
         out.put("count", failed.size());
         out.put("by_class", classes);
         out.put("failures", failed.stream().map(FailuresCommand::row).toList());
+        out.put("skipped_features", skipped);
+        out.put("feature_issues", issues.stream().map(FailuresCommand::issueRow).toList());
         System.out.println(Json.line(out));
     }
 

@@ -95,7 +95,7 @@ class ConfigLayersTest {
         assertThatThrownBy(this::load)
                 .isInstanceOf(CliException.class)
                 .hasMessage("cairn.yaml:3: unknown key 'wrokers', did you mean 'workers'? (known: to, format, assume-crs,"
-                        + " workers, store, log-format, verbose, quiet)")
+                        + " expect-crs, on-invalid, workers, store, log-format, verbose, quiet)")
                 .extracting(e -> ((CliException) e).exitCode()).isEqualTo(2);
     }
 
@@ -105,6 +105,7 @@ class ConfigLayersTest {
             "workers: 0          | cairn.yaml:2: bad value for 'workers': '0' (expected a whole number of at least 1)",
             "workers: 2.5        | cairn.yaml:2: bad value for 'workers': '2.5' (expected a whole number of at least 1)",
             "log-format: xml     | cairn.yaml:2: bad value for 'log-format': 'xml' (expected auto, text or json)",
+            "on-invalid: keep    | cairn.yaml:2: bad value for 'on-invalid': 'keep' (expected fail, skip or repair)",
             "quiet: sometimes    | cairn.yaml:2: bad value for 'quiet': 'sometimes' (expected true or false)",
             "assume-crs: [a, b]  | cairn.yaml:2: 'assume-crs' takes a single value (a non-empty text), found a list",
             "store: {a: b}       | cairn.yaml:2: 'store' takes a single value (a non-empty text), found a mapping",
@@ -193,6 +194,8 @@ class ConfigLayersTest {
                 "to         = EPSG:2056  (environment CAIRN_TO)",
                 "format     = gpkg  (default)",
                 "assume-crs = none  (default)",
+                "expect-crs = none  (default)",
+                "on-invalid = fail  (default)",
                 "workers    = 4  (cairn.yaml:2)",
                 "store      = ck.db  (flag --store)",
                 "log-format = json  (environment CAIRN_LOG_FORMAT)",

@@ -109,6 +109,13 @@ public interface CheckpointStore extends AutoCloseable {
      */
     int resetAssets(Collection<String> ids, String reason);
 
+    /**
+     * The features skipped or repaired by policy in the assets that are {@code done} now, as
+     * recorded by the {@link #complete} that made them done (earlier attempts and assets reset
+     * since are not listed); in planning order, at most {@code limit}.
+     */
+    List<FeatureIssueRecord> featureIssues(int limit);
+
     /** The most recent events, newest last. */
     List<Event> events(int limit);
 

@@ -549,6 +549,45 @@ public abstract class CheckpointStoreContract {
     }
 
     @Test
+    void featureIssuesListThoseOfTheCompleteThatMadeEachAssetDone() {
+        CheckpointStore store = store();
+        store.createJob(job());
+        store.plan(assets(3));
+        FeatureIssue skipped = new FeatureIssue(FeatureIssue.Action.SKIPPED, ErrorClass.GEOMETRY,
+                "a.gpkg: layer 'roads', fid 7: invalid geometry (Self-intersection at (1 2))");
+        FeatureIssue repaired = new FeatureIssue(FeatureIssue.Action.REPAIRED, ErrorClass.GEOMETRY,
+                "a.gpkg: layer 'roads', fid 9: repaired (Ring Self-intersection at (3 4))");
+        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(5, 1, "x", List.of(skipped, repaired)));
+        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(5, 0, "y"));
+        Claim third = store.claim("w1", T0, LEASE).orElseThrow();
+
+        assertThat(store.featureIssues(100)).extracting(FeatureIssueRecord::assetId, FeatureIssueRecord::issue)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("a00000", skipped),
+                        org.assertj.core.groups.Tuple.tuple("a00000", repaired));
+        assertThat(store.featureIssues(1)).hasSize(1);
+        assertThat(store.featureIssues(0)).isEmpty();
+        assertThat(second().featureIssues(100)).hasSize(2);
+
+        // done again after a reset: only the new complete's issues count
+        store.complete(third, new Outcome(1, 0, null));
+        assertThat(store.resetAssets(List.of("a00000"), "output missing")).isEqualTo(1);
+        assertThat(store.featureIssues(100)).isEmpty();
+        store.complete(store.claim("w2", T0, LEASE).orElseThrow(), new Outcome(5, 1, "x", List.of(skipped)));
+        assertThat(store.featureIssues(100)).extracting(FeatureIssueRecord::issue).containsExactly(skipped);
+    }
+
+    @Test
+    void outcomeKeepsAtMostMaxIssuesButTheExactCount() {
+        List<FeatureIssue> many = new ArrayList<>();
+        for (int i = 0; i < Outcome.MAX_ISSUES + 5; i++) {
+            many.add(new FeatureIssue(FeatureIssue.Action.SKIPPED, ErrorClass.GEOMETRY, "fid " + i));
+        }
+        Outcome o = new Outcome(0, many.size(), null, many);
+        assertThat(o.issues()).hasSize(Outcome.MAX_ISSUES);
+        assertThat(o.skipped()).isEqualTo(Outcome.MAX_ISSUES + 5);
+    }
+
+    @Test
     void resetAssetsPutsOnlyTheListedDoneOrFailedAssetsBackToPendingWithOneEventEach() {
         CheckpointStore store = store();
         store.createJob(job());

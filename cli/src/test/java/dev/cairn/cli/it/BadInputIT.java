@@ -191,6 +191,66 @@ class BadInputIT {
         assertThat(JSON.readTree(run.lastStdoutLine()).get("failures_by_class").get("crs").asInt()).isEqualTo(2);
     }
 
+    @Test
+    void invalidGeometriesFailOrAreSkippedOrRepairedAsOnInvalidSaysAndFailuresListsThem() throws Exception {
+        Path in = work.resolve("in");
+        java.nio.file.Files.createDirectories(in);
+        String square = "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}";
+        String bowtie = "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}";
+        StringBuilder fc = new StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[");
+        for (int i = 0; i < 5; i++) {
+            fc.append(i == 0 ? "" : ",").append("{\"type\":\"Feature\",\"properties\":{\"n\":").append(i)
+                    .append("},\"geometry\":").append(i == 3 ? bowtie : square).append('}');
+        }
+        java.nio.file.Files.writeString(in.resolve("parcels.geojson"), fc.append("]}").toString());
+        Path file = in.resolve("parcels.geojson");
+
+        CliProcess.Result fail = cairn("convert", in.toString(), "-o", work.resolve("fail").toString(), "--json");
+        assertThat(fail.exitCode()).as("stderr:%n%s", fail.stderr()).isEqualTo(12);
+        assertNoStackTrace(fail.stderr());
+        assertThat(JSON.readTree(fail.lastStdoutLine()).get("failures_by_class").get("geometry").asInt()).isEqualTo(1);
+        assertThat(fail.stderr()).contains(file + ": layer 'parcels', fid 3: invalid geometry (Self-intersection at (0.5 0.5))");
+
+        Path skipOut = work.resolve("skip");
+        CliProcess.Result skip = cairn("convert", in.toString(), "-o", skipOut.toString(), "--on-invalid", "skip", "--json");
+        assertThat(skip.exitCode()).as("stderr:%n%s", skip.stderr()).isZero();
+        assertThat(JSON.readTree(skip.lastStdoutLine()).get("skipped_features").asInt()).isEqualTo(1);
+        assertThat(rows(skipOut.resolve("parcels.gpkg"), "parcels")).isEqualTo(4);
+        JsonNode skipped = JSON.readTree(cairn("failures", skipOut.toString(), "--json").lastStdoutLine());
+        assertThat(skipped.get("skipped_features").asInt()).isEqualTo(1);
+        assertThat(skipped.get("feature_issues").get(0).get("action").asText()).isEqualTo("skipped");
+        assertThat(skipped.get("feature_issues").get(0).get("message").asText())
+                .isEqualTo(file + ": layer 'parcels', fid 3: invalid geometry (Self-intersection at (0.5 0.5))");
+        assertThat(cairn("failures", skipOut.toString()).stdout()).contains("--on-invalid: 1 feature(s) skipped, 0 repaired");
+
+        Path repairOut = work.resolve("repair");
+        CliProcess.Result repair = cairn("convert", in.toString(), "-o", repairOut.toString(), "--on-invalid", "repair");
+        assertThat(repair.exitCode()).as("stderr:%n%s", repair.stderr()).isZero();
+        assertThat(rows(repairOut.resolve("parcels.gpkg"), "parcels")).isEqualTo(5);
+        JsonNode repaired = JSON.readTree(cairn("failures", repairOut.toString(), "--json").lastStdoutLine());
+        assertThat(repaired.get("feature_issues").get(0).get("action").asText()).isEqualTo("repaired");
+
+        // the policy is part of the job: changing it on the same OUTDIR is drift
+        CliProcess.Result drift = cairn("convert", in.toString(), "-o", skipOut.toString(), "--on-invalid", "repair");
+        assertThat(drift.exitCode()).isEqualTo(2);
+        assertThat(drift.stderr()).contains("--on-invalid").contains("--fresh");
+    }
+
+    @Test
+    void expectCrsFailsLayersInAnotherCrs() throws Exception {
+        Path in = work.resolve("in");
+        SampleData.writeGpkg(in.resolve("lv95.gpkg"), List.of(new LayerSpec("a", GeometryKind.POINT, 2056, 10)), SEED);
+        SampleData.writeGpkg(in.resolve("utm.gpkg"), List.of(new LayerSpec("b", GeometryKind.POINT, 32632, 10)), SEED + 1);
+        CliProcess.Result run = cairn("convert", in.toString(), "-o", work.resolve("out").toString(),
+                "--expect-crs", "EPSG:2056", "--json");
+        assertThat(run.exitCode()).as("stderr:%n%s", run.stderr()).isEqualTo(12);
+        assertThat(run.stderr()).contains(in.resolve("utm.gpkg") + ": layer 'b' is in ")
+                .contains("not in EPSG:2056 as --expect-crs says");
+        assertThat(JSON.readTree(run.lastStdoutLine()).get("failures_by_class").get("crs").asInt()).isEqualTo(1);
+        assertThat(cairn("convert", in.toString(), "-o", work.resolve("bad").toString(), "--expect-crs", "EPSG:0")
+                .exitCode()).isEqualTo(2);
+    }
+
     private void writeGoodFiles(Path in) {
         SampleData.writeGpkg(in.resolve("good_points.gpkg"), List.of(new LayerSpec("points", GeometryKind.POINT, 2056, 60)), SEED);
         SampleData.writeGpkg(in.resolve("sub").resolve("good_polygons.gpkg"),
@@ -283,6 +343,14 @@ class BadInputIT {
 
     private static void assertNoStackTrace(String stderr) {
         assertThat(stderr).doesNotContainPattern("(?m)^\\s+at [\\w.$]+\\(").doesNotContain("Exception in thread");
+    }
+
+    private static long rows(Path gpkg, String table) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + gpkg.toAbsolutePath());
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + table + "\"")) {
+            return rs.next() ? rs.getLong(1) : -1;
+        }
     }
 
     private CliProcess.Result cairn(String... args) throws Exception {

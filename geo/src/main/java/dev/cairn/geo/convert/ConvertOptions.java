@@ -1,6 +1,7 @@
 package dev.cairn.geo.convert;
 
 import dev.cairn.engine.JobSpec;
+import dev.cairn.geo.pipeline.GeometryPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,12 +23,22 @@ import java.util.Objects;
  *                  feature-range chunks of this size (one asset each); 0 turns chunking off. It
  *                  changes the plan (not the output), so it is part of the job's fingerprint; jobs
  *                  recorded before chunking existed have no such key and load as 0
+ * @param expectCrs every source layer must be in this CRS (else a CRS failure), or null
+ * @param onInvalid what an invalid geometry does: fail the asset, be skipped, or be repaired
  */
 public record ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, String format, String assumeCrs,
-        long chunkFeatures) {
+        long chunkFeatures, String expectCrs, GeometryPolicy.OnInvalid onInvalid) {
     public static final String KIND = "convert";
     public static final long DEFAULT_CHUNK_FEATURES = 200_000;
     static final String CHUNK_FEATURES = "--chunk-features";
+    static final String EXPECT_CRS = "--expect-crs";
+    static final String ON_INVALID = "--on-invalid";
+
+    /** Options without --expect-crs and with the default --on-invalid. */
+    public ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, String format, String assumeCrs,
+            long chunkFeatures) {
+        this(inputs, outDir, targetCrs, format, assumeCrs, chunkFeatures, null, null);
+    }
 
     /** Options with the default chunk size. */
     public ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, String format, String assumeCrs) {
@@ -39,6 +50,7 @@ public record ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, S
         outDir = outDir.toAbsolutePath().normalize();
         Objects.requireNonNull(targetCrs, "targetCrs");
         Objects.requireNonNull(format, "format");
+        onInvalid = onInvalid == null ? GeometryPolicy.DEFAULT : onInvalid;
         if (chunkFeatures < 0) {
             throw new IllegalArgumentException("--chunk-features " + chunkFeatures + ": must be 0 (off) or positive");
         }
@@ -54,6 +66,12 @@ public record ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, S
         m.put("-o", outDir.toString());
         if (chunkFeatures > 0) {
             m.put(CHUNK_FEATURES, Long.toString(chunkFeatures)); // absent = off: old jobs keep their fingerprint
+        }
+        if (expectCrs != null) {
+            m.put(EXPECT_CRS, expectCrs); // absent = none, and absent = the default policy below: old jobs keep theirs
+        }
+        if (onInvalid != GeometryPolicy.DEFAULT) {
+            m.put(ON_INVALID, onInvalid.key());
         }
         return new JobSpec(KIND, m);
     }
@@ -72,6 +90,7 @@ public record ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, S
         }
         String assume = m.getOrDefault("--assume-crs", "");
         return new ConvertOptions(inputs, Path.of(m.get("-o")), m.get("--to"), m.getOrDefault("--format", "gpkg"),
-                assume.isEmpty() ? null : assume, Long.parseLong(m.getOrDefault(CHUNK_FEATURES, "0")));
+                assume.isEmpty() ? null : assume, Long.parseLong(m.getOrDefault(CHUNK_FEATURES, "0")),
+                m.get(EXPECT_CRS), GeometryPolicy.OnInvalid.parse(m.getOrDefault(ON_INVALID, GeometryPolicy.DEFAULT.key())));
     }
 }

@@ -15,6 +15,7 @@ import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.FormatProvider;
 import dev.cairn.geo.format.LayerDef;
 import dev.cairn.geo.pipeline.FeatureConverter;
+import dev.cairn.geo.pipeline.FeatureIssues;
 import dev.cairn.geo.shp.ShapefileProvider;
 import java.util.List;
 import java.io.IOException;
@@ -35,7 +36,8 @@ public final class ConvertProcessor implements AssetProcessor {
     private final FormatProvider outputFormat;
 
     public ConvertProcessor(ConvertOptions options) {
-        this.options = new GpkgConverter.Options(options.targetCrs(), options.assumeCrs());
+        this.options = new GpkgConverter.Options(options.targetCrs(), options.assumeCrs(), options.expectCrs(),
+                options.onInvalid());
         this.outputFormat = ConvertPlanner.FORMATS.forName(options.format()).orElseThrow(
                 () -> new IllegalArgumentException("unknown output format " + options.format()));
     }
@@ -62,7 +64,7 @@ public final class ConvertProcessor implements AssetProcessor {
             GpkgConverter.Result result = GpkgConverter.convert(input, temp, options, ctx);
             String checksum = AtomicFiles.commit(temp, output);
             committed = true;
-            return new Outcome(result.features(), 0, checksum);
+            return outcome(result.features(), checksum, result.issues());
         } finally {
             if (!committed) {
                 AtomicFiles.removeLeftovers(output);
@@ -106,7 +108,8 @@ public final class ConvertProcessor implements AssetProcessor {
         boolean committed = false;
         try {
             FeatureConverter.Result result = FeatureConverter.convert(input, inputFormat, temp, outputFormat,
-                    new FeatureConverter.Options(options.targetCrs(), options.assumeCrs(), layer), ctx);
+                    new FeatureConverter.Options(options.targetCrs(), options.assumeCrs(), options.expectCrs(),
+                            options.onInvalid(), layer), ctx);
             String checksum;
             if (outputFormat instanceof ShapefileProvider) {
                 ShapefileProvider.publish(temp, output, result.features());
@@ -115,7 +118,7 @@ public final class ConvertProcessor implements AssetProcessor {
                 checksum = AtomicFiles.commit(temp, output);
             }
             committed = true;
-            return new Outcome(result.features(), 0, checksum);
+            return outcome(result.features(), checksum, result.issues());
         } catch (AssetFailure f) {
             // Writers name the file they write, a hidden temp name; users know the input and the output.
             String message = f.getMessage().replace(temp.toString(), input + " → " + output);
@@ -159,6 +162,10 @@ public final class ConvertProcessor implements AssetProcessor {
                     + " modification time); run the command again to re-plan its chunks");
         }
         GpkgChunkConverter.Result result = GpkgChunkConverter.convert(input, output, asset.id(), chunk, options, ctx);
-        return new Outcome(result.features(), 0, result.checksum());
+        return outcome(result.features(), result.checksum(), result.issues());
+    }
+
+    private static Outcome outcome(long features, String checksum, FeatureIssues issues) {
+        return new Outcome(features, issues.skippedCount(), checksum, issues.list());
     }
 }

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 import org.apache.sis.io.wkt.Convention;
 import org.apache.sis.io.wkt.WKTFormat;
 import org.apache.sis.referencing.CRS;
+import org.apache.sis.util.ComparisonMode;
+import org.apache.sis.util.Utilities;
 import org.opengis.referencing.operation.MathTransform;
 import org.apache.sis.referencing.CommonCRS;
 import org.apache.sis.referencing.crs.AbstractCRS;
@@ -219,6 +221,26 @@ public final class CrsResolver {
         } catch (FactoryException | RuntimeException e) {
             return null; // heights then do not take part, as for 2D geometries
         }
+    }
+
+    /**
+     * True when {@code a} and {@code b} define the same CRS up to metadata and rounding (names,
+     * identifiers, tiny differences in parameters as written by other software do not count);
+     * both should come from this class (normalised axes).
+     */
+    public static boolean sameDefinition(CoordinateReferenceSystem a, CoordinateReferenceSystem b) {
+        return Utilities.deepEquals(a, b, ComparisonMode.APPROXIMATE);
+    }
+
+    /** "EPSG:32633 (WGS 84 / UTM zone 33N)" when the CRS carries an EPSG code, else its name. */
+    public static String describe(CoordinateReferenceSystem crs) {
+        String name = crs.getName().getCode();
+        for (var id : crs.getIdentifiers()) {
+            if ("EPSG".equalsIgnoreCase(id.getCodeSpace())) {
+                return "EPSG:" + id.getCode() + " (" + name + ")";
+            }
+        }
+        return "'" + name + "'";
     }
 
     private static CoordinateReferenceSystem horizontal(CoordinateReferenceSystem crs) throws CrsException {

@@ -8,6 +8,7 @@ import org.locationtech.jts.io.WKBReader;
 import org.opengis.referencing.operation.MathTransform;
 import org.opengis.referencing.operation.TransformException;
 
+import dev.cairn.geo.pipeline.GeometryPolicy;
 import dev.cairn.geo.pipeline.GeometryReprojector;
 
 /**
@@ -41,6 +42,8 @@ final class GeometryTranscoder {
     private static final int[] ENVELOPE_BYTES = {0, 32, 48, 48, 64};
 
     private final GeometryReprojector reprojector;
+    private final GeometryPolicy policy;
+    private final String[] repair = new String[1];
     private final int targetSrsId;
     private final WKBReader reader = new WKBReader();
     private final IsoWkbWriter writer = new IsoWkbWriter();
@@ -48,7 +51,7 @@ final class GeometryTranscoder {
 
     /** @param transform horizontal transform on (x = east, y = north); null or identity to copy */
     GeometryTranscoder(MathTransform transform, int targetSrsId) {
-        this(transform, () -> null, targetSrsId);
+        this(transform, () -> null, null, targetSrsId);
     }
 
     /**
@@ -56,10 +59,19 @@ final class GeometryTranscoder {
      * @param transform3d gives the same on (x, y, ellipsoidal height), used for geometries with Z
      *                    so that x and y agree with PROJ (see CrsResolver), or null to ignore
      *                    heights; asked when the first geometry with Z comes
+     * @param policy      validity policy applied to each geometry before it is transformed; null
+     *                    to write geometries as they are
      */
-    GeometryTranscoder(MathTransform transform, java.util.function.Supplier<MathTransform> transform3d, int targetSrsId) {
+    GeometryTranscoder(MathTransform transform, java.util.function.Supplier<MathTransform> transform3d,
+            GeometryPolicy policy, int targetSrsId) {
         this.reprojector = new GeometryReprojector(transform, transform3d);
+        this.policy = policy;
         this.targetSrsId = targetSrsId;
+    }
+
+    /** Why the last transcoded geometry was repaired, or null if it was not. */
+    String lastRepair() {
+        return repair[0];
     }
 
     /** True if the last transcoded geometry was empty (no envelope, not indexed). */
@@ -73,7 +85,9 @@ final class GeometryTranscoder {
     }
 
     /** Transcodes {@code blob}; the returned array is new. */
-    byte[] transcode(byte[] blob) throws MalformedGeometryException, TransformException {
+    byte[] transcode(byte[] blob) throws MalformedGeometryException, TransformException,
+            GeometryPolicy.InvalidGeometryException {
+        repair[0] = null;
         int wkbStart = wkbStart(blob);
         int flags = blob[3] & 0xff;
         if (blob.length < wkbStart + 5) {
@@ -106,6 +120,13 @@ final class GeometryTranscoder {
         }
         if (g.isEmpty()) {
             return emptyCopy(blob, wkbStart);
+        }
+        if (policy != null) {
+            g = policy.apply(g, repair);
+            if (g.isEmpty()) { // repaired into nothing: an empty geometry of the repaired type
+                lastEmpty = true;
+                return encode(writer, g, false, hasZ, hasM, targetSrsId);
+            }
         }
         lastEmpty = false;
         reprojector.transform(g);

@@ -16,6 +16,7 @@ import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.crs.CrsResolver;
+import dev.cairn.geo.pipeline.FeatureIssues;
 
 /**
  * Converts one feature-range chunk of a huge GeoPackage into the file's staging GeoPackage
@@ -46,8 +47,11 @@ public final class GpkgChunkConverter {
      * @param features  features of this chunk (as first committed, also when this attempt found its marker)
      * @param published true if this call renamed the finished file to the output
      * @param checksum  the output's checksum when published, else null
+     * @param issues    features skipped or repaired under --on-invalid by this attempt's copy (none
+     *                  when the chunk's rows were committed by an earlier attempt whose checkpoint
+     *                  was lost: they are not known again)
      */
-    public record Result(long features, boolean published, String checksum) {
+    public record Result(long features, boolean published, String checksum, FeatureIssues issues) {
     }
 
     private GpkgChunkConverter() {
@@ -59,6 +63,7 @@ public final class GpkgChunkConverter {
         Path staging = AtomicFiles.stagingFor(output, chunk.planKey());
         long features;
         boolean finalised;
+        LayerCopier copier = new LayerCopier(input, staging, ctx, options.onInvalid());
         try (GpkgReader reader = GpkgReader.open(input)) {
             List<LayerSchema> layers = new ArrayList<>();
             reader.listContents(layers, new ArrayList<>());
@@ -66,7 +71,7 @@ public final class GpkgChunkConverter {
                     .orElseThrow(() -> AssetFailure.permanent(ErrorClass.FORMAT, input + ": layer '" + chunk.layer()
                             + "' is gone (it was there when the job was planned); run the command again to re-plan"));
             CrsResolver.Operation op = GpkgConverter.operation(reader, layer, input, options, target.crs());
-            Supplier<GeometryTranscoder> transcoders = () -> GpkgConverter.transcoder(op, target);
+            Supplier<GeometryTranscoder> transcoders = () -> GpkgConverter.transcoder(op, target, options);
             try (StagedGpkg stage = StagedGpkg.open(staging)) {
                 StagedGpkg.State state = stage.begin();
                 if (state == StagedGpkg.State.FINALISED) {
@@ -78,7 +83,7 @@ public final class GpkgChunkConverter {
                     }
                     features = stage.committedFeatures(assetId);
                     if (features < 0) {
-                        features = copy(reader, stage, layer, chunk, transcoders, target, input, staging, ctx);
+                        features = copy(copier, reader, stage, layer, chunk, transcoders, target, input);
                         stage.addMarker(assetId, chunk, features, ctx.workerId(), ctx.attempt());
                     }
                     finalised = stage.markers() >= chunk.fileChunks();
@@ -96,22 +101,20 @@ public final class GpkgChunkConverter {
             }
         }
         if (!finalised) {
-            return new Result(features, false, null);
+            return new Result(features, false, null, copier.issues());
         }
         try {
             String checksum = publish(staging, output);
             AtomicFiles.removeStaleStaging(output, chunk.planKey());
-            return new Result(features, true, checksum);
+            return new Result(features, true, checksum, copier.issues());
         } catch (IOException e) {
             throw AssetFailure.transientFailure(ErrorClass.IO, output + ": cannot publish the output (" + e + ")", e);
         }
     }
 
-    private static long copy(GpkgReader reader, StagedGpkg stage, LayerSchema layer, ChunkSpec chunk,
-            Supplier<GeometryTranscoder> transcoders, GpkgConverter.Target target, Path input, Path staging,
-            ProcessContext ctx)
+    private static long copy(LayerCopier copier, GpkgReader reader, StagedGpkg stage, LayerSchema layer,
+            ChunkSpec chunk, Supplier<GeometryTranscoder> transcoders, GpkgConverter.Target target, Path input)
             throws AssetFailure, SQLException {
-        LayerCopier copier = new LayerCopier(input, staging, ctx);
         double[] extent = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
             Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
         try (PreparedStatement insert = stage.writer().insertStatement(layer);

@@ -16,6 +16,9 @@ import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.crs.CrsException;
 import dev.cairn.geo.crs.CrsResolver;
+import dev.cairn.geo.pipeline.ExpectedCrs;
+import dev.cairn.geo.pipeline.FeatureIssues;
+import dev.cairn.geo.pipeline.GeometryPolicy;
 
 /**
  * Converts one GeoPackage into a new GeoPackage with every feature layer reprojected to a target
@@ -42,9 +45,15 @@ public final class GpkgConverter {
      * @param targetCrs EPSG code of the output CRS, e.g. {@code "EPSG:4326"}
      * @param assumeCrs EPSG code used for layers that declare no CRS (srs_id 0/-1, undefined); null to fail them
      */
-    public record Options(String targetCrs, String assumeCrs) {
+    public record Options(String targetCrs, String assumeCrs, String expectCrs, GeometryPolicy.OnInvalid onInvalid) {
         public Options {
             Objects.requireNonNull(targetCrs, "targetCrs");
+            onInvalid = onInvalid == null ? GeometryPolicy.DEFAULT : onInvalid;
+        }
+
+        /** No --expect-crs, the default --on-invalid. */
+        public Options(String targetCrs, String assumeCrs) {
+            this(targetCrs, assumeCrs, null, null);
         }
     }
 
@@ -55,9 +64,10 @@ public final class GpkgConverter {
      * @param skippedTables gpkg_contents entries that are not features (attributes, tiles), not copied
      * @param linearAccuracy worst accuracy in metres of the operations used (0 exact, NaN unknown)
      * @param operations the distinct operations used, described for reports
+     * @param issues features skipped or repaired under --on-invalid
      */
     public record Result(long features, int layers, List<String> layerNames, List<String> skippedTables,
-            double linearAccuracy, List<String> operations) {
+            double linearAccuracy, List<String> operations, FeatureIssues issues) {
     }
 
     private GpkgConverter() {
@@ -87,8 +97,9 @@ public final class GpkgConverter {
     }
 
     /** The transcoder of one layer into the target CRS. */
-    static GeometryTranscoder transcoder(CrsResolver.Operation op, Target target) {
-        return new GeometryTranscoder(op.operation().getMathTransform(), op::withHeights, target.code());
+    static GeometryTranscoder transcoder(CrsResolver.Operation op, Target target, Options options) {
+        return new GeometryTranscoder(op.operation().getMathTransform(), op::withHeights,
+                new GeometryPolicy(options.onInvalid()), target.code());
     }
 
     public static Result convert(Path input, Path output, Options options, ProcessContext ctx) throws AssetFailure {
@@ -110,7 +121,7 @@ public final class GpkgConverter {
             List<String> names = new ArrayList<>();
             Set<String> described = new LinkedHashSet<>();
             double worst = 0;
-            LayerCopier copier = new LayerCopier(input, output, ctx);
+            LayerCopier copier = new LayerCopier(input, output, ctx, options.onInvalid());
             try (GpkgWriter writer = GpkgWriter.create(output)) {
                 t.addSrsRows(writer);
                 for (int i = 0; i < layers.size(); i++) {
@@ -118,7 +129,7 @@ public final class GpkgConverter {
                     CrsResolver.Operation op = operations.get(i);
                     double[] extent = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
                         Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
-                    features += copier.copy(reader, writer, layer, () -> transcoder(op, t), extent, targetLabel);
+                    features += copier.copy(reader, writer, layer, () -> transcoder(op, t, options), extent, targetLabel);
                     writer.finishLayer(layer, targetCode, extent[0] <= extent[1] ? extent : null);
                     names.add(layer.table());
                     described.add(op.describe());
@@ -132,13 +143,14 @@ public final class GpkgConverter {
                         + why + ")", e);
             }
             return new Result(features, names.size(), List.copyOf(names), List.copyOf(skipped), worst,
-                    List.copyOf(described));
+                    List.copyOf(described), copier.issues());
         }
     }
 
     static CrsResolver.Operation operation(GpkgReader reader, LayerSchema layer, Path input,
             Options options, CoordinateReferenceSystem target) throws AssetFailure {
         CoordinateReferenceSystem source = sourceCrs(reader, layer, input, options);
+        ExpectedCrs.check(source, options.expectCrs(), input, layer.table());
         try {
             return CrsResolver.operation(source, target);
         } catch (CrsException e) {

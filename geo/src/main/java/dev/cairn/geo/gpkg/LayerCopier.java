@@ -16,6 +16,8 @@ import org.opengis.referencing.operation.TransformException;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
+import dev.cairn.geo.pipeline.FeatureIssues;
+import dev.cairn.geo.pipeline.GeometryPolicy;
 import dev.cairn.geo.pipeline.TransformPool;
 
 /**
@@ -35,11 +37,14 @@ final class LayerCopier {
     private final Path input;
     private final Path output;
     private final ProcessContext ctx;
+    private final GeometryPolicy.OnInvalid policy;
+    private final FeatureIssues issues = new FeatureIssues();
 
-    LayerCopier(Path input, Path output, ProcessContext ctx) {
+    LayerCopier(Path input, Path output, ProcessContext ctx, GeometryPolicy.OnInvalid policy) {
         this.input = input;
         this.output = output;
         this.ctx = ctx;
+        this.policy = policy;
     }
 
     /**
@@ -96,8 +101,15 @@ final class LayerCopier {
                     if (r == batch.failedRow) {
                         throw batch.failure;
                     }
-                    write(batch, r, insert, rtree, layer, extent);
-                    written++;
+                    if (batch.skip[r] != null) {
+                        issues.skipped(batch.skip[r]);
+                    } else {
+                        if (batch.repaired[r] != null) {
+                            issues.repaired(batch.repaired[r]);
+                        }
+                        write(batch, r, insert, rtree, layer, extent);
+                        written++;
+                    }
                     if (++sinceCheck == STOP_CHECK_INTERVAL) {
                         ctx.progress(sinceCheck);
                         sinceCheck = 0;
@@ -131,6 +143,9 @@ final class LayerCopier {
         final byte[][] blobs = new byte[BATCH][];
         final double[] boxes = new double[4 * BATCH];
         final boolean[] indexed = new boolean[BATCH];
+        /** Per row: null, or why it is skipped ({@code skip}) or what was repaired ({@code repaired}). */
+        final String[] skip = new String[BATCH];
+        final String[] repaired = new String[BATCH];
         int size;
         int failedRow = -1;
         AssetFailure failure;
@@ -162,10 +177,24 @@ final class LayerCopier {
             }
             try {
                 batch.blobs[r] = transcode(transcoder, blob, layer, batch.fids[r], targetCode);
+            } catch (GeometryPolicy.InvalidGeometryException invalid) {
+                String what = locator(layer, batch.fids[r]) + ": invalid geometry (" + invalid.getMessage() + ")";
+                if (policy == GeometryPolicy.OnInvalid.SKIP) {
+                    batch.skip[r] = what;
+                    continue;
+                }
+                batch.failedRow = r;
+                batch.failure = AssetFailure.permanent(ErrorClass.GEOMETRY, what
+                        + "; --on-invalid skip leaves such features out, --on-invalid repair fixes them");
+                return batch;
             } catch (AssetFailure failure) {
                 batch.failedRow = r;
                 batch.failure = failure;
                 return batch;
+            }
+            if (transcoder.lastRepair() != null) {
+                batch.repaired[r] = locator(layer, batch.fids[r]) + ": invalid geometry repaired ("
+                        + transcoder.lastRepair() + ")";
             }
             if (!transcoder.lastEmpty()) {
                 batch.indexed[r] = true;
@@ -268,16 +297,26 @@ final class LayerCopier {
     }
 
     private byte[] transcode(GeometryTranscoder transcoder, byte[] blob, LayerSchema layer, long fid,
-            String targetCode) throws AssetFailure {
+            String targetCode) throws AssetFailure, GeometryPolicy.InvalidGeometryException {
         try {
             return transcoder.transcode(blob);
         } catch (MalformedGeometryException e) {
-            throw AssetFailure.permanent(ErrorClass.FORMAT, input + ": layer '" + layer.table() + "', fid " + fid
-                    + ": unreadable geometry (" + e.getMessage() + ")", e);
+            throw AssetFailure.permanent(ErrorClass.FORMAT, locator(layer, fid) + ": unreadable geometry ("
+                    + e.getMessage() + ")", e);
         } catch (TransformException | RuntimeException e) {
-            throw AssetFailure.permanent(ErrorClass.GEOMETRY, input + ": layer '" + layer.table() + "', fid " + fid
-                    + ": cannot transform to " + targetCode + " (" + oneLine(e.getMessage()) + ")", e);
+            throw AssetFailure.permanent(ErrorClass.GEOMETRY, locator(layer, fid) + ": cannot transform to "
+                    + targetCode + " (" + oneLine(e.getMessage()) + ")", e);
         }
+    }
+
+    /** "FILE: layer 'L', fid N": where a feature is, for messages and feature issues. */
+    private String locator(LayerSchema layer, long fid) {
+        return input + ": layer '" + layer.table() + "', fid " + fid;
+    }
+
+    /** The features skipped or repaired by this copier so far. */
+    FeatureIssues issues() {
+        return issues;
     }
 
     private AssetFailure readFailure(LayerSchema layer, SQLException e) {

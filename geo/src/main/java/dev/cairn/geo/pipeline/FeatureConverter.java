@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import org.locationtech.jts.geom.Geometry;
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
 import org.opengis.referencing.operation.TransformException;
 
@@ -53,12 +54,19 @@ public final class FeatureConverter {
      * @param layer     index of the one source layer to convert (in {@link FeatureSource#layers()}
      *                  order), or {@link #ALL_LAYERS}
      */
-    public record Options(String targetCrs, String assumeCrs, int layer) {
+    public record Options(String targetCrs, String assumeCrs, String expectCrs, GeometryPolicy.OnInvalid onInvalid,
+            int layer) {
         public Options {
             Objects.requireNonNull(targetCrs, "targetCrs");
+            onInvalid = onInvalid == null ? GeometryPolicy.DEFAULT : onInvalid;
             if (layer < ALL_LAYERS) {
                 throw new IllegalArgumentException("layer must be an index >= 0 or ALL_LAYERS: " + layer);
             }
+        }
+
+        /** No --expect-crs, the default --on-invalid. */
+        public Options(String targetCrs, String assumeCrs, int layer) {
+            this(targetCrs, assumeCrs, null, null, layer);
         }
     }
 
@@ -66,8 +74,9 @@ public final class FeatureConverter {
      * @param features   features written, all layers
      * @param layers     number of layers written
      * @param layerNames their names, in output order
+     * @param issues     features skipped or repaired under --on-invalid
      */
-    public record Result(long features, int layers, List<String> layerNames) {
+    public record Result(long features, int layers, List<String> layerNames, FeatureIssues issues) {
     }
 
     private FeatureConverter() {
@@ -94,10 +103,12 @@ public final class FeatureConverter {
             List<Integer> selected = select(input, all, options.layer(), out);
             List<CrsResolver.Operation> operations = new ArrayList<>();
             for (int i : selected) {
-                operations.add(operation(input, all.get(i), options.assumeCrs(), target));
+                operations.add(operation(input, all.get(i), options.assumeCrs(), options.expectCrs(), target));
             }
             long features = 0;
             List<String> names = new ArrayList<>();
+            FeatureIssues issues = new FeatureIssues();
+            GeometryPolicy policy = new GeometryPolicy(options.onInvalid());
             try (FeatureSink sink = out.create(output)) {
                 for (int k = 0; k < selected.size(); k++) {
                     int index = selected.get(k);
@@ -107,13 +118,13 @@ public final class FeatureConverter {
                             op::withHeights);
                     sink.beginLayer(new LayerDef(layer.name(), layer.geometryKind(), layer.hasZ(), layer.hasM(),
                             target, targetCode, layer.fields(), layer.featureCount()));
-                    features += copy(source, index, layer, sink, reprojector, input, targetCode, ctx);
+                    features += copy(source, index, layer, sink, reprojector, policy, issues, input, targetCode, ctx);
                     sink.endLayer();
                     names.add(layer.name());
                 }
                 sink.finish();
             }
-            return new Result(features, names.size(), List.copyOf(names));
+            return new Result(features, names.size(), List.copyOf(names), issues);
         }
     }
 
@@ -137,7 +148,7 @@ public final class FeatureConverter {
         return all;
     }
 
-    private static CrsResolver.Operation operation(Path input, LayerDef layer, String assumeCrs,
+    private static CrsResolver.Operation operation(Path input, LayerDef layer, String assumeCrs, String expectCrs,
             CoordinateReferenceSystem target) throws AssetFailure {
         CoordinateReferenceSystem source = layer.crs();
         if (source == null) {
@@ -151,6 +162,7 @@ public final class FeatureConverter {
                 throw AssetFailure.permanent(ErrorClass.CRS, e.getMessage(), e);
             }
         }
+        ExpectedCrs.check(source, expectCrs, input, layer.name());
         try {
             return CrsResolver.operation(source, target);
         } catch (CrsException e) {
@@ -160,11 +172,32 @@ public final class FeatureConverter {
     }
 
     private static long copy(FeatureSource source, int index, LayerDef layer, FeatureSink sink,
-            GeometryReprojector reprojector, Path input, String targetCode, ProcessContext ctx) throws AssetFailure {
+            GeometryReprojector reprojector, GeometryPolicy policy, FeatureIssues issues, Path input,
+            String targetCode, ProcessContext ctx) throws AssetFailure {
         long written = 0;
         int sinceCheck = 0;
+        String[] repair = new String[1];
         try (FeatureCursor cursor = source.cursor(index, 0, -1)) {
             for (Feature f = cursor.next(); f != null; f = cursor.next()) {
+                if (f.geometry() != null) {
+                    repair[0] = null;
+                    String where = input + ": layer '" + layer.name() + "', fid " + f.fid();
+                    try {
+                        Geometry g = policy.apply(f.geometry(), repair);
+                        if (g != f.geometry()) {
+                            f = new Feature(f.fid(), g, f.values());
+                            issues.repaired(where + ": invalid geometry repaired (" + repair[0] + ")");
+                        }
+                    } catch (GeometryPolicy.InvalidGeometryException invalid) {
+                        String what = where + ": invalid geometry (" + invalid.getMessage() + ")";
+                        if (policy.onInvalid() == GeometryPolicy.OnInvalid.SKIP) {
+                            issues.skipped(what);
+                            continue;
+                        }
+                        throw AssetFailure.permanent(ErrorClass.GEOMETRY, what
+                                + "; --on-invalid skip leaves such features out, --on-invalid repair fixes them");
+                    }
+                }
                 try {
                     reprojector.transform(f.geometry());
                 } catch (TransformException | RuntimeException e) {

@@ -9,6 +9,8 @@ import dev.cairn.engine.CheckpointStore;
 import dev.cairn.engine.Claim;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Event;
+import dev.cairn.engine.FeatureIssue;
+import dev.cairn.engine.FeatureIssueRecord;
 import dev.cairn.engine.JobRecord;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.PlanSummary;
@@ -345,6 +347,34 @@ public final class SqliteStore implements CheckpointStore {
         }
         List<String> copy = List.copyOf(ids);
         return write("reset " + copy.size() + " asset(s)", () -> transitions.resetIds(copy, reason, clock.millis()));
+    }
+
+    @Override
+    public List<FeatureIssueRecord> featureIssues(int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return read("read feature issues", () -> {
+            List<FeatureIssueRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement("""
+                    SELECT e.asset_id, e.at, e.kind, e.detail FROM event e JOIN asset a ON a.id = e.asset_id
+                    WHERE e.kind IN ('feature_skipped', 'feature_repaired') AND a.state = 'done'
+                      AND e.attempt = a.attempt
+                    ORDER BY a.seq, e.seq LIMIT ?""")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String detail = rs.getString(4);
+                        int space = detail.indexOf(' ');
+                        ErrorClass cls = ErrorClass.fromKey(detail.substring(0, space));
+                        out.add(new FeatureIssueRecord(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+                                new FeatureIssue(FeatureIssue.Action.ofEventKind(rs.getString(3)), cls,
+                                        detail.substring(space + 1))));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.cairn.engine.Asset;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.Claim;
 import dev.cairn.engine.ErrorClass;
+import dev.cairn.engine.FeatureIssue;
 import dev.cairn.engine.LeaseLostException;
 import dev.cairn.engine.Outcome;
 
@@ -149,6 +150,10 @@ final class TransitionWriter implements AutoCloseable {
         fence(ps, 5, claim);
         event(nowMillis, claim.asset().id(), "done", claim.workerId(), claim.attempt(),
                 "features=" + outcome.features() + " skipped=" + outcome.skipped());
+        for (FeatureIssue issue : outcome.issues()) {
+            event(nowMillis, claim.asset().id(), issue.action().eventKind(), claim.workerId(), claim.attempt(),
+                    issue.errorClass().key() + " " + issue.message());
+        }
     }
 
     void fail(Claim claim, ErrorClass errorClass, String message, boolean transientFailure, int tries,

@@ -1,0 +1,110 @@
+package dev.cairn.geo.pipeline;
+
+import java.util.Locale;
+
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.Puntal;
+import org.locationtech.jts.geom.util.GeometryFixer;
+import org.locationtech.jts.operation.valid.IsValidOp;
+import org.locationtech.jts.operation.valid.TopologyValidationError;
+
+/**
+ * What {@code --on-invalid} does with a geometry that is not valid in the OGC sense (JTS
+ * {@link IsValidOp}: self-intersections, unclosed or too-short rings, holes outside shells...).
+ *
+ * <p>Validity is checked on the geometry as read, in its source CRS, before it is reprojected:
+ * the input is what is valid or not. {@code repair} runs JTS's {@link GeometryFixer} on it (which
+ * keeps the dimension: a bow-tie polygon becomes a two-part MultiPolygon, a collapsed one an empty
+ * polygon) and the repaired geometry is then reprojected like any other.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class GeometryPolicy {
+
+    /** The choices of {@code --on-invalid}. */
+    public enum OnInvalid {
+        /** The asset fails (permanent GEOMETRY dead letter) at its first invalid feature. */
+        FAIL,
+        /** Invalid features are left out and recorded; the asset goes on. */
+        SKIP,
+        /** Invalid features are repaired and recorded; the asset goes on. */
+        REPAIR;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Parses {@code fail}, {@code skip} or {@code repair} (any case). */
+        public static OnInvalid parse(String s) {
+            for (OnInvalid v : values()) {
+                if (v.key().equalsIgnoreCase(s == null ? "" : s.trim())) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("'" + s + "' is not one of fail, skip, repair");
+        }
+    }
+
+    /** The default: an invalid geometry is an error, as DESIGN §2.5 lists it. */
+    public static final OnInvalid DEFAULT = OnInvalid.FAIL;
+
+    /** Thrown for an invalid geometry under {@code fail} or {@code skip}; the caller acts on {@link #onInvalid}. */
+    public static final class InvalidGeometryException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        InvalidGeometryException(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private final OnInvalid onInvalid;
+
+    public GeometryPolicy(OnInvalid onInvalid) {
+        this.onInvalid = onInvalid;
+    }
+
+    public OnInvalid onInvalid() {
+        return onInvalid;
+    }
+
+    /**
+     * The geometry to write for {@code g}: {@code g} itself when valid, its repair under
+     * {@code repair} (then {@code repairs[0]} is set to the reason), else throws.
+     */
+    public Geometry apply(Geometry g, String[] repairs) throws InvalidGeometryException {
+        String reason = invalidReason(g);
+        if (reason == null) {
+            return g;
+        }
+        if (onInvalid != OnInvalid.REPAIR) {
+            throw new InvalidGeometryException(reason);
+        }
+        Geometry fixed = GeometryFixer.fix(g);
+        repairs[0] = reason + "; repaired as " + fixed.getGeometryType()
+                + (fixed.isEmpty() ? " EMPTY (it collapsed)" : "");
+        return fixed;
+    }
+
+    /** Why {@code g} is invalid ("Self-intersection at (x y)"), or null when it is valid. */
+    public static String invalidReason(Geometry g) {
+        if (g == null || g.isEmpty() || g instanceof Puntal && finite(g)) {
+            return null; // points are valid when their coordinates are finite (IsValidOp says the same)
+        }
+        TopologyValidationError e = new IsValidOp(g).getValidationError();
+        if (e == null) {
+            return null;
+        }
+        Coordinate c = e.getCoordinate();
+        return e.getMessage() + (c == null ? "" : " at (" + c.x + " " + c.y + ")");
+    }
+
+    private static boolean finite(Geometry g) {
+        for (Coordinate c : g.getCoordinates()) {
+            if (!Double.isFinite(c.x) || !Double.isFinite(c.y)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
