@@ -126,8 +126,10 @@ public final class ConvertPlanner {
                 }
                 claimOutput(byOutput, rel, file, options);
                 String output = options.outDir().resolve(rel).toString();
-                // Chunks exist for GeoPackage to GeoPackage, where each commits exactly once into the output.
-                List<FidRangePlanner.LayerRanges> ranges = gpkgInput && out instanceof GpkgProvider
+                // Chunks exist for GeoPackage inputs: each commits exactly once into a staging
+                // GeoPackage that becomes the output (GeoPackage) or is exported into it (other
+                // formats, one layer per file: here the input has at most one feature layer).
+                List<FidRangePlanner.LayerRanges> ranges = gpkgInput
                         ? FidRangePlanner.plan(file, options.chunkFeatures()) : List.of();
                 if (ranges.isEmpty()) {
                     assets.add(new Asset(rel, file.toString(), null, output, size, mtime));

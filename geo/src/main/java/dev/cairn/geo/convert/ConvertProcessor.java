@@ -161,8 +161,91 @@ public final class ConvertProcessor implements AssetProcessor {
             throw AssetFailure.permanent(ErrorClass.IO, input + ": changed since the job was planned (size or"
                     + " modification time); run the command again to re-plan its chunks");
         }
-        GpkgChunkConverter.Result result = GpkgChunkConverter.convert(input, output, asset.id(), chunk, options, ctx);
+        GpkgChunkConverter.Publisher publisher = outputFormat instanceof GpkgProvider ? GpkgChunkConverter.RENAME
+                : (staging, out) -> export(staging, out, chunk, ctx);
+        GpkgChunkConverter.Result result = GpkgChunkConverter.convert(input, output, asset.id(), chunk, options, ctx,
+                publisher);
         return outcome(result.features(), result.checksum(), result.issues());
+    }
+
+    /**
+     * Publishes a chunked file into a format other than GeoPackage: the finalised staging
+     * GeoPackage (already in the target CRS, geometries already checked) is written through the
+     * output format to a temp file of this chunk's own, published atomically (a Shapefile's
+     * sidecars first, its .shp last), and only then is the staging file deleted. A crash before
+     * the delete redoes the export on the next run (same content, overwritten); two chunks that
+     * both find the file finalised both export it, with the same result.
+     */
+    private String export(Path staging, Path output, ChunkSpec chunk, ProcessContext ctx)
+            throws IOException, AssetFailure {
+        if (!Files.exists(staging) && Files.exists(output)) {
+            return AtomicFiles.checksum(output); // a concurrent finaliser published and deleted it
+        }
+        // Temp files of an export killed earlier (the FlatGeobuf writer's feature file too). A
+        // concurrent exporter's temp may go with them: its publish then fails and is retried.
+        AtomicFiles.removeLeftovers(output);
+        Path temp = AtomicFiles.tempFor(output, 1000 * (chunk.index() + 1) + ctx.attempt());
+        boolean published = false;
+        try {
+            FeatureConverter.Result r = FeatureConverter.convert(staging, STAGING_FORMAT, temp, outputFormat,
+                    new FeatureConverter.Options(options.targetCrs(), null, null, null,
+                            outputFormat.multiLayer() ? FeatureConverter.ALL_LAYERS : 0), new NoProgress(ctx));
+            String checksum;
+            if (outputFormat instanceof ShapefileProvider) {
+                ShapefileProvider.publish(temp, output, r.features());
+                checksum = AtomicFiles.checksum(output);
+            } else {
+                checksum = AtomicFiles.commit(temp, output);
+            }
+            published = true;
+            for (String suffix : new String[] {"", "-journal", "-wal", "-shm"}) {
+                Files.deleteIfExists(staging.resolveSibling(staging.getFileName() + suffix));
+            }
+            return checksum;
+        } catch (AssetFailure f) {
+            String message = f.getMessage().replace(temp.toString(), output.toString())
+                    .replace(staging.toString(), output.toString());
+            throw new AssetFailure(f.errorClass(), message, f.isTransient(), f);
+        } finally {
+            if (!published) {
+                deleteStartingWith(temp);
+            }
+        }
+    }
+
+    /** Deletes {@code temp} and every file beside it whose name extends it (sidecars, writers' side files). */
+    private static void deleteStartingWith(Path temp) throws IOException {
+        String prefix = temp.getFileName().toString();
+        try (var files = Files.list(temp.toAbsolutePath().getParent())) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static final FormatProvider STAGING_FORMAT = new GpkgProvider();
+
+    /** The export of a chunked file is not new work: its features were counted as their chunks were copied. */
+    private record NoProgress(ProcessContext ctx) implements ProcessContext {
+        @Override
+        public String workerId() {
+            return ctx.workerId();
+        }
+
+        @Override
+        public int attempt() {
+            return ctx.attempt();
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return ctx.stopRequested();
+        }
+
+        @Override
+        public void progress(long features) {
+            // counted once, by the chunks
+        }
     }
 
     private static Outcome outcome(long features, String checksum, FeatureIssues issues) {

@@ -57,8 +57,28 @@ public final class GpkgChunkConverter {
     private GpkgChunkConverter() {
     }
 
+    /**
+     * Turns the finalised staging GeoPackage into the output: {@link #RENAME} for a GeoPackage
+     * output, an export into another format otherwise. Must be idempotent (a crash after it and
+     * before the checkpoint runs it again) and must leave the output complete or untouched.
+     * Returns the output's checksum.
+     */
+    @FunctionalInterface
+    public interface Publisher {
+        String publish(Path staging, Path output) throws IOException, AssetFailure;
+    }
+
+    /** Publishes a GeoPackage output: the staging file is renamed to it. */
+    public static final Publisher RENAME = GpkgChunkConverter::rename;
+
+    /** Chunks into a GeoPackage output; see {@link #convert(Path, Path, String, ChunkSpec, GpkgConverter.Options, ProcessContext, Publisher)}. */
     public static Result convert(Path input, Path output, String assetId, ChunkSpec chunk,
             GpkgConverter.Options options, ProcessContext ctx) throws AssetFailure {
+        return convert(input, output, assetId, chunk, options, ctx, RENAME);
+    }
+
+    public static Result convert(Path input, Path output, String assetId, ChunkSpec chunk,
+            GpkgConverter.Options options, ProcessContext ctx, Publisher publisher) throws AssetFailure {
         GpkgConverter.Target target = GpkgConverter.target(options);
         Path staging = AtomicFiles.stagingFor(output, chunk.planKey());
         long features;
@@ -104,7 +124,7 @@ public final class GpkgChunkConverter {
             return new Result(features, false, null, copier.issues());
         }
         try {
-            String checksum = publish(staging, output);
+            String checksum = publisher.publish(staging, output);
             AtomicFiles.removeStaleStaging(output, chunk.planKey());
             return new Result(features, true, checksum, copier.issues());
         } catch (IOException e) {
@@ -143,7 +163,7 @@ public final class GpkgChunkConverter {
     }
 
     /** Renames the finalised staging file to the output; a concurrent finaliser may have done it already. */
-    private static String publish(Path staging, Path output) throws IOException {
+    private static String rename(Path staging, Path output) throws IOException {
         try {
             return AtomicFiles.commit(staging, output);
         } catch (NoSuchFileException gone) {

@@ -51,6 +51,8 @@ public final class FeatureConverter {
     /**
      * @param targetCrs EPSG code of the output CRS, e.g. {@code "EPSG:4326"}
      * @param assumeCrs EPSG code for layers that declare no CRS; null to fail them
+     * @param expectCrs EPSG code every source layer must be in (else a CRS failure); null for any
+     * @param onInvalid what an invalid geometry does; null to write geometries without checking
      * @param layer     index of the one source layer to convert (in {@link FeatureSource#layers()}
      *                  order), or {@link #ALL_LAYERS}
      */
@@ -58,13 +60,12 @@ public final class FeatureConverter {
             int layer) {
         public Options {
             Objects.requireNonNull(targetCrs, "targetCrs");
-            onInvalid = onInvalid == null ? GeometryPolicy.DEFAULT : onInvalid;
             if (layer < ALL_LAYERS) {
                 throw new IllegalArgumentException("layer must be an index >= 0 or ALL_LAYERS: " + layer);
             }
         }
 
-        /** No --expect-crs, the default --on-invalid. */
+        /** No --expect-crs, no validity check. */
         public Options(String targetCrs, String assumeCrs, int layer) {
             this(targetCrs, assumeCrs, null, null, layer);
         }
@@ -108,7 +109,7 @@ public final class FeatureConverter {
             long features = 0;
             List<String> names = new ArrayList<>();
             FeatureIssues issues = new FeatureIssues();
-            GeometryPolicy policy = new GeometryPolicy(options.onInvalid());
+            GeometryPolicy policy = options.onInvalid() == null ? null : new GeometryPolicy(options.onInvalid());
             try (FeatureSink sink = out.create(output)) {
                 for (int k = 0; k < selected.size(); k++) {
                     int index = selected.get(k);
@@ -179,7 +180,7 @@ public final class FeatureConverter {
         String[] repair = new String[1];
         try (FeatureCursor cursor = source.cursor(index, 0, -1)) {
             for (Feature f = cursor.next(); f != null; f = cursor.next()) {
-                if (f.geometry() != null) {
+                if (f.geometry() != null && policy != null) {
                     repair[0] = null;
                     String where = input + ": layer '" + layer.name() + "', fid " + f.fid();
                     try {

@@ -1,0 +1,158 @@
+package dev.cairn.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.geo.sample.GeometryKind;
+import dev.cairn.geo.sample.LayerSpec;
+import dev.cairn.geo.sample.SampleData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Huge layers into formats other than GeoPackage (issue: chunks go to parts assembled atomically):
+ * a GeoPackage layer chunked into Shapefile, GeoJSON, GeoJSON sequence and FlatGeobuf gives
+ * byte for byte the file an unchunked run writes (these writers are deterministic), and a
+ * SIGKILL loop of the real CLI during a chunked run into FlatGeobuf still ends with that file,
+ * with every chunk completed once and nothing hidden left behind.
+ */
+class ChunkedExportIT {
+    private static final long SEED = 7_341L;
+    private static final int FEATURES = 300_000;
+    private static final int CHUNK = 40_000;
+    private static final int CHUNKS = (FEATURES + CHUNK - 1) / CHUNK;
+    private static final int KILLS = 8;
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path work;
+    static Path input;
+
+    @BeforeAll
+    static void generateInput() {
+        input = work.resolve("in");
+        SampleData.writeGpkg(input.resolve("big.gpkg"), List.of(new LayerSpec("parcels", GeometryKind.POLYGON, 2056,
+                FEATURES)), SEED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shp", "geojson", "geojsonseq", "fgb"})
+    void chunkedOutputIsTheUnchunkedOutputByteForByte(String format) throws Exception {
+        Path small = work.resolve("small-" + format);
+        SampleData.writeGpkg(small.resolve("lines.gpkg"), List.of(new LayerSpec("lines", GeometryKind.LINESTRING, 32632,
+                5_000)), SEED + 1);
+        Path chunked = work.resolve("chunked-" + format);
+        Path plain = work.resolve("plain-" + format);
+        CliProcess.Result c = run(small, chunked, format, 700);
+        assertThat(c.exitCode()).as("chunked run; stderr:%n%s", c.stderr()).isZero();
+        assertThat(JSON.readTree(c.lastStdoutLine()).get("counts").get("done").asInt()).isEqualTo(8);
+        CliProcess.Result u = run(small, plain, format, 0);
+        assertThat(u.exitCode()).as("unchunked run; stderr:%n%s", u.stderr()).isZero();
+        assertThat(digests(chunked)).isEqualTo(digests(plain)).isNotEmpty();
+        assertNoHiddenLeftovers(chunked);
+    }
+
+    @Test
+    void killLoopDuringAChunkedExportEndsWithTheUnchunkedFile() throws Exception {
+        Path reference = work.resolve("reference");
+        long t0 = System.nanoTime();
+        CliProcess.Result ref = run(input, reference, "fgb", 0);
+        long referenceMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ref.exitCode()).as("reference; stderr:%n%s", ref.stderr()).isZero();
+
+        Path out = work.resolve("killed");
+        Path logs = work.resolve("logs-killed");
+        Random random = new Random(SEED);
+        long span = 1_500 + referenceMillis;
+        int landed = 0;
+        List<String> phases = new ArrayList<>();
+        for (int k = 0; k < KILLS; k++) {
+            long delay = 700 + (long) ((k % 4 + random.nextDouble()) / 4 * span);
+            CliProcess p = CliProcess.start(logs, args(input, out, "fgb", CHUNK));
+            if (p.process().waitFor(delay, TimeUnit.MILLISECONDS)) {
+                assertThat(p.process().exitValue()).as("a run that ends on its own: stderr%n%s", p.stderrSoFar()).isZero();
+                phases.add(delay + "ms:exited");
+                break;
+            }
+            p.kill();
+            landed++;
+            phases.add(delay + "ms:killed");
+        }
+        log("reference %d ms; %d kills landed: %s", referenceMillis, landed, phases);
+        assertThat(landed).as("kills that landed while cairn was running").isGreaterThanOrEqualTo(4);
+
+        CliProcess.Result last = null;
+        for (int attempt = 0; attempt < 3 && (last == null || last.exitCode() != 0); attempt++) {
+            last = CliProcess.run(logs, RUN_TIMEOUT, args(input, out, "fgb", CHUNK));
+        }
+        assertThat(last.exitCode()).as("final run; stderr:%n%s", last.stderr()).isZero();
+        JsonNode summary = JSON.readTree(last.lastStdoutLine());
+        assertThat(summary.get("counts").get("done").asInt()).isEqualTo(CHUNKS);
+        assertThat(doneEvents(out)).hasSize(CHUNKS)
+                .allSatisfy((id, n) -> assertThat(n).as("completions of %s", id).isEqualTo(1));
+        assertThat(digests(out)).isEqualTo(digests(reference));
+        assertNoHiddenLeftovers(out);
+        log("final: %s", last.lastStdoutLine());
+    }
+
+    private static CliProcess.Result run(Path in, Path out, String format, int chunk) throws Exception {
+        return CliProcess.run(work.resolve("logs"), RUN_TIMEOUT, args(in, out, format, chunk));
+    }
+
+    private static String[] args(Path in, Path out, String format, int chunk) {
+        return new String[] {"convert", in.toString(), "-o", out.toString(), "--to", "EPSG:4326", "--format", format,
+            "--workers", "2", "--chunk-features", Integer.toString(chunk), "--json"};
+    }
+
+    /** SHA-256 of every visible output file, by name. */
+    private static Map<String, String> digests(Path out) throws Exception {
+        Map<String, String> d = new TreeMap<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+                d.put(f.getFileName().toString(),
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+            }
+        }
+        return d;
+    }
+
+    private static void assertNoHiddenLeftovers(Path out) throws Exception {
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".") && !n.equals(".cairn"))
+                    .toList()).as("temp or staging files left in %s", out).isEmpty();
+        }
+    }
+
+    private static Map<String, Integer> doneEvents(Path out) throws Exception {
+        Map<String, Integer> counts = new TreeMap<>();
+        try (var c = GpkgCompare.open(out.resolve(".cairn").resolve("checkpoint.db"));
+             var s = c.createStatement();
+             var rs = s.executeQuery("SELECT asset_id, count(*) FROM event WHERE kind = 'done' GROUP BY 1")) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getInt(2));
+            }
+        }
+        return counts;
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf("[ChunkedExportIT] " + format + "%n", args);
+    }
+}
