@@ -129,6 +129,8 @@ final class JobExecution {
             m.put("skipped_features", skipped);
             m.put("duration_ms", r.duration().toMillis());
             m.put("features_per_second", Math.round(r.featuresPerSecond()));
+            m.put("checkpoint_ms", r.checkpointTime().toMillis());
+            m.put("workers", settings.workers());
             System.out.println(Json.line(m));
         }
     }

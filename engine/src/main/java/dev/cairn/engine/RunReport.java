@@ -15,14 +15,24 @@ import java.util.TreeMap;
  * @param featuresThisRun   features written by this run
  * @param duration          wall time of this run
  * @param interrupted       true if a stop was requested before the job finished
+ * @param checkpointTime    time the workers spent in checkpoint transitions (claim, complete,
+ *                          fail, release, including waits for the store's lock), summed over
+ *                          workers: divided by workers x duration it is the checkpoint's share
  */
 public record RunReport(Map<AssetState, Long> counts, Map<ErrorClass, Long> failuresByClass,
                         long doneThisRun, long failedThisRun, long featuresThisRun,
-                        Duration duration, boolean interrupted) {
+                        Duration duration, boolean interrupted, Duration checkpointTime) {
 
     public RunReport {
         counts = new EnumMap<>(counts);
         failuresByClass = failuresByClass.isEmpty() ? Map.of() : new EnumMap<>(failuresByClass);
+        checkpointTime = checkpointTime == null ? Duration.ZERO : checkpointTime;
+    }
+
+    /** A report without checkpoint timing. */
+    public RunReport(Map<AssetState, Long> counts, Map<ErrorClass, Long> failuresByClass, long doneThisRun,
+            long failedThisRun, long featuresThisRun, Duration duration, boolean interrupted) {
+        this(counts, failuresByClass, doneThisRun, failedThisRun, featuresThisRun, duration, interrupted, Duration.ZERO);
     }
 
     public static final int OK = 0;

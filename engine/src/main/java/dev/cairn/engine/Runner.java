@@ -69,6 +69,7 @@ public final class Runner {
     private final AtomicLong doneThisRun = new AtomicLong();
     private final AtomicLong failedThisRun = new AtomicLong();
     private final AtomicLong featuresThisRun = new AtomicLong();
+    private final AtomicLong checkpointNanos = new AtomicLong();
 
     private Runner(Builder b) {
         this.store = b.store;
@@ -140,7 +141,8 @@ public final class Runner {
         }
         boolean unfinished = counts.getOrDefault(AssetState.PENDING, 0L) + counts.getOrDefault(AssetState.RUNNING, 0L) > 0;
         return new RunReport(counts, byClass, doneThisRun.get(), failedThisRun.get(), featuresThisRun.get(),
-                Duration.between(started, clock.instant()), stop.get() && unfinished);
+                Duration.between(started, clock.instant()), stop.get() && unfinished,
+                Duration.ofNanos(checkpointNanos.get()));
     }
 
     /** Takes back, at once, the claims of worker processes on this host that are provably dead. */
@@ -322,7 +324,12 @@ public final class Runner {
                 .withJitter(0.25)
                 .withMaxAttempts(20)
                 .build();
-        return Failsafe.with(policy).get(op::get);
+        long t0 = System.nanoTime();
+        try {
+            return Failsafe.with(policy).get(op::get);
+        } finally {
+            checkpointNanos.addAndGet(System.nanoTime() - t0);
+        }
     }
 
     private static void joinUninterruptibly(Thread t) {
