@@ -69,6 +69,60 @@ class ChunkedExportIT {
         assertNoHiddenLeftovers(chunked);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"shp>fgb", "shp>shp", "shp>gpkg", "fgb>geojson", "fgb>gpkg"})
+    void shapefileAndFlatGeobufInputsChunkByPositionLikeTheyConvertWhole(String pair) throws Exception {
+        String from = pair.substring(0, pair.indexOf('>'));
+        String to = pair.substring(pair.indexOf('>') + 1);
+        Path source = work.resolve("src-" + pair.replace('>', '-'));
+        SampleData.writeGpkg(source.resolve("roads.gpkg"), List.of(new LayerSpec("roads", GeometryKind.LINESTRING, 32632,
+                5_000)), SEED + 2);
+        Path in = work.resolve("in-" + pair.replace('>', '-'));
+        CliProcess.Result made = run(source, in, from, 0); // the input, in the format under test
+        assertThat(made.exitCode()).as("making the input; stderr:%n%s", made.stderr()).isZero();
+        Files.walk(in.resolve(".cairn")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+
+        Path chunked = work.resolve("pc-" + pair.replace('>', '-'));
+        Path plain = work.resolve("pu-" + pair.replace('>', '-'));
+        CliProcess.Result c = run(in, chunked, to, 700);
+        assertThat(c.exitCode()).as("chunked run; stderr:%n%s", c.stderr()).isZero();
+        assertThat(JSON.readTree(c.lastStdoutLine()).get("counts").get("done").asInt()).as("chunks").isEqualTo(8);
+        CliProcess.Result u = run(in, plain, to, 0);
+        assertThat(u.exitCode()).as("unchunked run; stderr:%n%s", u.stderr()).isZero();
+        if (to.equals("gpkg")) {
+            assertThat(rows(chunked.resolve("roads.gpkg"))).isEqualTo(rows(plain.resolve("roads.gpkg"))).hasSize(5_002);
+        } else {
+            assertThat(digests(chunked)).isEqualTo(digests(plain)).isNotEmpty();
+        }
+        assertNoHiddenLeftovers(chunked);
+    }
+
+    /** Every row of the roads layer in fid order, then its table definition and contents entry (without the time). */
+    private static List<String> rows(Path gpkg) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (var c = GpkgCompare.open(gpkg); var s = c.createStatement()) {
+            try (var rs = s.executeQuery("SELECT * FROM roads ORDER BY fid")) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    StringBuilder sb = new StringBuilder();
+                    for (int i = 1; i <= n; i++) {
+                        Object v = rs.getObject(i);
+                        sb.append(v instanceof byte[] b ? HexFormat.of().formatHex(b) : String.valueOf(v)).append('|');
+                    }
+                    out.add(sb.toString());
+                }
+            }
+            try (var rs = s.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'roads'")) {
+                out.add(rs.next() ? rs.getString(1) : "no table");
+            }
+            try (var rs = s.executeQuery("SELECT table_name, min_x, min_y, max_x, max_y, srs_id FROM gpkg_contents")) {
+                out.add(rs.next() ? rs.getString(1) + rs.getDouble(2) + rs.getDouble(3) + rs.getDouble(4) + rs.getDouble(5)
+                        + rs.getInt(6) : "no contents");
+            }
+        }
+        return out;
+    }
+
     @Test
     void killLoopDuringAChunkedExportEndsWithTheUnchunkedFile() throws Exception {
         Path reference = work.resolve("reference");

@@ -1,6 +1,7 @@
 package dev.cairn.geo.convert;
 
 import dev.cairn.engine.Asset;
+import dev.cairn.engine.AssetFailure;
 import dev.cairn.geo.gpkg.ChunkSpec;
 import dev.cairn.geo.gpkg.FidRangePlanner;
 import dev.cairn.geo.format.FeatureSource;
@@ -24,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns the inputs of a convert job into assets: one per input GeoPackage, or, for a file with a
@@ -131,10 +133,12 @@ public final class ConvertPlanner {
                 // formats, one layer per file: here the input has at most one feature layer).
                 List<FidRangePlanner.LayerRanges> ranges = gpkgInput
                         ? FidRangePlanner.plan(file, options.chunkFeatures()) : List.of();
-                if (ranges.isEmpty()) {
+                List<ChunkSpec> chunks = ranges.isEmpty()
+                        ? positionChunks(file, options, rel, size, mtime) : chunks(ranges, planKey(options, rel, size, mtime, ranges));
+                if (chunks.isEmpty()) {
                     assets.add(new Asset(rel, file.toString(), null, output, size, mtime));
                 } else {
-                    for (ChunkSpec chunk : chunks(ranges, planKey(options, rel, size, mtime, ranges))) {
+                    for (ChunkSpec chunk : chunks) {
                         assets.add(new Asset(chunkId(rel, chunk), file.toString(), chunk.toPart(), output, size, mtime));
                     }
                 }
@@ -173,6 +177,46 @@ public final class ConvertPlanner {
             }
         }
         return chunks;
+    }
+
+    /** Input formats whose cursors seek to a feature position without reading what comes before. */
+    private static final Set<String> SEEKABLE = Set.of("shp", "fgb");
+
+    /**
+     * Position-range chunks of a single-layer Shapefile or FlatGeobuf with more features than
+     * {@code --chunk-features}: {@code [k * N, (k + 1) * N)}, the last one open-ended. Other
+     * inputs (GeoJSON must be parsed from its start to reach a position) are not chunked.
+     */
+    static List<ChunkSpec> positionChunks(Path file, ConvertOptions options, String rel, long size, long mtime)
+            throws PlanningException {
+        long n = options.chunkFeatures();
+        if (n <= 0 || size < 8 * n) {
+            return List.of(); // a record or feature takes at least 8 bytes: too small to hold N features
+        }
+        try {
+            FormatProvider format = FORMATS.detect(file);
+            if (!SEEKABLE.contains(format.name())) {
+                return List.of();
+            }
+            List<LayerDef> layers;
+            try (FeatureSource source = format.open(file)) {
+                layers = source.layers();
+            }
+            if (layers.size() != 1 || layers.get(0).featureCount() <= n) {
+                return List.of();
+            }
+            LayerDef layer = layers.get(0);
+            int count = (int) Math.min(Integer.MAX_VALUE, (layer.featureCount() + n - 1) / n);
+            String key = planKey(options, rel, size, mtime, List.of()); // the cuts follow from size, mtime and N
+            List<ChunkSpec> chunks = new ArrayList<>(count);
+            for (int k = 0; k < count; k++) {
+                chunks.add(new ChunkSpec(layer.name(), k, count, count, k * n, k == count - 1 ? null : (k + 1) * n,
+                        key, true));
+            }
+            return chunks;
+        } catch (AssetFailure unreadable) {
+            return List.of(); // converted whole; its processing reports what is wrong with it
+        }
     }
 
     /** The id of a chunk asset: {@code OUTPUT#LAYER[K]}, stable for as long as the plan is. */

@@ -8,9 +8,15 @@ import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.gpkg.ChunkSpec;
+import dev.cairn.geo.gpkg.FeatureChunkConverter;
 import dev.cairn.geo.gpkg.GpkgChunkConverter;
 import dev.cairn.geo.gpkg.GpkgConverter;
 import dev.cairn.geo.gpkg.GpkgProvider;
+import dev.cairn.geo.format.Feature;
+import dev.cairn.geo.format.FeatureCursor;
+import dev.cairn.geo.format.FeatureSink;
+import dev.cairn.geo.crs.CrsException;
+import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.FormatProvider;
 import dev.cairn.geo.format.LayerDef;
@@ -161,10 +167,13 @@ public final class ConvertProcessor implements AssetProcessor {
             throw AssetFailure.permanent(ErrorClass.IO, input + ": changed since the job was planned (size or"
                     + " modification time); run the command again to re-plan its chunks");
         }
+        FormatProvider inputFormat = chunk.byPosition() ? inputFormat(input) : null;
         GpkgChunkConverter.Publisher publisher = outputFormat instanceof GpkgProvider ? GpkgChunkConverter.RENAME
-                : (staging, out) -> export(staging, out, chunk, ctx);
-        GpkgChunkConverter.Result result = GpkgChunkConverter.convert(input, output, asset.id(), chunk, options, ctx,
-                publisher);
+                : (staging, out) -> export(staging, out, chunk, ctx,
+                        chunk.byPosition() ? sourceLayerInTarget(input, inputFormat) : null);
+        GpkgChunkConverter.Result result = chunk.byPosition()
+                ? FeatureChunkConverter.convert(input, inputFormat, output, asset.id(), chunk, options, ctx, publisher)
+                : GpkgChunkConverter.convert(input, output, asset.id(), chunk, options, ctx, publisher);
         return outcome(result.features(), result.checksum(), result.issues());
     }
 
@@ -176,7 +185,7 @@ public final class ConvertProcessor implements AssetProcessor {
      * the delete redoes the export on the next run (same content, overwritten); two chunks that
      * both find the file finalised both export it, with the same result.
      */
-    private String export(Path staging, Path output, ChunkSpec chunk, ProcessContext ctx)
+    private String export(Path staging, Path output, ChunkSpec chunk, ProcessContext ctx, LayerDef sinkLayer)
             throws IOException, AssetFailure {
         if (!Files.exists(staging) && Files.exists(output)) {
             return AtomicFiles.checksum(output); // a concurrent finaliser published and deleted it
@@ -187,12 +196,28 @@ public final class ConvertProcessor implements AssetProcessor {
         Path temp = AtomicFiles.tempFor(output, 1000 * (chunk.index() + 1) + ctx.attempt());
         boolean published = false;
         try {
-            FeatureConverter.Result r = FeatureConverter.convert(staging, STAGING_FORMAT, temp, outputFormat,
-                    new FeatureConverter.Options(options.targetCrs(), null, null, null,
-                            outputFormat.multiLayer() ? FeatureConverter.ALL_LAYERS : 0), new NoProgress(ctx));
+            long features = 0;
+            try (FeatureSource source = STAGING_FORMAT.open(staging); FeatureSink sink = outputFormat.create(temp)) {
+                List<LayerDef> staged = source.layers();
+                if (staged.size() != 1) {
+                    throw AssetFailure.permanent(ErrorClass.INTERNAL, staging + ": " + staged.size()
+                            + " layers staged for a single-layer output; this is a bug in cairn");
+                }
+                sink.beginLayer(sinkLayer != null ? sinkLayer : staged.get(0));
+                try (FeatureCursor cursor = source.cursor(0, 0, -1)) {
+                    for (Feature f = cursor.next(); f != null; f = cursor.next()) {
+                        sink.write(f);
+                        if (++features % FeatureConverter.STOP_CHECK_INTERVAL == 0) {
+                            ctx.checkStop();
+                        }
+                    }
+                }
+                sink.endLayer();
+                sink.finish();
+            }
             String checksum;
             if (outputFormat instanceof ShapefileProvider) {
-                ShapefileProvider.publish(temp, output, r.features());
+                ShapefileProvider.publish(temp, output, features);
                 checksum = AtomicFiles.checksum(output);
             } else {
                 checksum = AtomicFiles.commit(temp, output);
@@ -210,6 +235,23 @@ public final class ConvertProcessor implements AssetProcessor {
             if (!published) {
                 deleteStartingWith(temp);
             }
+        }
+    }
+
+    /**
+     * The layer definition an unchunked conversion gives the output's sink: the source layer's
+     * (field types, widths and precisions as the source declares them), in the target CRS. The
+     * staging GeoPackage keeps types but not widths, so a Shapefile or FlatGeobuf source's export
+     * takes its fields from here.
+     */
+    private LayerDef sourceLayerInTarget(Path input, FormatProvider format) throws AssetFailure {
+        try (FeatureSource source = format.open(input)) {
+            LayerDef in = source.layers().get(0);
+            String code = CrsResolver.canonicalCode(options.targetCrs());
+            return new LayerDef(in.name(), in.geometryKind(), in.hasZ(), in.hasM(), CrsResolver.forCode(code), code,
+                    in.fields(), in.featureCount());
+        } catch (CrsException e) {
+            throw AssetFailure.permanent(ErrorClass.CRS, e.getMessage(), e);
         }
     }
 

@@ -123,10 +123,15 @@ public final class GpkgChunkConverter {
         if (!finalised) {
             return new Result(features, false, null, copier.issues());
         }
+        return new Result(features, true, publish(staging, output, chunk, publisher), copier.issues());
+    }
+
+    /** Publishes a finalised staging file and removes the staging files of other plans; returns the checksum. */
+    static String publish(Path staging, Path output, ChunkSpec chunk, Publisher publisher) throws AssetFailure {
         try {
             String checksum = publisher.publish(staging, output);
             AtomicFiles.removeStaleStaging(output, chunk.planKey());
-            return new Result(features, true, checksum, copier.issues());
+            return checksum;
         } catch (IOException e) {
             throw AssetFailure.transientFailure(ErrorClass.IO, output + ": cannot publish the output (" + e + ")", e);
         }

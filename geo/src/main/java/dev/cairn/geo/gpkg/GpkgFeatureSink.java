@@ -2,18 +2,12 @@ package dev.cairn.geo.gpkg;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
-import org.locationtech.jts.geom.Geometry;
-import org.locationtech.jts.geom.Point;
 
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
@@ -52,14 +46,11 @@ final class GpkgFeatureSink implements FeatureSink {
 
     private final Path file;
     private final GpkgWriter writer;
-    private final IsoWkbWriter wkb = new IsoWkbWriter();
     private final Set<Integer> srsWritten = new HashSet<>();
     private LayerDef def;
     private LayerSchema schema;
     private int srsId;
-    private PreparedStatement insert;
-    private PreparedStatement rtree;
-    private double[] extent;
+    private FeatureRows rows;
     private boolean finished;
 
     GpkgFeatureSink(Path file) throws AssetFailure {
@@ -81,6 +72,20 @@ final class GpkgFeatureSink implements FeatureSink {
             throw new IllegalStateException("beginLayer before endLayer of '" + def.name() + "'");
         }
         srsId = srs(layer);
+        schema = schemaFor(layer, srsId);
+        try {
+            rows = new FeatureRows(file, layer, srsId, writer.createLayer(schema), writer.rtreeStage());
+        } catch (SQLException e) {
+            throw io(e);
+        }
+        def = layer;
+    }
+
+    /**
+     * The table a layer gets: fid, geom, then its fields declared as GDAL declares them (a field
+     * named like fid or geom, case-insensitively, is renamed with a suffix).
+     */
+    static LayerSchema schemaFor(LayerDef layer, int srsId) {
         List<LayerSchema.Column> columns = new ArrayList<>();
         String typeName = layer.geometryKind().name();
         columns.add(new LayerSchema.Column(FID, "INTEGER", true, null, true));
@@ -94,17 +99,8 @@ final class GpkgFeatureSink implements FeatureSink {
             taken.add(name.toLowerCase(Locale.ROOT));
             columns.add(new LayerSchema.Column(name, declaredType(f), false, null, false));
         }
-        schema = new LayerSchema(layer.name(), layer.name(), "", GEOM, typeName, layer.hasZ() ? 1 : 0,
+        return new LayerSchema(layer.name(), layer.name(), "", GEOM, typeName, layer.hasZ() ? 1 : 0,
                 layer.hasM() ? 1 : 0, srsId, FID, List.copyOf(columns));
-        try {
-            insert = writer.createLayer(schema);
-            rtree = writer.rtreeStage();
-        } catch (SQLException e) {
-            throw io(e);
-        }
-        extent = new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-            Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
-        def = layer;
     }
 
     private int srs(LayerDef layer) throws AssetFailure {
@@ -149,55 +145,7 @@ final class GpkgFeatureSink implements FeatureSink {
         if (def == null) {
             throw new IllegalStateException("write outside beginLayer/endLayer");
         }
-        Geometry g = feature.geometry();
-        byte[] blob = g == null ? null : GeometryTranscoder.encode(wkb, g, g instanceof Point, def.hasZ(), def.hasM(), srsId);
-        try {
-            insert.setLong(1, feature.fid());
-            insert.setBytes(2, blob);
-            Object[] values = feature.values();
-            for (int i = 0; i < values.length; i++) {
-                setValue(insert, 3 + i, values[i]);
-            }
-            insert.executeUpdate();
-            if (g != null && !g.isEmpty()) {
-                double[] env = wkb.envelope();
-                if (env[0] <= env[1]) {
-                    rtree.setLong(1, GpkgWriter.zOrder((env[0] + env[1]) / 2, (env[2] + env[3]) / 2));
-                    rtree.setLong(2, feature.fid());
-                    rtree.setDouble(3, env[0]);
-                    rtree.setDouble(4, env[1]);
-                    rtree.setDouble(5, env[2]);
-                    rtree.setDouble(6, env[3]);
-                    rtree.executeUpdate();
-                    extent[0] = Math.min(extent[0], env[0]);
-                    extent[1] = Math.max(extent[1], env[1]);
-                    extent[2] = Math.min(extent[2], env[2]);
-                    extent[3] = Math.max(extent[3], env[3]);
-                }
-            }
-        } catch (SQLException e) {
-            if ((e.getErrorCode() & 0xff) == 19) { // SQLITE_CONSTRAINT
-                throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": layer '" + def.name() + "', fid "
-                        + feature.fid() + " occurs twice in the input (" + Sql.shortMessage(e) + ")", e);
-            }
-            throw io(e);
-        }
-    }
-
-    private static void setValue(PreparedStatement ps, int index, Object v) throws SQLException {
-        if (v == null) {
-            ps.setNull(index, Types.NULL);
-        } else if (v instanceof Boolean b) {
-            ps.setInt(index, b ? 1 : 0);
-        } else if (v instanceof LocalDate d) {
-            ps.setString(index, d.toString());
-        } else if (v instanceof byte[] b) {
-            ps.setBytes(index, b);
-        } else if (v instanceof Double d && !Double.isFinite(d)) {
-            ps.setNull(index, Types.NULL); // SQLite stores NaN as NULL anyway; say so
-        } else {
-            ps.setObject(index, v);
-        }
+        rows.write(feature);
     }
 
     @Override
@@ -206,8 +154,8 @@ final class GpkgFeatureSink implements FeatureSink {
             throw new IllegalStateException("endLayer without beginLayer");
         }
         try {
-            insert.close();
-            rtree.close();
+            rows.close();
+            double[] extent = rows.extent();
             writer.finishLayer(schema, srsId, extent[0] <= extent[1] ? extent : null);
         } catch (SQLException e) {
             throw io(e);

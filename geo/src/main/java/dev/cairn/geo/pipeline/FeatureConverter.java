@@ -5,9 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import org.locationtech.jts.geom.Geometry;
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
-import org.opengis.referencing.operation.TransformException;
 
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
@@ -149,7 +147,11 @@ public final class FeatureConverter {
         return all;
     }
 
-    private static CrsResolver.Operation operation(Path input, LayerDef layer, String assumeCrs, String expectCrs,
+    /**
+     * The operation from {@code layer}'s CRS (or {@code assumeCrs} when it declares none) to
+     * {@code target}, after checking {@code expectCrs}; failures are permanent CRS failures.
+     */
+    public static CrsResolver.Operation operation(Path input, LayerDef layer, String assumeCrs, String expectCrs,
             CoordinateReferenceSystem target) throws AssetFailure {
         CoordinateReferenceSystem source = layer.crs();
         if (source == null) {
@@ -177,33 +179,13 @@ public final class FeatureConverter {
             String targetCode, ProcessContext ctx) throws AssetFailure {
         long written = 0;
         int sinceCheck = 0;
-        String[] repair = new String[1];
+        FeatureTransformer transformer = new FeatureTransformer(reprojector, policy, issues, input, layer.name(),
+                targetCode);
         try (FeatureCursor cursor = source.cursor(index, 0, -1)) {
-            for (Feature f = cursor.next(); f != null; f = cursor.next()) {
-                if (f.geometry() != null && policy != null) {
-                    repair[0] = null;
-                    String where = input + ": layer '" + layer.name() + "', fid " + f.fid();
-                    try {
-                        Geometry g = policy.apply(f.geometry(), repair);
-                        if (g != f.geometry()) {
-                            f = new Feature(f.fid(), g, f.values());
-                            issues.repaired(where + ": invalid geometry repaired (" + repair[0] + ")");
-                        }
-                    } catch (GeometryPolicy.InvalidGeometryException invalid) {
-                        String what = where + ": invalid geometry (" + invalid.getMessage() + ")";
-                        if (policy.onInvalid() == GeometryPolicy.OnInvalid.SKIP) {
-                            issues.skipped(what);
-                            continue;
-                        }
-                        throw AssetFailure.permanent(ErrorClass.GEOMETRY, what
-                                + "; --on-invalid skip leaves such features out, --on-invalid repair fixes them");
-                    }
-                }
-                try {
-                    reprojector.transform(f.geometry());
-                } catch (TransformException | RuntimeException e) {
-                    throw AssetFailure.permanent(ErrorClass.GEOMETRY, input + ": layer '" + layer.name() + "', fid "
-                            + f.fid() + ": cannot transform to " + targetCode + " (" + oneLine(e.getMessage()) + ")", e);
+            for (Feature read = cursor.next(); read != null; read = cursor.next()) {
+                Feature f = transformer.apply(read);
+                if (f == null) {
+                    continue;
                 }
                 sink.write(f);
                 written++;
@@ -220,7 +202,4 @@ public final class FeatureConverter {
         return written;
     }
 
-    private static String oneLine(String s) {
-        return s == null ? "no detail" : s.replaceAll("\\s+", " ").trim();
-    }
 }

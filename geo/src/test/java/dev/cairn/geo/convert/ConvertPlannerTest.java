@@ -119,4 +119,34 @@ class ConvertPlannerTest {
                 .as("another job never shares a staging file")
                 .isNotEqualTo(dev.cairn.geo.gpkg.ChunkSpec.parse(assets.get(0).part()).planKey());
     }
+
+    @Test
+    void aHugeShapefileOrFlatGeobufIsPlannedAsPositionChunksAndGeoJsonIsNot() throws Exception {
+        Path gpkg = dir.resolve("src/pts.gpkg");
+        dev.cairn.geo.sample.SampleData.writeGpkg(gpkg, List.of(
+                new dev.cairn.geo.sample.LayerSpec("pts", dev.cairn.geo.sample.GeometryKind.POINT, 4326, 2_500)), 5L);
+        var formats = dev.cairn.geo.pipeline.FormatRegistry.load();
+        for (String f : List.of("shp", "fgb", "geojson")) {
+            Path out = dir.resolve("data/" + f + "_in." + f);
+            Files.createDirectories(out.getParent());
+            dev.cairn.geo.pipeline.FeatureConverter.convert(gpkg, formats.forName("gpkg").orElseThrow(), out,
+                    formats.forName(f).orElseThrow(), "EPSG:4326", null, new dev.cairn.geo.testing.CountingContext());
+        }
+        ConvertOptions o = new ConvertOptions(List.of(dir.resolve("data")), dir.resolve("out"), "EPSG:4326", "fgb", null, 1000);
+        List<Asset> assets = ConvertPlanner.plan(o);
+        assertThat(assets).extracting(Asset::id).containsExactlyInAnyOrder("geojson_in.fgb", "fgb_in.fgb#fgb_in[0]",
+                "fgb_in.fgb#fgb_in[1]", "fgb_in.fgb#fgb_in[2]", "shp_in.fgb#shp_in[0]", "shp_in.fgb#shp_in[1]",
+                "shp_in.fgb#shp_in[2]");
+        Asset first = assets.stream().filter(a -> a.id().equals("shp_in.fgb#shp_in[0]")).findFirst().orElseThrow();
+        assertThat(first.part()).startsWith("chunk=0/3;file-chunks=3;position=[0,1000);plan=");
+        dev.cairn.geo.gpkg.ChunkSpec last = dev.cairn.geo.gpkg.ChunkSpec.parse(assets.stream()
+                .filter(a -> a.id().equals("shp_in.fgb#shp_in[2]")).findFirst().orElseThrow().part());
+        assertThat(last.byPosition()).isTrue();
+        assertThat(last.fidFrom()).isEqualTo(2000L);
+        assertThat(last.fidTo()).as("the last chunk is open-ended").isNull();
+        assertThat(dev.cairn.geo.gpkg.ChunkSpec.parse(last.toPart())).isEqualTo(last);
+        assertThat(ConvertPlanner.plan(o)).as("re-planning gives the same assets").isEqualTo(assets);
+        assertThat(ConvertPlanner.plan(new ConvertOptions(List.of(dir.resolve("data")), dir.resolve("out"), "EPSG:4326",
+                "fgb", null, 5000))).as("no layer above --chunk-features: whole files").hasSize(3);
+    }
 }

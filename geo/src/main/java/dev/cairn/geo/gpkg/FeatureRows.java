@@ -1,0 +1,112 @@
+package dev.cairn.geo.gpkg;
+
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.Point;
+
+import dev.cairn.engine.AssetFailure;
+import dev.cairn.engine.ErrorClass;
+import dev.cairn.geo.format.Feature;
+import dev.cairn.geo.format.LayerDef;
+
+/**
+ * Inserts {@link Feature}s into a GeoPackage feature table made by
+ * {@link GpkgFeatureSink#schemaFor} (fid, geom, fields in order), staging one R-tree entry per
+ * non-empty geometry and keeping the layer's XY extent. Used by the sink and by chunks that fill
+ * a staging GeoPackage. Not thread-safe.
+ */
+final class FeatureRows implements AutoCloseable {
+    private final Path file;
+    private final LayerDef def;
+    private final int srsId;
+    private final PreparedStatement insert;
+    private final PreparedStatement rtree;
+    private final IsoWkbWriter wkb = new IsoWkbWriter();
+    private final double[] extent = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+
+    /**
+     * @param file   the file written, for messages
+     * @param insert inserts one row: fid, geom, then the fields
+     * @param rtree  stages one R-tree entry: key, id, minx, maxx, miny, maxy
+     */
+    FeatureRows(Path file, LayerDef def, int srsId, PreparedStatement insert, PreparedStatement rtree) {
+        this.file = file;
+        this.def = def;
+        this.srsId = srsId;
+        this.insert = insert;
+        this.rtree = rtree;
+    }
+
+    /** minX, maxX, minY, maxY of the geometries written (minX > maxX when none). */
+    double[] extent() {
+        return extent.clone();
+    }
+
+    void write(Feature feature) throws AssetFailure {
+        Geometry g = feature.geometry();
+        byte[] blob = g == null ? null : GeometryTranscoder.encode(wkb, g, g instanceof Point, def.hasZ(), def.hasM(), srsId);
+        try {
+            insert.setLong(1, feature.fid());
+            insert.setBytes(2, blob);
+            Object[] values = feature.values();
+            for (int i = 0; i < values.length; i++) {
+                setValue(insert, 3 + i, values[i]);
+            }
+            insert.executeUpdate();
+            if (g != null && !g.isEmpty()) {
+                double[] env = wkb.envelope();
+                if (env[0] <= env[1]) {
+                    rtree.setLong(1, GpkgWriter.zOrder((env[0] + env[1]) / 2, (env[2] + env[3]) / 2));
+                    rtree.setLong(2, feature.fid());
+                    rtree.setDouble(3, env[0]);
+                    rtree.setDouble(4, env[1]);
+                    rtree.setDouble(5, env[2]);
+                    rtree.setDouble(6, env[3]);
+                    rtree.executeUpdate();
+                    extent[0] = Math.min(extent[0], env[0]);
+                    extent[1] = Math.max(extent[1], env[1]);
+                    extent[2] = Math.min(extent[2], env[2]);
+                    extent[3] = Math.max(extent[3], env[3]);
+                }
+            }
+        } catch (SQLException e) {
+            if ((e.getErrorCode() & 0xff) == 19) { // SQLITE_CONSTRAINT
+                throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": layer '" + def.name() + "', fid "
+                        + feature.fid() + " occurs twice in the input (" + Sql.shortMessage(e) + ")", e);
+            }
+            throw AssetFailure.transientFailure(ErrorClass.IO, file + ": cannot write the GeoPackage ("
+                    + Sql.shortMessage(e) + ")", e);
+        }
+    }
+
+    private static void setValue(PreparedStatement ps, int index, Object v) throws SQLException {
+        if (v == null) {
+            ps.setNull(index, Types.NULL);
+        } else if (v instanceof Boolean b) {
+            ps.setInt(index, b ? 1 : 0);
+        } else if (v instanceof LocalDate d) {
+            ps.setString(index, d.toString());
+        } else if (v instanceof byte[] b) {
+            ps.setBytes(index, b);
+        } else if (v instanceof Double d && !Double.isFinite(d)) {
+            ps.setNull(index, Types.NULL); // SQLite stores NaN as NULL anyway; say so
+        } else {
+            ps.setObject(index, v);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            insert.close();
+        } finally {
+            rtree.close();
+        }
+    }
+}
