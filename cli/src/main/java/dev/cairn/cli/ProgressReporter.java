@@ -8,7 +8,7 @@ import dev.cairn.engine.Claim;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.RunListener;
-import dev.cairn.geo.gpkg.GpkgFeatureCounter;
+import dev.cairn.geo.pipeline.FeatureCounts;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Totals.</b> Assets: every asset of the job (done and failed ones included, so the count
  * matches {@code cairn status}). Features: for {@code done} assets the stored count (written plus
  * skipped); for {@code pending} and {@code running} ones a {@code count(*)} of their input at start
- * ({@link GpkgFeatureCounter}). Assets already {@code failed} are not claimed by this run and
+ * ({@link FeatureCounts}: GeoPackage tables, Shapefile and FlatGeobuf headers; GeoJSON counts 0). Assets already {@code failed} are not claimed by this run and
  * their features are not in the total; an asset that fails during the run leaves the total, and a
  * finished asset replaces its estimate by its real count, so the bar ends at 100 %.
  *
@@ -85,7 +85,7 @@ final class ProgressReporter implements RunListener, AutoCloseable {
             Map<String, Long> perInput = new HashMap<>();
             for (AssetRecord r : store.assets(EnumSet.of(AssetState.PENDING, AssetState.RUNNING))) {
                 long n = perInput.computeIfAbsent(r.asset().input(),
-                        in -> GpkgFeatureCounter.countFeatures(Path.of(in)));
+                        in -> FeatureCounts.count(Path.of(in)));
                 // A chunk of a huge input: its share of the file (an estimate, replaced by the
                 // real count when the chunk finishes, like every other estimate).
                 n /= fileChunks(r.asset().part());
