@@ -41,6 +41,16 @@ final class ResetCommand implements Callable<Integer> {
         boolean all;
     }
 
+    /** Chunked outputs are rebuilt by the next run too, like every other output (see PublishedMarkers). */
+    static void clearPublishedMarks(Path dir) {
+        try {
+            dev.cairn.geo.convert.PublishedMarkers.clearAll(dir);
+        } catch (java.io.IOException e) {
+            throw new CliException(RunReport.RUNTIME_ERROR, "Cannot clear " + dir.resolve(".cairn/published") + ": "
+                    + e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() {
         Path dir = checkpoint.dir();
@@ -56,6 +66,7 @@ final class ResetCommand implements Callable<Integer> {
                             + live.get(0).worker() + "). Stop it first (Ctrl-C), or wait for it to finish.");
                 }
                 reset = cp.resetAll();
+                clearPublishedMarks(dir);
             } else {
                 reset = cp.resetFailed(null);
             }

@@ -85,6 +85,9 @@ final class VerifyCommand implements Callable<Integer> {
                         ? "output file was missing" : "output checksum differed from the committed one"));
             }
         }
+        if (reset > 0) {
+            ResetCommand.clearPublishedMarks(dir);
+        }
         for (Finding f : findings) {
             if (f.kind() == Kind.TEMP || f.kind() == Kind.STAGING) {
                 try {

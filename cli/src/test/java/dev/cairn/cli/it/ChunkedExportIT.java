@@ -70,6 +70,26 @@ class ChunkedExportIT {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"shp", "fgb"})
+    void aMultiLayerGeoPackageChunksEachBigLayerIntoItsOwnFile(String format) throws Exception {
+        Path small = work.resolve("multi-" + format);
+        SampleData.writeGpkg(small.resolve("city.gpkg"), List.of(
+                new LayerSpec("roads", GeometryKind.LINESTRING, 32632, 5_000),
+                new LayerSpec("trees", GeometryKind.POINT, 32632, 300)), SEED + 3);
+        Path chunked = work.resolve("mc-" + format);
+        Path plain = work.resolve("mu-" + format);
+        CliProcess.Result c = run(small, chunked, format, 700);
+        assertThat(c.exitCode()).as("chunked run; stderr:%n%s", c.stderr()).isZero();
+        // roads: 8 chunks into city.roads.<ext>; trees: one whole-layer asset into city.trees.<ext>
+        assertThat(JSON.readTree(c.lastStdoutLine()).get("counts").get("done").asInt()).isEqualTo(9);
+        CliProcess.Result u = run(small, plain, format, 0);
+        assertThat(u.exitCode()).as("unchunked run; stderr:%n%s", u.stderr()).isZero();
+        assertThat(digests(chunked)).isEqualTo(digests(plain)).containsKey("city.roads." + format)
+                .containsKey("city.trees." + format);
+        assertNoHiddenLeftovers(chunked);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"shp>fgb", "shp>shp", "shp>gpkg", "fgb>geojson", "fgb>gpkg"})
     void shapefileAndFlatGeobufInputsChunkByPositionLikeTheyConvertWhole(String pair) throws Exception {
         String from = pair.substring(0, pair.indexOf('>'));

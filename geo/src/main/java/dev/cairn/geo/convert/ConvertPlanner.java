@@ -117,20 +117,31 @@ public final class ConvertPlanner {
                 long size = attrs.size();
                 long mtime = attrs.lastModifiedTime().toMillis();
                 if (perLayer.size() > 1) {
-                    // A multi-layer GeoPackage into a single-layer format: b.gpkg -> b.roads.shp, b.rivers.shp
+                    // A multi-layer GeoPackage into a single-layer format: b.gpkg -> b.roads.shp,
+                    // b.rivers.shp; a layer above --chunk-features is chunked into its own staging file.
+                    List<FidRangePlanner.LayerRanges> all = FidRangePlanner.plan(file, options.chunkFeatures());
                     for (String layer : perLayer) {
                         String relLayer = replaceExtension(relInput, "." + fileSafe(layer) + ext);
                         claimOutput(byOutput, relLayer, file, options);
-                        assets.add(new Asset(relLayer, file.toString(), LAYER_PART + layer,
-                                options.outDir().resolve(relLayer).toString(), size, mtime));
+                        String outLayer = options.outDir().resolve(relLayer).toString();
+                        List<FidRangePlanner.LayerRanges> mine = all.stream()
+                                .filter(r -> r.layer().equals(layer) && r.chunks() > 1).toList();
+                        if (mine.isEmpty()) {
+                            assets.add(new Asset(relLayer, file.toString(), LAYER_PART + layer, outLayer, size, mtime));
+                        } else {
+                            for (ChunkSpec chunk : chunks(mine, planKey(options, relLayer, size, mtime, mine))) {
+                                assets.add(new Asset(chunkId(relLayer, chunk), file.toString(), chunk.toPart(), outLayer,
+                                        size, mtime));
+                            }
+                        }
                     }
                     continue;
                 }
                 claimOutput(byOutput, rel, file, options);
                 String output = options.outDir().resolve(rel).toString();
-                // Chunks exist for GeoPackage inputs: each commits exactly once into a staging
-                // GeoPackage that becomes the output (GeoPackage) or is exported into it (other
-                // formats, one layer per file: here the input has at most one feature layer).
+                // Chunks of a GeoPackage input commit exactly once into a staging GeoPackage that
+                // becomes the output (GeoPackage) or is exported into it (other formats: here the
+                // input has at most one feature layer).
                 List<FidRangePlanner.LayerRanges> ranges = gpkgInput
                         ? FidRangePlanner.plan(file, options.chunkFeatures()) : List.of();
                 List<ChunkSpec> chunks = ranges.isEmpty()

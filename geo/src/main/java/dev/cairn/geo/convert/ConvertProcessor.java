@@ -40,8 +40,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class ConvertProcessor implements AssetProcessor {
     private final GpkgConverter.Options options;
     private final FormatProvider outputFormat;
+    private final Path outDir;
 
     public ConvertProcessor(ConvertOptions options) {
+        this.outDir = options.outDir();
         this.options = new GpkgConverter.Options(options.targetCrs(), options.assumeCrs(), options.expectCrs(),
                 options.onInvalid());
         this.outputFormat = ConvertPlanner.FORMATS.forName(options.format()).orElseThrow(
@@ -171,9 +173,10 @@ public final class ConvertProcessor implements AssetProcessor {
         GpkgChunkConverter.Publisher publisher = outputFormat instanceof GpkgProvider ? GpkgChunkConverter.RENAME
                 : (staging, out) -> export(staging, out, chunk, ctx,
                         chunk.byPosition() ? sourceLayerInTarget(input, inputFormat) : null);
+        Path mark = PublishedMarkers.marker(outDir, chunk.planKey());
         GpkgChunkConverter.Result result = chunk.byPosition()
-                ? FeatureChunkConverter.convert(input, inputFormat, output, asset.id(), chunk, options, ctx, publisher)
-                : GpkgChunkConverter.convert(input, output, asset.id(), chunk, options, ctx, publisher);
+                ? FeatureChunkConverter.convert(input, inputFormat, output, asset.id(), chunk, options, ctx, publisher, mark)
+                : GpkgChunkConverter.convert(input, output, asset.id(), chunk, options, ctx, publisher, mark);
         return outcome(result.features(), result.checksum(), result.issues());
     }
 

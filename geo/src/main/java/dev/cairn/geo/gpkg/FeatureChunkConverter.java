@@ -9,7 +9,6 @@ import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.crs.CrsResolver;
-import dev.cairn.geo.format.Feature;
 import dev.cairn.geo.format.FeatureCursor;
 import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.FormatProvider;
@@ -18,7 +17,6 @@ import dev.cairn.geo.pipeline.FeatureConverter;
 import dev.cairn.geo.pipeline.FeatureIssues;
 import dev.cairn.geo.pipeline.FeatureTransformer;
 import dev.cairn.geo.pipeline.GeometryPolicy;
-import dev.cairn.geo.pipeline.GeometryReprojector;
 
 /**
  * One position-range chunk of a huge single-layer input in a format other than GeoPackage
@@ -38,8 +36,8 @@ public final class FeatureChunkConverter {
     }
 
     public static GpkgChunkConverter.Result convert(Path input, FormatProvider format, Path output, String assetId,
-            ChunkSpec chunk, GpkgConverter.Options options, ProcessContext ctx, GpkgChunkConverter.Publisher publisher)
-            throws AssetFailure {
+            ChunkSpec chunk, GpkgConverter.Options options, ProcessContext ctx, GpkgChunkConverter.Publisher publisher,
+            Path publishedMark) throws AssetFailure {
         if (!chunk.byPosition() || chunk.fidFrom() == null) {
             throw new IllegalArgumentException("not a position chunk: " + chunk.toPart());
         }
@@ -60,73 +58,47 @@ public final class FeatureChunkConverter {
             LayerDef out = new LayerDef(in.name(), in.geometryKind(), in.hasZ(), in.hasM(), target.crs(), target.label(),
                     in.fields(), in.featureCount());
             LayerSchema schema = GpkgFeatureSink.schemaFor(out, target.code());
+            if (GpkgChunkConverter.alreadyPublished(publishedMark, staging, output)) {
+                return new GpkgChunkConverter.Result(planned(chunk, in), true, GpkgChunkConverter.checksum(output), issues);
+            }
             try (StagedGpkg stage = StagedGpkg.open(staging)) {
-                StagedGpkg.State state = stage.begin();
-                if (state == StagedGpkg.State.FINALISED) {
-                    features = -1;
-                    finalised = true;
-                } else {
-                    if (state == StagedGpkg.State.EMPTY) {
-                        stage.createSchema(List.of(schema), target);
-                    }
-                    features = stage.committedFeatures(assetId);
-                    if (features < 0) {
-                        features = copy(source, in, out, schema, stage, chunk, op, options, issues, input, staging,
-                                target, ctx);
-                        stage.addMarker(assetId, chunk, features, ctx.workerId(), ctx.attempt());
-                    }
-                    finalised = stage.markers() >= chunk.fileChunks();
-                    if (finalised) {
-                        stage.finalise(List.of(schema), target.code());
-                    }
-                    stage.commit();
-                }
+                StagedGpkg.ChunkCommit done = stage.commitChunk(assetId, chunk, List.of(schema), target, ctx.workerId(),
+                        ctx.attempt(), () -> copy(source, in, out, schema, stage, chunk, op, options, issues, input,
+                                staging, target, ctx));
+                features = done.features();
+                finalised = done.finalised();
             } catch (SQLException e) {
                 throw AssetFailure.transientFailure(ErrorClass.IO, staging + ": cannot write the staging GeoPackage ("
                         + Sql.shortMessage(e) + ")", e);
             }
             if (features < 0) { // finalised before this attempt: the planned range
-                long end = chunk.fidTo() != null ? chunk.fidTo() : Math.max(in.featureCount(), chunk.fidFrom());
-                features = end - chunk.fidFrom();
+                features = planned(chunk, in);
             }
         }
         if (!finalised) {
             return new GpkgChunkConverter.Result(features, false, null, issues);
         }
-        return new GpkgChunkConverter.Result(features, true, GpkgChunkConverter.publish(staging, output, chunk, publisher),
-                issues);
+        return new GpkgChunkConverter.Result(features, true,
+                GpkgChunkConverter.publish(staging, output, chunk, publisher, publishedMark), issues);
+    }
+
+    /** The features of the chunk's planned range (for a chunk whose rows went in with an earlier attempt). */
+    private static long planned(ChunkSpec chunk, LayerDef in) {
+        long end = chunk.fidTo() != null ? chunk.fidTo() : Math.max(in.featureCount(), chunk.fidFrom());
+        return end - chunk.fidFrom();
     }
 
     private static long copy(FeatureSource source, LayerDef in, LayerDef out, LayerSchema schema, StagedGpkg stage,
             ChunkSpec chunk, CrsResolver.Operation op, GpkgConverter.Options options, FeatureIssues issues, Path input,
             Path staging, GpkgConverter.Target target, ProcessContext ctx) throws AssetFailure, SQLException {
-        FeatureTransformer transformer = new FeatureTransformer(
-                new GeometryReprojector(op.operation().getMathTransform(), op::withHeights),
+        FeatureTransformer transformer = new FeatureTransformer(op.operation().getMathTransform(), op::withHeights,
                 options.onInvalid() == null ? null : new GeometryPolicy(options.onInvalid()), issues, input, in.name(),
                 target.label());
         long limit = chunk.fidTo() == null ? -1 : chunk.fidTo() - chunk.fidFrom();
-        long written = 0;
-        int sinceCheck = 0;
         try (FeatureRows rows = new FeatureRows(staging, out, target.code(), stage.writer().insertStatement(schema),
                 stage.rtreeStage(schema));
              FeatureCursor cursor = source.cursor(0, chunk.fidFrom(), limit)) {
-            for (Feature read = cursor.next(); read != null; read = cursor.next()) {
-                Feature f = transformer.apply(read);
-                if (f == null) {
-                    continue;
-                }
-                rows.write(f);
-                written++;
-                if (++sinceCheck == LayerCopier.STOP_CHECK_INTERVAL) {
-                    ctx.progress(sinceCheck);
-                    sinceCheck = 0;
-                    ctx.checkStop();
-                }
-            }
+            return transformer.copy(cursor, rows::write, ctx);
         }
-        if (sinceCheck > 0) {
-            ctx.progress(sinceCheck);
-        }
-        return written;
     }
 }

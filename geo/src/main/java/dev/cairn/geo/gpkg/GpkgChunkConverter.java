@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -71,14 +73,21 @@ public final class GpkgChunkConverter {
     /** Publishes a GeoPackage output: the staging file is renamed to it. */
     public static final Publisher RENAME = GpkgChunkConverter::rename;
 
-    /** Chunks into a GeoPackage output; see {@link #convert(Path, Path, String, ChunkSpec, GpkgConverter.Options, ProcessContext, Publisher)}. */
+    /** Chunks into a GeoPackage output, without a published mark; see the full method. */
     public static Result convert(Path input, Path output, String assetId, ChunkSpec chunk,
             GpkgConverter.Options options, ProcessContext ctx) throws AssetFailure {
-        return convert(input, output, assetId, chunk, options, ctx, RENAME);
+        return convert(input, output, assetId, chunk, options, ctx, RENAME, null);
     }
 
+    /**
+     * @param publishedMark a file written just before the finished file is published (before its
+     *                      staging file goes); when it exists, the staging file does not and the
+     *                      output does, the file was published already and this chunk is done.
+     *                      Null: no mark (a chunk after publication then starts a new staging file)
+     */
     public static Result convert(Path input, Path output, String assetId, ChunkSpec chunk,
-            GpkgConverter.Options options, ProcessContext ctx, Publisher publisher) throws AssetFailure {
+            GpkgConverter.Options options, ProcessContext ctx, Publisher publisher, Path publishedMark)
+            throws AssetFailure {
         GpkgConverter.Target target = GpkgConverter.target(options);
         Path staging = AtomicFiles.stagingFor(output, chunk.planKey());
         long features;
@@ -90,28 +99,20 @@ public final class GpkgChunkConverter {
             LayerSchema layer = layers.stream().filter(l -> l.table().equals(chunk.layer())).findFirst()
                     .orElseThrow(() -> AssetFailure.permanent(ErrorClass.FORMAT, input + ": layer '" + chunk.layer()
                             + "' is gone (it was there when the job was planned); run the command again to re-plan"));
+            // A chunk whose layer is the whole plan of its staging file (a single-layer input, or
+            // one layer of a multi-layer input going to its own single-layer output) stages that
+            // layer alone; otherwise the staging file holds every layer of the input.
+            List<LayerSchema> staged = chunk.fileChunks() == chunk.layerChunks() ? List.of(layer) : layers;
             CrsResolver.Operation op = GpkgConverter.operation(reader, layer, input, options, target.crs());
             Supplier<GeometryTranscoder> transcoders = () -> GpkgConverter.transcoder(op, target, options);
+            if (alreadyPublished(publishedMark, staging, output)) {
+                return new Result(count(reader, layer, chunk, input), true, checksum(output), copier.issues());
+            }
             try (StagedGpkg stage = StagedGpkg.open(staging)) {
-                StagedGpkg.State state = stage.begin();
-                if (state == StagedGpkg.State.FINALISED) {
-                    features = -1;
-                    finalised = true;
-                } else {
-                    if (state == StagedGpkg.State.EMPTY) {
-                        stage.createSchema(layers, target);
-                    }
-                    features = stage.committedFeatures(assetId);
-                    if (features < 0) {
-                        features = copy(copier, reader, stage, layer, chunk, transcoders, target, input);
-                        stage.addMarker(assetId, chunk, features, ctx.workerId(), ctx.attempt());
-                    }
-                    finalised = stage.markers() >= chunk.fileChunks();
-                    if (finalised) {
-                        stage.finalise(layers, target.code());
-                    }
-                    stage.commit();
-                }
+                StagedGpkg.ChunkCommit done = stage.commitChunk(assetId, chunk, staged, target, ctx.workerId(),
+                        ctx.attempt(), () -> copy(copier, reader, stage, layer, chunk, transcoders, target, input));
+                features = done.features();
+                finalised = done.finalised();
             } catch (SQLException e) {
                 throw AssetFailure.transientFailure(ErrorClass.IO, staging + ": cannot write the staging GeoPackage ("
                         + Sql.shortMessage(e) + ")", e);
@@ -123,17 +124,39 @@ public final class GpkgChunkConverter {
         if (!finalised) {
             return new Result(features, false, null, copier.issues());
         }
-        return new Result(features, true, publish(staging, output, chunk, publisher), copier.issues());
+        return new Result(features, true, publish(staging, output, chunk, publisher, publishedMark), copier.issues());
     }
 
     /** Publishes a finalised staging file and removes the staging files of other plans; returns the checksum. */
-    static String publish(Path staging, Path output, ChunkSpec chunk, Publisher publisher) throws AssetFailure {
+    static String publish(Path staging, Path output, ChunkSpec chunk, Publisher publisher, Path publishedMark)
+            throws AssetFailure {
         try {
+            if (publishedMark != null) {
+                Files.createDirectories(publishedMark.getParent());
+                Files.write(publishedMark, (output + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                try (FileChannel ch = FileChannel.open(publishedMark, StandardOpenOption.WRITE)) {
+                    ch.force(true); // on disk before the staging file can go
+                }
+                AtomicFiles.fsyncDirectory(publishedMark.getParent());
+            }
             String checksum = publisher.publish(staging, output);
             AtomicFiles.removeStaleStaging(output, chunk.planKey());
             return checksum;
         } catch (IOException e) {
             throw AssetFailure.transientFailure(ErrorClass.IO, output + ": cannot publish the output (" + e + ")", e);
+        }
+    }
+
+    /** True when the plan's file was published (see {@link #convert}'s {@code publishedMark}). */
+    static boolean alreadyPublished(Path publishedMark, Path staging, Path output) {
+        return publishedMark != null && Files.exists(publishedMark) && !Files.exists(staging) && Files.exists(output);
+    }
+
+    static String checksum(Path output) throws AssetFailure {
+        try {
+            return AtomicFiles.checksum(output);
+        } catch (IOException e) {
+            throw AssetFailure.transientFailure(ErrorClass.IO, output + ": cannot read the output (" + e + ")", e);
         }
     }
 

@@ -5,10 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import org.opengis.referencing.operation.TransformException;
@@ -18,11 +14,11 @@ import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.pipeline.FeatureIssues;
 import dev.cairn.geo.pipeline.GeometryPolicy;
-import dev.cairn.geo.pipeline.TransformPool;
+import dev.cairn.geo.pipeline.OrderedPipeline;
 
 /**
  * Streams one feature table from the input connection into the output's prepared insert,
- * transcoding the geometry column on the {@link TransformPool} and staging the R-tree entries as
+ * transcoding the geometry column on the transform pool and staging the R-tree entries as
  * it goes. Memory is a few batches of rows.
  *
  * <p>Failures are classified by the side that failed: a read error is a permanent
@@ -70,62 +66,42 @@ final class LayerCopier {
      * R-tree entry per non-empty geometry through {@code rtree} (key, id, minx, maxx, miny, maxy).
      * Returns the number of features written; the XY extent is merged into {@code extent}.
      *
-     * <p>A pipeline: this thread reads batches of {@value #BATCH} rows and hands each to the
-     * {@link TransformPool} (geometry decoded, reprojected, encoded, with a transcoder from
+     * <p>An {@link OrderedPipeline}: this thread reads batches of {@value #BATCH} rows and hands
+     * each to the transform pool (geometry decoded, reprojected, encoded, with a transcoder from
      * {@code transcoders} per batch), then writes the batches back in input order as they
-     * complete; at most {@link TransformPool#inFlight()} batches are out at once. Rows are
+     * complete; a bounded number of batches are out at once. Rows are
      * written in input order and a geometry failure surfaces at its row, as in a serial copy.
      */
     long copyRows(ResultSet rs, PreparedStatement insert, PreparedStatement rtree, LayerSchema layer,
             Supplier<GeometryTranscoder> transcoders, double[] extent, String targetCode) throws AssetFailure {
-        int maxInFlight = TransformPool.inFlight();
-        Deque<Future<Batch>> inFlight = new ArrayDeque<>();
-        long written = 0;
-        int sinceCheck = 0;
-        boolean more = true;
-        try {
-            while (true) {
-                while (more && inFlight.size() < maxInFlight) {
-                    Batch batch = readBatch(rs, layer);
-                    more = batch.size == BATCH;
-                    if (batch.size > 0) {
-                        inFlight.add(TransformPool.submit(() -> transcode(batch, transcoders.get(), layer, targetCode)));
-                    }
-                }
-                Future<Batch> head = inFlight.poll();
-                if (head == null) {
-                    break;
-                }
-                Batch batch = await(head);
-                for (int r = 0; r < batch.size; r++) {
-                    if (r == batch.failedRow) {
-                        throw batch.failure;
-                    }
-                    if (batch.skip[r] != null) {
-                        issues.skipped(batch.skip[r]);
-                    } else {
-                        if (batch.repaired[r] != null) {
-                            issues.repaired(batch.repaired[r]);
+        long[] written = {0};
+        int[] sinceCheck = {0};
+        OrderedPipeline.run(() -> readBatch(rs, layer), batch -> transcode(batch, transcoders.get(), layer, targetCode),
+                batch -> {
+                    for (int r = 0; r < batch.size; r++) {
+                        if (r == batch.failedRow) {
+                            throw batch.failure;
                         }
-                        write(batch, r, insert, rtree, layer, extent);
-                        written++;
+                        if (batch.skip[r] != null) {
+                            issues.skipped(batch.skip[r]);
+                        } else {
+                            if (batch.repaired[r] != null) {
+                                issues.repaired(batch.repaired[r]);
+                            }
+                            write(batch, r, insert, rtree, layer, extent);
+                            written[0]++;
+                        }
+                        if (++sinceCheck[0] == STOP_CHECK_INTERVAL) {
+                            ctx.progress(sinceCheck[0]);
+                            sinceCheck[0] = 0;
+                            ctx.checkStop();
+                        }
                     }
-                    if (++sinceCheck == STOP_CHECK_INTERVAL) {
-                        ctx.progress(sinceCheck);
-                        sinceCheck = 0;
-                        ctx.checkStop();
-                    }
-                }
-            }
-        } finally {
-            for (Future<Batch> f : inFlight) {
-                f.cancel(false);
-            }
+                }, input + ": layer '" + layer.table() + "'");
+        if (sinceCheck[0] > 0) {
+            ctx.progress(sinceCheck[0]);
         }
-        if (sinceCheck > 0) {
-            ctx.progress(sinceCheck);
-        }
-        return written;
+        return written[0];
     }
 
     /** Rows per batch handed to the transform pool. */
@@ -165,7 +141,7 @@ final class LayerCopier {
             batch.fids[batch.size] = ((Number) values[pkIndex]).longValue();
             batch.size++;
         }
-        return batch;
+        return batch.size == 0 ? null : batch;
     }
 
     /** Runs on a pool thread: transcodes every geometry of the batch, stopping at the first failure. */
@@ -235,25 +211,6 @@ final class LayerCopier {
             }
         } catch (SQLException e) {
             throw isConstraint(e) ? duplicate(layer, fid, e) : writeFailure(e);
-        }
-    }
-
-    /** Waits for a batch; a stop request still gets through within one batch's work. */
-    private Batch await(Future<Batch> f) throws AssetFailure {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new dev.cairn.engine.StopRequestedException();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw AssetFailure.permanent(ErrorClass.INTERNAL, input + ": geometry transform failed (" + cause + ")", cause);
         }
     }
 

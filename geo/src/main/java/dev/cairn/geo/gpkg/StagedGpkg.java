@@ -10,6 +10,8 @@ import java.util.List;
 
 import org.sqlite.SQLiteConfig;
 
+import dev.cairn.engine.AssetFailure;
+
 /**
  * The staging GeoPackage that the chunks of one huge input fill, one transaction per chunk, and
  * that becomes the output when the last chunk commits. Several workers (threads or processes)
@@ -184,6 +186,51 @@ final class StagedGpkg implements AutoCloseable {
             s.execute("DROP TABLE cairn_rtree_stage");
             s.execute("DROP TABLE cairn_chunks");
         }
+    }
+
+    /** Copies one chunk's rows into the open transaction; returns how many it wrote. */
+    @FunctionalInterface
+    interface ChunkCopy {
+        long copy() throws AssetFailure, SQLException;
+    }
+
+    /**
+     * What one chunk's transaction found and did.
+     *
+     * @param features  rows of the chunk: copied now, or recorded by its marker; -1 when the file
+     *                  was finalised before this attempt (the caller counts the range)
+     * @param finalised true when the file is complete: publish it
+     */
+    record ChunkCommit(long features, boolean finalised) {
+    }
+
+    /**
+     * The exactly-once step of a chunk, in one transaction (see the class comment): waits for
+     * the write lock; a FINALISED file needs nothing; an EMPTY one gets {@code layers}' schema;
+     * unless the chunk's marker is already there, {@code copy} writes its rows and the marker is
+     * added; the chunk whose marker completes the file finalises it; then commits.
+     */
+    ChunkCommit commitChunk(String assetId, ChunkSpec chunk, List<LayerSchema> layers, GpkgConverter.Target target,
+            String worker, int attempt, ChunkCopy copy) throws AssetFailure, SQLException {
+        State state = begin();
+        if (state == State.FINALISED) {
+            commit();
+            return new ChunkCommit(-1, true);
+        }
+        if (state == State.EMPTY) {
+            createSchema(layers, target);
+        }
+        long features = committedFeatures(assetId);
+        if (features < 0) {
+            features = copy.copy();
+            addMarker(assetId, chunk, features, worker, attempt);
+        }
+        boolean finalised = markers() >= chunk.fileChunks();
+        if (finalised) {
+            finalise(layers, target.code());
+        }
+        commit();
+        return new ChunkCommit(features, finalised);
     }
 
     void commit() throws SQLException {

@@ -12,7 +12,6 @@ import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.crs.CrsException;
 import dev.cairn.geo.crs.CrsResolver;
-import dev.cairn.geo.format.Feature;
 import dev.cairn.geo.format.FeatureCursor;
 import dev.cairn.geo.format.FeatureSink;
 import dev.cairn.geo.format.FeatureSource;
@@ -113,11 +112,9 @@ public final class FeatureConverter {
                     int index = selected.get(k);
                     LayerDef layer = all.get(index);
                     CrsResolver.Operation op = operations.get(k);
-                    GeometryReprojector reprojector = new GeometryReprojector(op.operation().getMathTransform(),
-                            op::withHeights);
                     sink.beginLayer(new LayerDef(layer.name(), layer.geometryKind(), layer.hasZ(), layer.hasM(),
                             target, targetCode, layer.fields(), layer.featureCount()));
-                    features += copy(source, index, layer, sink, reprojector, policy, issues, input, targetCode, ctx);
+                    features += copy(source, index, layer, sink, op, policy, issues, input, targetCode, ctx);
                     sink.endLayer();
                     names.add(layer.name());
                 }
@@ -175,31 +172,13 @@ public final class FeatureConverter {
     }
 
     private static long copy(FeatureSource source, int index, LayerDef layer, FeatureSink sink,
-            GeometryReprojector reprojector, GeometryPolicy policy, FeatureIssues issues, Path input,
+            CrsResolver.Operation op, GeometryPolicy policy, FeatureIssues issues, Path input,
             String targetCode, ProcessContext ctx) throws AssetFailure {
-        long written = 0;
-        int sinceCheck = 0;
-        FeatureTransformer transformer = new FeatureTransformer(reprojector, policy, issues, input, layer.name(),
-                targetCode);
+        FeatureTransformer transformer = new FeatureTransformer(op.operation().getMathTransform(), op::withHeights,
+                policy, issues, input, layer.name(), targetCode);
         try (FeatureCursor cursor = source.cursor(index, 0, -1)) {
-            for (Feature read = cursor.next(); read != null; read = cursor.next()) {
-                Feature f = transformer.apply(read);
-                if (f == null) {
-                    continue;
-                }
-                sink.write(f);
-                written++;
-                if (++sinceCheck == STOP_CHECK_INTERVAL) {
-                    ctx.progress(sinceCheck);
-                    sinceCheck = 0;
-                    ctx.checkStop();
-                }
-            }
+            return transformer.copy(cursor, sink::write, ctx);
         }
-        if (sinceCheck > 0) {
-            ctx.progress(sinceCheck);
-        }
-        return written;
     }
 
 }

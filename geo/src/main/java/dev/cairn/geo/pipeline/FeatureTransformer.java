@@ -1,34 +1,51 @@
 package dev.cairn.geo.pipeline;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 import org.locationtech.jts.geom.Geometry;
+import org.opengis.referencing.operation.MathTransform;
 import org.opengis.referencing.operation.TransformException;
 
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
+import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.format.Feature;
+import dev.cairn.geo.format.FeatureCursor;
 
 /**
  * What happens to each feature of a layer between reading and writing: the {@code --on-invalid}
- * policy, then the reprojection. Failures name the file, layer and fid; skipped and repaired
- * features go to {@link FeatureIssues}. Not thread-safe (the reprojector reuses buffers).
+ * policy, then the reprojection, run on the {@link TransformPool} while the calling thread reads
+ * and writes.
+ *
+ * <p>{@link #copy} is an {@link OrderedPipeline}: the caller's thread reads batches of
+ * {@value #BATCH} features from the cursor, the pool transforms them (one
+ * {@link GeometryReprojector} per batch: it reuses buffers), the caller writes them in order. Failures surface at their feature, as in a
+ * serial copy, naming the file, layer and fid; skipped and repaired features are recorded in
+ * {@link FeatureIssues} by the writing thread, in input order. Cursors hand out a new
+ * {@link Feature} (geometry and values) per call, which is what lets batches travel.
  */
 public final class FeatureTransformer {
-    private final GeometryReprojector reprojector;
+    /** Features per batch handed to the transform pool. */
+    static final int BATCH = 512;
+
+    private final MathTransform transform;
+    private final Supplier<MathTransform> transform3d;
     private final GeometryPolicy policy;
     private final FeatureIssues issues;
     private final Path input;
     private final String layer;
     private final String targetCode;
-    private final String[] repair = new String[1];
 
     /**
-     * @param policy null to write geometries without a validity check
+     * @param transform   horizontal transform (x = east, y = north); null or identity to leave coordinates
+     * @param transform3d gives the same with ellipsoidal heights, asked for at the first geometry with Z
+     * @param policy      null to write geometries without a validity check
      */
-    public FeatureTransformer(GeometryReprojector reprojector, GeometryPolicy policy, FeatureIssues issues, Path input,
-            String layer, String targetCode) {
-        this.reprojector = reprojector;
+    public FeatureTransformer(MathTransform transform, Supplier<MathTransform> transform3d, GeometryPolicy policy,
+            FeatureIssues issues, Path input, String layer, String targetCode) {
+        this.transform = transform;
+        this.transform3d = transform3d;
         this.policy = policy;
         this.issues = issues;
         this.input = input;
@@ -36,33 +53,109 @@ public final class FeatureTransformer {
         this.targetCode = targetCode;
     }
 
-    /** The feature to write (its geometry transformed in place, or repaired), or null to skip it. */
-    public Feature apply(Feature f) throws AssetFailure {
-        if (f.geometry() != null && policy != null) {
-            repair[0] = null;
+    /** Where {@link #copy} puts the features it keeps. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(Feature f) throws AssetFailure;
+    }
+
+    /**
+     * Reads {@code cursor} to its end, writing every kept feature to {@code out} in input order;
+     * reports progress and honours a stop request every {@link FeatureConverter#STOP_CHECK_INTERVAL}
+     * features. Returns the features written.
+     */
+    public long copy(FeatureCursor cursor, Writer out, ProcessContext ctx) throws AssetFailure {
+        long[] written = {0};
+        int[] sinceCheck = {0};
+        OrderedPipeline.run(() -> read(cursor), this::transform, batch -> {
+            for (int r = 0; r < batch.size; r++) {
+                if (r == batch.failedRow) {
+                    throw batch.failure;
+                }
+                if (batch.skip[r] != null) {
+                    issues.skipped(batch.skip[r]);
+                } else {
+                    if (batch.repaired[r] != null) {
+                        issues.repaired(batch.repaired[r]);
+                    }
+                    out.write(batch.features[r]);
+                    written[0]++;
+                }
+                if (++sinceCheck[0] == FeatureConverter.STOP_CHECK_INTERVAL) {
+                    ctx.progress(sinceCheck[0]);
+                    sinceCheck[0] = 0;
+                    ctx.checkStop();
+                }
+            }
+        }, input + ": layer '" + layer + "'");
+        if (sinceCheck[0] > 0) {
+            ctx.progress(sinceCheck[0]);
+        }
+        return written[0];
+    }
+
+    /** The next batch of up to {@value #BATCH} features, or null at the end. */
+    private static Batch read(FeatureCursor cursor) throws AssetFailure {
+        Batch batch = new Batch();
+        while (batch.size < BATCH) {
+            Feature f = cursor.next();
+            if (f == null) {
+                break;
+            }
+            batch.features[batch.size++] = f;
+        }
+        return batch.size == 0 ? null : batch;
+    }
+
+    /** Features read but not yet written, and what the pool made of each. */
+    private static final class Batch {
+        final Feature[] features = new Feature[BATCH];
+        final String[] skip = new String[BATCH];
+        final String[] repaired = new String[BATCH];
+        int size;
+        int failedRow = -1;
+        AssetFailure failure;
+    }
+
+    /** Runs on a pool thread: policy and reprojection of every feature, stopping at the first failure. */
+    private Batch transform(Batch batch) {
+        GeometryReprojector reprojector = new GeometryReprojector(transform, transform3d);
+        String[] repair = new String[1];
+        for (int r = 0; r < batch.size; r++) {
+            Feature f = batch.features[r];
             try {
-                Geometry g = policy.apply(f.geometry(), repair);
-                if (g != f.geometry()) {
-                    f = new Feature(f.fid(), g, f.values());
-                    issues.repaired(where(f) + ": invalid geometry repaired (" + repair[0] + ")");
+                if (f.geometry() != null && policy != null) {
+                    repair[0] = null;
+                    try {
+                        Geometry g = policy.apply(f.geometry(), repair);
+                        if (g != f.geometry()) {
+                            f = new Feature(f.fid(), g, f.values());
+                            batch.features[r] = f;
+                            batch.repaired[r] = where(f) + ": invalid geometry repaired (" + repair[0] + ")";
+                        }
+                    } catch (GeometryPolicy.InvalidGeometryException invalid) {
+                        String what = where(f) + ": invalid geometry (" + invalid.getMessage() + ")";
+                        if (policy.onInvalid() == GeometryPolicy.OnInvalid.SKIP) {
+                            batch.skip[r] = what;
+                            continue;
+                        }
+                        throw AssetFailure.permanent(ErrorClass.GEOMETRY, what
+                                + "; --on-invalid skip leaves such features out, --on-invalid repair fixes them");
+                    }
                 }
-            } catch (GeometryPolicy.InvalidGeometryException invalid) {
-                String what = where(f) + ": invalid geometry (" + invalid.getMessage() + ")";
-                if (policy.onInvalid() == GeometryPolicy.OnInvalid.SKIP) {
-                    issues.skipped(what);
-                    return null;
+                try {
+                    reprojector.transform(f.geometry());
+                } catch (TransformException | RuntimeException e) {
+                    throw AssetFailure.permanent(ErrorClass.GEOMETRY, where(f) + ": cannot transform to " + targetCode
+                            + " (" + oneLine(e.getMessage()) + ")", e);
                 }
-                throw AssetFailure.permanent(ErrorClass.GEOMETRY, what
-                        + "; --on-invalid skip leaves such features out, --on-invalid repair fixes them");
+            } catch (AssetFailure failure) {
+                batch.failedRow = r;
+                batch.failure = failure;
+                return batch;
             }
         }
-        try {
-            reprojector.transform(f.geometry());
-        } catch (TransformException | RuntimeException e) {
-            throw AssetFailure.permanent(ErrorClass.GEOMETRY, where(f) + ": cannot transform to " + targetCode
-                    + " (" + oneLine(e.getMessage()) + ")", e);
-        }
-        return f;
+        return batch;
     }
 
     private String where(Feature f) {

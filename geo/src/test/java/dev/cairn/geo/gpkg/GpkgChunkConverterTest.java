@@ -146,6 +146,37 @@ class GpkgChunkConverterTest {
     }
 
     @Test
+    void aChunkRedoneAfterThePublicationFindsTheMarkAndLeavesNoStagingFile() throws Exception {
+        Path out = dir.resolve("late-redo").resolve("out.gpkg");
+        Files.createDirectories(out.getParent());
+        Path mark = dir.resolve("late-redo").resolve(".cairn").resolve("published").resolve("c3");
+        List<ChunkSpec> chunks = plan(input, CHUNK, "c3");
+        for (ChunkSpec c : chunks) {
+            GpkgChunkConverter.convert(input, out, id(c), c, TO_WGS84, new CountingContext(), GpkgChunkConverter.RENAME,
+                    mark);
+        }
+        assertThat(mark).exists();
+        Path staging = AtomicFiles.stagingFor(out, "c3");
+        assertThat(staging).doesNotExist();
+        // A chunk whose rows went in but whose checkpoint was lost, redone after another chunk published.
+        ChunkSpec late = chunks.get(1);
+        GpkgChunkConverter.Result r = GpkgChunkConverter.convert(input, out, id(late), late, TO_WGS84,
+                new CountingContext(), GpkgChunkConverter.RENAME, mark);
+        assertThat(r.published()).isTrue();
+        assertThat(r.features()).isEqualTo(CHUNK);
+        assertThat(r.checksum()).isEqualTo(AtomicFiles.checksum(out));
+        assertThat(staging).as("no new staging file").doesNotExist();
+        assertSameAsUnchunked(out);
+
+        // Without the mark (reset --all, verify --repair), the same chunk starts a new staging file.
+        Files.delete(mark);
+        GpkgChunkConverter.Result fresh = GpkgChunkConverter.convert(input, out, id(late), late, TO_WGS84,
+                new CountingContext(), GpkgChunkConverter.RENAME, mark);
+        assertThat(fresh.published()).isFalse();
+        assertThat(staging).exists();
+    }
+
+    @Test
     void aStopMidChunkRollsBackAndTheRedoCommitsOnce() throws Exception {
         Path out = dir.resolve("stopped").resolve("out.gpkg");
         Files.createDirectories(out.getParent());
