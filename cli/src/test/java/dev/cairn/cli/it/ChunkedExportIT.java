@@ -154,11 +154,13 @@ class ChunkedExportIT {
         Path out = work.resolve("killed");
         Path logs = work.resolve("logs-killed");
         Random random = new Random(SEED);
-        long span = 1_500 + referenceMillis;
+        // Kill moments spread over the first 80 % of an uninterrupted run's length: each killed
+        // run still makes progress (chunks commit), so later runs have less to do.
+        long span = referenceMillis * 4 / 5;
         int landed = 0;
         List<String> phases = new ArrayList<>();
         for (int k = 0; k < KILLS; k++) {
-            long delay = 700 + (long) ((k % 4 + random.nextDouble()) / 4 * span);
+            long delay = 400 + (long) ((k % 4 + random.nextDouble()) / 4 * span);
             CliProcess p = CliProcess.start(logs, args(input, out, "fgb", CHUNK));
             if (p.process().waitFor(delay, TimeUnit.MILLISECONDS)) {
                 assertThat(p.process().exitValue()).as("a run that ends on its own: stderr%n%s", p.stderrSoFar()).isZero();
@@ -170,7 +172,7 @@ class ChunkedExportIT {
             phases.add(delay + "ms:killed");
         }
         log("reference %d ms; %d kills landed: %s", referenceMillis, landed, phases);
-        assertThat(landed).as("kills that landed while cairn was running").isGreaterThanOrEqualTo(4);
+        assertThat(landed).as("kills that landed while cairn was running").isGreaterThanOrEqualTo(3);
 
         CliProcess.Result last = null;
         for (int attempt = 0; attempt < 3 && (last == null || last.exitCode() != 0); attempt++) {
