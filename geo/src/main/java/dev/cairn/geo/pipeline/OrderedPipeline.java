@@ -18,8 +18,9 @@ import dev.cairn.engine.StopRequestedException;
  * thread, the pool keeps the other cores busy.
  *
  * <p>A transform must not throw for bad data: it records the failure in the batch, which the
- * writer raises at its place in the input order. A transform that throws anyway fails the copy
- * as an internal error. On any exception the batches still in flight are cancelled.
+ * writer raises at its place in the input order. An unchecked exception of a transform reaches
+ * the caller unchanged (the runner records it as an internal error), a checked one as an
+ * internal {@link AssetFailure}. On any exception the batches still in flight are cancelled.
  */
 public final class OrderedPipeline {
     private OrderedPipeline() {
