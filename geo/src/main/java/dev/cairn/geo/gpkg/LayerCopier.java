@@ -15,6 +15,7 @@ import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.pipeline.FeatureIssues;
 import dev.cairn.geo.pipeline.GeometryPolicy;
 import dev.cairn.geo.pipeline.OrderedPipeline;
+import dev.cairn.geo.pipeline.TransformedBatch;
 
 /**
  * Streams one feature table from the input connection into the output's prepared insert,
@@ -28,7 +29,7 @@ import dev.cairn.geo.pipeline.OrderedPipeline;
  */
 final class LayerCopier {
     /** Features between two {@link ProcessContext#checkStop()} / progress calls. */
-    static final int STOP_CHECK_INTERVAL = 5_000;
+    static final int STOP_CHECK_INTERVAL = dev.cairn.geo.pipeline.FeatureConverter.STOP_CHECK_INTERVAL;
 
     private final Path input;
     private final Path output;
@@ -75,32 +76,11 @@ final class LayerCopier {
     long copyRows(ResultSet rs, PreparedStatement insert, PreparedStatement rtree, LayerSchema layer,
             Supplier<GeometryTranscoder> transcoders, double[] extent, String targetCode) throws AssetFailure {
         long[] written = {0};
-        int[] sinceCheck = {0};
+        TransformedBatch.Progress progress = new TransformedBatch.Progress(ctx);
         OrderedPipeline.run(() -> readBatch(rs, layer), batch -> transcode(batch, transcoders.get(), layer, targetCode),
-                batch -> {
-                    for (int r = 0; r < batch.size; r++) {
-                        if (r == batch.failedRow) {
-                            throw batch.failure;
-                        }
-                        if (batch.skip[r] != null) {
-                            issues.skipped(batch.skip[r]);
-                        } else {
-                            if (batch.repaired[r] != null) {
-                                issues.repaired(batch.repaired[r]);
-                            }
-                            write(batch, r, insert, rtree, layer, extent);
-                            written[0]++;
-                        }
-                        if (++sinceCheck[0] == STOP_CHECK_INTERVAL) {
-                            ctx.progress(sinceCheck[0]);
-                            sinceCheck[0] = 0;
-                            ctx.checkStop();
-                        }
-                    }
-                }, input + ": layer '" + layer.table() + "'");
-        if (sinceCheck[0] > 0) {
-            ctx.progress(sinceCheck[0]);
-        }
+                batch -> written[0] += batch.drain(r -> write(batch, r, insert, rtree, layer, extent), issues, progress),
+                input + ": layer '" + layer.table() + "'");
+        progress.finish();
         return written[0];
     }
 
@@ -113,20 +93,15 @@ final class LayerCopier {
      * A batch is filled by the copying thread, transcoded by one pool thread, then written by the
      * copying thread: handed over through the Future, never shared at once.
      */
-    private static final class Batch {
+    private static final class Batch extends TransformedBatch {
         final Object[][] rows;
         final long[] fids = new long[BATCH];
         final byte[][] blobs = new byte[BATCH][];
         final double[] boxes = new double[4 * BATCH];
         final boolean[] indexed = new boolean[BATCH];
-        /** Per row: null, or why it is skipped ({@code skip}) or what was repaired ({@code repaired}). */
-        final String[] skip = new String[BATCH];
-        final String[] repaired = new String[BATCH];
-        int size;
-        int failedRow = -1;
-        AssetFailure failure;
 
         Batch(int columns) {
+            super(BATCH);
             rows = new Object[BATCH][columns];
         }
     }
@@ -154,23 +129,19 @@ final class LayerCopier {
             try {
                 batch.blobs[r] = transcode(transcoder, blob, layer, batch.fids[r], targetCode);
             } catch (GeometryPolicy.InvalidGeometryException invalid) {
-                String what = locator(layer, batch.fids[r]) + ": invalid geometry (" + invalid.getMessage() + ")";
+                String where = locator(layer, batch.fids[r]);
                 if (policy == GeometryPolicy.OnInvalid.SKIP) {
-                    batch.skip[r] = what;
+                    batch.skip(r, GeometryPolicy.invalid(where, invalid));
                     continue;
                 }
-                batch.failedRow = r;
-                batch.failure = AssetFailure.permanent(ErrorClass.GEOMETRY, what
-                        + "; --on-invalid skip leaves such features out, --on-invalid repair fixes them");
+                batch.fail(r, GeometryPolicy.failure(where, invalid));
                 return batch;
             } catch (AssetFailure failure) {
-                batch.failedRow = r;
-                batch.failure = failure;
+                batch.fail(r, failure);
                 return batch;
             }
             if (transcoder.lastRepair() != null) {
-                batch.repaired[r] = locator(layer, batch.fids[r]) + ": invalid geometry repaired ("
-                        + transcoder.lastRepair() + ")";
+                batch.repaired(r, GeometryPolicy.repairedMessage(locator(layer, batch.fids[r]), transcoder.lastRepair()));
             }
             if (!transcoder.lastEmpty()) {
                 batch.indexed[r] = true;

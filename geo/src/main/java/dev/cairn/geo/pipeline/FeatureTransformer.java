@@ -66,31 +66,11 @@ public final class FeatureTransformer {
      */
     public long copy(FeatureCursor cursor, Writer out, ProcessContext ctx) throws AssetFailure {
         long[] written = {0};
-        int[] sinceCheck = {0};
-        OrderedPipeline.run(() -> read(cursor), this::transform, batch -> {
-            for (int r = 0; r < batch.size; r++) {
-                if (r == batch.failedRow) {
-                    throw batch.failure;
-                }
-                if (batch.skip[r] != null) {
-                    issues.skipped(batch.skip[r]);
-                } else {
-                    if (batch.repaired[r] != null) {
-                        issues.repaired(batch.repaired[r]);
-                    }
-                    out.write(batch.features[r]);
-                    written[0]++;
-                }
-                if (++sinceCheck[0] == FeatureConverter.STOP_CHECK_INTERVAL) {
-                    ctx.progress(sinceCheck[0]);
-                    sinceCheck[0] = 0;
-                    ctx.checkStop();
-                }
-            }
-        }, input + ": layer '" + layer + "'");
-        if (sinceCheck[0] > 0) {
-            ctx.progress(sinceCheck[0]);
-        }
+        TransformedBatch.Progress progress = new TransformedBatch.Progress(ctx);
+        OrderedPipeline.run(() -> read(cursor), this::transform,
+                batch -> written[0] += batch.drain(r -> out.write(batch.features[r]), issues, progress),
+                input + ": layer '" + layer + "'");
+        progress.finish();
         return written[0];
     }
 
@@ -108,13 +88,12 @@ public final class FeatureTransformer {
     }
 
     /** Features read but not yet written, and what the pool made of each. */
-    private static final class Batch {
+    private static final class Batch extends TransformedBatch {
         final Feature[] features = new Feature[BATCH];
-        final String[] skip = new String[BATCH];
-        final String[] repaired = new String[BATCH];
-        int size;
-        int failedRow = -1;
-        AssetFailure failure;
+
+        Batch() {
+            super(BATCH);
+        }
     }
 
     /** Runs on a pool thread: policy and reprojection of every feature, stopping at the first failure. */
@@ -131,16 +110,14 @@ public final class FeatureTransformer {
                         if (g != f.geometry()) {
                             f = new Feature(f.fid(), g, f.values());
                             batch.features[r] = f;
-                            batch.repaired[r] = where(f) + ": invalid geometry repaired (" + repair[0] + ")";
+                            batch.repaired(r, GeometryPolicy.repairedMessage(where(f), repair[0]));
                         }
                     } catch (GeometryPolicy.InvalidGeometryException invalid) {
-                        String what = where(f) + ": invalid geometry (" + invalid.getMessage() + ")";
                         if (policy.onInvalid() == GeometryPolicy.OnInvalid.SKIP) {
-                            batch.skip[r] = what;
+                            batch.skip(r, GeometryPolicy.invalid(where(f), invalid));
                             continue;
                         }
-                        throw AssetFailure.permanent(ErrorClass.GEOMETRY, what
-                                + "; --on-invalid skip leaves such features out, --on-invalid repair fixes them");
+                        throw GeometryPolicy.failure(where(f), invalid);
                     }
                 }
                 try {
@@ -150,8 +127,7 @@ public final class FeatureTransformer {
                             + " (" + oneLine(e.getMessage()) + ")", e);
                 }
             } catch (AssetFailure failure) {
-                batch.failedRow = r;
-                batch.failure = failure;
+                batch.fail(r, failure);
                 return batch;
             }
         }

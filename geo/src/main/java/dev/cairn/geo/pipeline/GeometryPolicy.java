@@ -86,6 +86,22 @@ public final class GeometryPolicy {
         return fixed;
     }
 
+    /** "WHERE: invalid geometry (REASON)": what a skipped feature is recorded as. */
+    public static String invalid(String where, InvalidGeometryException e) {
+        return where + ": invalid geometry (" + e.getMessage() + ")";
+    }
+
+    /** The permanent GEOMETRY failure of an invalid feature under {@code fail}. */
+    public static dev.cairn.engine.AssetFailure failure(String where, InvalidGeometryException e) {
+        return dev.cairn.engine.AssetFailure.permanent(dev.cairn.engine.ErrorClass.GEOMETRY, invalid(where, e)
+                + "; --on-invalid skip leaves such features out, --on-invalid repair fixes them");
+    }
+
+    /** "WHERE: invalid geometry repaired (WHAT)": what a repaired feature is recorded as. */
+    public static String repairedMessage(String where, String what) {
+        return where + ": invalid geometry repaired (" + what + ")";
+    }
+
     /** Why {@code g} is invalid ("Self-intersection at (x y)"), or null when it is valid. */
     public static String invalidReason(Geometry g) {
         if (g == null || g.isEmpty() || g instanceof Puntal && finite(g)) {
