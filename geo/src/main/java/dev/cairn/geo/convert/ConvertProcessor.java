@@ -7,22 +7,18 @@ import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.ProcessContext;
+import dev.cairn.geo.crs.CrsException;
+import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.gpkg.ChunkSpec;
 import dev.cairn.geo.gpkg.FeatureChunkConverter;
 import dev.cairn.geo.gpkg.GpkgChunkConverter;
 import dev.cairn.geo.gpkg.GpkgConverter;
 import dev.cairn.geo.gpkg.GpkgProvider;
-import dev.cairn.geo.format.Feature;
-import dev.cairn.geo.format.FeatureCursor;
-import dev.cairn.geo.format.FeatureSink;
-import dev.cairn.geo.crs.CrsException;
-import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.FormatProvider;
 import dev.cairn.geo.format.LayerDef;
 import dev.cairn.geo.pipeline.FeatureConverter;
 import dev.cairn.geo.pipeline.FeatureIssues;
-import dev.cairn.geo.shp.ShapefileProvider;
 import java.util.List;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,13 +114,7 @@ public final class ConvertProcessor implements AssetProcessor {
             FeatureConverter.Result result = FeatureConverter.convert(input, inputFormat, temp, outputFormat,
                     new FeatureConverter.Options(options.targetCrs(), options.assumeCrs(), options.expectCrs(),
                             options.onInvalid(), layer), ctx);
-            String checksum;
-            if (outputFormat instanceof ShapefileProvider) {
-                ShapefileProvider.publish(temp, output, result.features());
-                checksum = AtomicFiles.checksum(output);
-            } else {
-                checksum = AtomicFiles.commit(temp, output);
-            }
+            String checksum = StagedExport.publish(outputFormat, temp, output, result.features());
             committed = true;
             return outcome(result.features(), checksum, result.issues());
         } catch (AssetFailure f) {
@@ -171,74 +161,13 @@ public final class ConvertProcessor implements AssetProcessor {
         }
         FormatProvider inputFormat = chunk.byPosition() ? inputFormat(input) : null;
         GpkgChunkConverter.Publisher publisher = outputFormat instanceof GpkgProvider ? GpkgChunkConverter.RENAME
-                : (staging, out) -> export(staging, out, chunk, ctx,
+                : (staging, out) -> new StagedExport(outputFormat).publish(staging, out, chunk, ctx,
                         chunk.byPosition() ? sourceLayerInTarget(input, inputFormat) : null);
         Path mark = PublishedMarkers.marker(outDir, chunk.planKey());
         GpkgChunkConverter.Result result = chunk.byPosition()
                 ? FeatureChunkConverter.convert(input, inputFormat, output, asset.id(), chunk, options, ctx, publisher, mark)
                 : GpkgChunkConverter.convert(input, output, asset.id(), chunk, options, ctx, publisher, mark);
         return outcome(result.features(), result.checksum(), result.issues());
-    }
-
-    /**
-     * Publishes a chunked file into a format other than GeoPackage: the finalised staging
-     * GeoPackage (already in the target CRS, geometries already checked) is written through the
-     * output format to a temp file of this chunk's own, published atomically (a Shapefile's
-     * sidecars first, its .shp last), and only then is the staging file deleted. A crash before
-     * the delete redoes the export on the next run (same content, overwritten); two chunks that
-     * both find the file finalised both export it, with the same result.
-     */
-    private String export(Path staging, Path output, ChunkSpec chunk, ProcessContext ctx, LayerDef sinkLayer)
-            throws IOException, AssetFailure {
-        if (!Files.exists(staging) && Files.exists(output)) {
-            return AtomicFiles.checksum(output); // a concurrent finaliser published and deleted it
-        }
-        // Temp files of an export killed earlier (the FlatGeobuf writer's feature file too). A
-        // concurrent exporter's temp may go with them: its publish then fails and is retried.
-        AtomicFiles.removeLeftovers(output);
-        Path temp = AtomicFiles.tempFor(output, 1000 * (chunk.index() + 1) + ctx.attempt());
-        boolean published = false;
-        try {
-            long features = 0;
-            try (FeatureSource source = STAGING_FORMAT.open(staging); FeatureSink sink = outputFormat.create(temp)) {
-                List<LayerDef> staged = source.layers();
-                if (staged.size() != 1) {
-                    throw AssetFailure.permanent(ErrorClass.INTERNAL, staging + ": " + staged.size()
-                            + " layers staged for a single-layer output; this is a bug in cairn");
-                }
-                sink.beginLayer(sinkLayer != null ? sinkLayer : staged.get(0));
-                try (FeatureCursor cursor = source.cursor(0, 0, -1)) {
-                    for (Feature f = cursor.next(); f != null; f = cursor.next()) {
-                        sink.write(f);
-                        if (++features % FeatureConverter.STOP_CHECK_INTERVAL == 0) {
-                            ctx.checkStop();
-                        }
-                    }
-                }
-                sink.endLayer();
-                sink.finish();
-            }
-            String checksum;
-            if (outputFormat instanceof ShapefileProvider) {
-                ShapefileProvider.publish(temp, output, features);
-                checksum = AtomicFiles.checksum(output);
-            } else {
-                checksum = AtomicFiles.commit(temp, output);
-            }
-            published = true;
-            for (String suffix : new String[] {"", "-journal", "-wal", "-shm"}) {
-                Files.deleteIfExists(staging.resolveSibling(staging.getFileName() + suffix));
-            }
-            return checksum;
-        } catch (AssetFailure f) {
-            String message = f.getMessage().replace(temp.toString(), output.toString())
-                    .replace(staging.toString(), output.toString());
-            throw new AssetFailure(f.errorClass(), message, f.isTransient(), f);
-        } finally {
-            if (!published) {
-                deleteStartingWith(temp);
-            }
-        }
     }
 
     /**
@@ -255,41 +184,6 @@ public final class ConvertProcessor implements AssetProcessor {
                     in.fields(), in.featureCount());
         } catch (CrsException e) {
             throw AssetFailure.permanent(ErrorClass.CRS, e.getMessage(), e);
-        }
-    }
-
-    /** Deletes {@code temp} and every file beside it whose name extends it (sidecars, writers' side files). */
-    private static void deleteStartingWith(Path temp) throws IOException {
-        String prefix = temp.getFileName().toString();
-        try (var files = Files.list(temp.toAbsolutePath().getParent())) {
-            for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static final FormatProvider STAGING_FORMAT = new GpkgProvider();
-
-    /** The export of a chunked file is not new work: its features were counted as their chunks were copied. */
-    private record NoProgress(ProcessContext ctx) implements ProcessContext {
-        @Override
-        public String workerId() {
-            return ctx.workerId();
-        }
-
-        @Override
-        public int attempt() {
-            return ctx.attempt();
-        }
-
-        @Override
-        public boolean stopRequested() {
-            return ctx.stopRequested();
-        }
-
-        @Override
-        public void progress(long features) {
-            // counted once, by the chunks
         }
     }
 
