@@ -186,6 +186,24 @@ class ChunkedExportIT {
         assertThat(digests(out)).isEqualTo(digests(reference));
         assertNoHiddenLeftovers(out);
         log("final: %s", last.lastStdoutLine());
+
+        // A changed output: verify --repair sends its chunks back, and the next run rebuilds it
+        // (the published mark is cleared, so the chunks do not take the changed file for done).
+        Path file = out.resolve("big.fgb");
+        Files.write(file, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+        assertThat(CliProcess.run(logs, RUN_TIMEOUT, "verify", out.toString(), "--repair").exitCode()).isEqualTo(12);
+        assertThat(CliProcess.run(logs, RUN_TIMEOUT, args(input, out, "fgb", CHUNK)).exitCode()).isZero();
+        assertThat(digests(out)).isEqualTo(digests(reference));
+        // reset --all: every chunk again, the output rewritten in place
+        assertThat(CliProcess.run(logs, RUN_TIMEOUT, "reset", out.toString(), "--all").exitCode()).isZero();
+        try (Stream<Path> marks = Files.list(out.resolve(".cairn").resolve("published"))) {
+            assertThat(marks.toList()).as("published marks after reset --all").isEmpty();
+        }
+        CliProcess.Result again = CliProcess.run(logs, RUN_TIMEOUT, args(input, out, "fgb", CHUNK));
+        assertThat(again.exitCode()).isZero();
+        assertThat(JSON.readTree(again.lastStdoutLine()).get("done_this_run").asInt()).isEqualTo(CHUNKS);
+        assertThat(digests(out)).isEqualTo(digests(reference));
+        assertNoHiddenLeftovers(out);
     }
 
     private static CliProcess.Result run(Path in, Path out, String format, int chunk) throws Exception {
