@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Huge layers into formats other than GeoPackage (issue: chunks go to parts assembled atomically):
  * a GeoPackage layer chunked into Shapefile, GeoJSON, GeoJSON sequence and FlatGeobuf gives
- * byte for byte the file an unchunked run writes (these writers are deterministic), and a
+ * byte for byte the file an unchunked run writes (these writers are deterministic); so do
+ * Shapefile, FlatGeobuf, GeoJSON and GeoJSON sequence inputs chunked by feature position; and a
  * SIGKILL loop of the real CLI during a chunked run into FlatGeobuf still ends with that file,
  * with every chunk completed once and nothing hidden left behind.
  */
@@ -90,8 +91,9 @@ class ChunkedExportIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"shp>fgb", "shp>shp", "shp>gpkg", "fgb>geojson", "fgb>gpkg"})
-    void shapefileAndFlatGeobufInputsChunkByPositionLikeTheyConvertWhole(String pair) throws Exception {
+    @ValueSource(strings = {"shp>fgb", "shp>shp", "shp>gpkg", "fgb>geojson", "fgb>gpkg", "geojson>gpkg", "geojson>fgb",
+        "geojsonseq>shp", "geojsonseq>geojson"})
+    void positionChunkedInputsConvertLikeTheyConvertWhole(String pair) throws Exception {
         String from = pair.substring(0, pair.indexOf('>'));
         String to = pair.substring(pair.indexOf('>') + 1);
         Path source = work.resolve("src-" + pair.replace('>', '-'));

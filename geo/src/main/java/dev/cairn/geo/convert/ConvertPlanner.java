@@ -190,13 +190,18 @@ public final class ConvertPlanner {
         return chunks;
     }
 
-    /** Input formats whose cursors seek to a feature position without reading what comes before. */
-    private static final Set<String> SEEKABLE = Set.of("shp", "fgb");
+    /**
+     * Input formats whose cursors start near a feature position without reading what comes before:
+     * by record (Shapefile .shx, FlatGeobuf feature offsets) or by the sparse byte index a GeoJSON
+     * file's schema pass makes (the pass this planning runs is kept for the chunks, see the
+     * geojson package's ScanCache).
+     */
+    private static final Set<String> SEEKABLE = Set.of("shp", "fgb", "geojson", "geojsonseq");
 
     /**
-     * Position-range chunks of a single-layer Shapefile or FlatGeobuf with more features than
-     * {@code --chunk-features}: {@code [k * N, (k + 1) * N)}, the last one open-ended. Other
-     * inputs (GeoJSON must be parsed from its start to reach a position) are not chunked.
+     * Position-range chunks of a single-layer Shapefile, FlatGeobuf, GeoJSON or GeoJSONSeq file
+     * with more features than {@code --chunk-features}: {@code [k * N, (k + 1) * N)}, the last one
+     * open-ended.
      */
     static List<ChunkSpec> positionChunks(Path file, ConvertOptions options, String rel, long size, long mtime)
             throws PlanningException {

@@ -30,6 +30,8 @@ final class FeatureStream implements Closeable {
     private final RootMemberHandler handler;
     private boolean started;
     private boolean ended;
+    private boolean seeked;
+    private int featureArrays;
 
     private FeatureStream(JsonParser parser, boolean sequence, RootMemberHandler handler) {
         this.parser = parser;
@@ -43,6 +45,24 @@ final class FeatureStream implements Closeable {
 
     static FeatureStream open(Path file, boolean sequence, RootMemberHandler handler) throws IOException {
         return new FeatureStream(JsonInput.open(file, sequence), sequence, handler);
+    }
+
+    /**
+     * A stream that starts at the feature whose {@code '{'} is at {@code byteOffset} (an entry of a
+     * {@link FeatureIndex}). In a FeatureCollection the parser reads {@code "["} followed by the
+     * file from there, so the rest of the {@code "features"} array parses as an array; the stream
+     * ends with that array and never looks at the root members after it. Token locations count
+     * from the seek point (+1 for the {@code "["}), not from the start of the file.
+     */
+    static FeatureStream openAt(Path file, boolean sequence, long byteOffset) throws IOException {
+        FeatureStream stream = new FeatureStream(JsonInput.openAt(file, sequence, byteOffset), sequence, SKIP);
+        stream.seeked = true;
+        return stream;
+    }
+
+    /** How many {@code "features"} arrays were entered so far (more than one is legal JSON, but odd). */
+    int featureArrays() {
+        return featureArrays;
     }
 
     JsonParser parser() {
@@ -65,7 +85,10 @@ final class FeatureStream implements Closeable {
             }
             return true;
         }
-        if (!started) {
+        if (!started && seeked) {
+            started = true;
+            JsonInput.next(parser); // the "[" put in front of the seek point
+        } else if (!started) {
             started = true;
             JsonToken t = parser.nextToken();
             if (t != JsonToken.START_OBJECT) {
@@ -81,6 +104,10 @@ final class FeatureStream implements Closeable {
             return true;
         }
         if (t == JsonToken.END_ARRAY) {
+            if (seeked) {
+                ended = true;
+                return false;
+            }
             if (!advanceToFeatures()) {
                 return false;
             }
@@ -102,6 +129,7 @@ final class FeatureStream implements Closeable {
                 if (value != JsonToken.START_ARRAY) {
                     throw JsonInput.malformed(parser, "\"features\" is " + GeometryReader.describe(value) + ", expected an array");
                 }
+                featureArrays++;
                 return true;
             }
             handler.member(name, parser);

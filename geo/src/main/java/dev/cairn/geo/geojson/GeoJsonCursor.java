@@ -23,7 +23,9 @@ import org.locationtech.jts.geom.GeometryFactory;
  * Streams a range of features, converting property values to the types the schema pass chose
  * (see {@link FieldInference}): objects and arrays in STRING fields become their compact JSON
  * text, numbers and booleans in STRING fields their JSON text. The file is opened lazily on the
- * first {@link #next()} and closed at the end of the range or on {@link #close()}.
+ * first {@link #next()}, at the schema pass's {@link FeatureIndex} entry at or below the range
+ * (else at its start; features before the range are tokenized and skipped, not decoded), and
+ * closed at the end of the range or on {@link #close()}.
  */
 final class GeoJsonCursor implements FeatureCursor {
     private final Path file;
@@ -35,6 +37,7 @@ final class GeoJsonCursor implements FeatureCursor {
     private final Map<String, Integer> index = new HashMap<>();
     private final FeatureReader reader = new FeatureReader(new GeometryReader(new GeometryFactory()));
     private FeatureStream stream;
+    private long shift = Long.MIN_VALUE;
     private long position;
     private boolean done;
     private Object[] values;
@@ -62,7 +65,7 @@ final class GeoJsonCursor implements FeatureCursor {
         }
         try {
             if (stream == null) {
-                stream = FeatureStream.open(file, sequence);
+                open();
             }
             while (position < offset) {
                 if (!stream.nextFeature()) {
@@ -85,8 +88,23 @@ final class GeoJsonCursor implements FeatureCursor {
         } catch (IOException | RuntimeException e) {
             close();
             done = true;
-            throw JsonInput.failure(file, e instanceof UncheckedIOException u ? u.getCause() : e);
+            Exception cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+            throw shift == Long.MIN_VALUE ? JsonInput.failure(file, cause) : JsonInput.failure(file, cause, shift);
         }
+    }
+
+    /** Opens the file at the index entry at or below the first feature of the range, or at its start. */
+    private void open() throws IOException {
+        FeatureIndex idx = schema.index();
+        if (idx == null || offset < idx.stride()) {
+            stream = FeatureStream.open(file, sequence);
+            return;
+        }
+        int k = idx.entryFor(offset);
+        long at = idx.offsets()[k];
+        stream = FeatureStream.openAt(file, sequence, at);
+        shift = at - JsonInput.seekPrefix(sequence);
+        position = idx.positionOf(k);
     }
 
     private Feature finish() {

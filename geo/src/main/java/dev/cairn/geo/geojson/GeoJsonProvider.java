@@ -12,8 +12,9 @@ import java.util.List;
  *
  * <p><b>Reading</b> streams with Jackson (memory flat whatever the file size). GeoJSON has no
  * schema, so opening a layer costs one full read that infers it (see {@link SchemaScanner} for
- * the type rules, feature ids and CRS); each cursor is another read, and a range
- * {@code [offset, offset+n)} costs O(offset) skipping. Invalid JSON, NaN/Infinity, truncation and
+ * the type rules, feature ids and CRS), done once per process and file; each cursor is another
+ * read, and a range {@code [offset, offset+n)} starts from the pass's sparse byte index
+ * ({@link FeatureIndex}), so chunks of a huge file cost O(n) each. Invalid JSON, NaN/Infinity, truncation and
  * non-GeoJSON structure are FORMAT failures naming the file, line and column.
  *
  * <p><b>Probing</b> is by content: a root object whose {@code "type"} is FeatureCollection, or a

@@ -10,9 +10,9 @@ import java.util.List;
 /**
  * A GeoJSON file or GeoJSON text sequence opened for reading: one layer named for the file's stem.
  *
- * <p>{@link #layers()} runs the schema pass ({@link SchemaScanner}, a full streaming read) once and
- * caches the result; each {@link #cursor} is a further streaming read. Holds no open file between
- * calls. Not thread-safe.
+ * <p>{@link #layers()} runs the schema pass ({@link SchemaScanner}, a full streaming read) once per
+ * process and file ({@link ScanCache}); each {@link #cursor} is a further streaming read from near
+ * its first feature. Holds no open file between calls. Not thread-safe.
  */
 final class GeoJsonSource implements FeatureSource {
     private final Path file;
@@ -35,16 +35,16 @@ final class GeoJsonSource implements FeatureSource {
 
     private Schema schema() throws AssetFailure {
         if (schema == null) {
-            schema = SchemaScanner.scan(file, sequence);
+            schema = ScanCache.schema(file, sequence);
         }
         return schema;
     }
 
     /**
-     * Features {@code [offset, offset + limit)}. GeoJSON has no index: the first {@code offset}
-     * features are tokenized and skipped (not decoded), so a range costs O(offset) reading; a file
-     * split into k chunks is read about k/2 times in total. Acceptable for the sizes GeoJSON is
-     * used at; convert large inputs to GeoPackage or FlatGeobuf first if that matters.
+     * Features {@code [offset, offset + limit)}: read from the schema pass's index entry at or below
+     * {@code offset} (at most 1,023 features are skipped), so a range costs O(limit) reading. A
+     * file without an index (not UTF-8, or several {@code "features"} members) is read from its
+     * start, skipping {@code offset} features: O(offset).
      */
     @Override
     public FeatureCursor cursor(int index, long offset, long limit) throws AssetFailure {

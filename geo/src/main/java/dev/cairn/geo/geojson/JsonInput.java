@@ -9,13 +9,18 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Opens GeoJSON files for Jackson's streaming parser and turns every way reading can fail into
@@ -51,6 +56,31 @@ final class JsonInput {
         }
     }
 
+    /**
+     * A parser over the file from {@code byteOffset} on, where a feature object starts; for a
+     * FeatureCollection ({@code sequence} false) preceded by {@code "["}, so that the rest of the
+     * features array reads as an array (see {@link FeatureStream#openAt}).
+     */
+    static JsonParser openAt(Path file, boolean sequence, long byteOffset) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            channel.position(byteOffset);
+            InputStream in = Channels.newInputStream(channel);
+            return FACTORY.createParser(sequence ? new RecordSeparatorAsSpace(in)
+                    : new SequenceInputStream(new ByteArrayInputStream(OPEN_ARRAY), in));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static final byte[] OPEN_ARRAY = {'['};
+
+    /** The length of what {@link #openAt} puts in front of the file's bytes. */
+    static int seekPrefix(boolean sequence) {
+        return sequence ? 0 : OPEN_ARRAY.length;
+    }
+
     /** A parser over {@code head} bytes (probing). */
     static JsonParser open(byte[] head, int offset, int length) throws IOException {
         byte[] copy = java.util.Arrays.copyOfRange(head, offset, offset + length);
@@ -77,21 +107,34 @@ final class JsonInput {
 
     /** Translates anything a reader threw into the failure reported for {@code file}. */
     static AssetFailure failure(Path file, Exception e) {
+        return failure(file, e, NOT_SEEKED);
+    }
+
+    private static final long NOT_SEEKED = Long.MIN_VALUE;
+
+    /**
+     * {@link #failure(Path, Exception)} for a parser opened by {@link #openAt}: its locations count
+     * from the seek point, so the message gives the byte offset in the file instead of a line.
+     *
+     * @param shift what to add to a location's byte offset to get the file's: the seek offset
+     *              minus {@link #seekPrefix}
+     */
+    static AssetFailure failure(Path file, Exception e, long shift) {
         String name = String.valueOf(file);
         if (e instanceof MalformedGeoJsonException m) {
-            return AssetFailure.permanent(ErrorClass.FORMAT, name + ": " + m.getMessage() + at(m.location()), e);
+            return AssetFailure.permanent(ErrorClass.FORMAT, name + ": " + m.getMessage() + at(m.location(), shift), e);
         }
         if (e instanceof JsonEOFException eof) {
             return AssetFailure.permanent(ErrorClass.FORMAT,
-                    name + ": truncated file (unexpected end of input)" + at(eof.getLocation()), e);
+                    name + ": truncated file (unexpected end of input)" + at(eof.getLocation(), shift), e);
         }
         if (e instanceof StreamConstraintsException c) {
             return AssetFailure.permanent(ErrorClass.FORMAT, name + ": " + firstLine(c.getOriginalMessage())
-                    + at(c.getLocation()) + "; a limit of the JSON parser was exceeded", e);
+                    + at(c.getLocation(), shift) + "; a limit of the JSON parser was exceeded", e);
         }
         if (e instanceof JsonProcessingException j) {
             return AssetFailure.permanent(ErrorClass.FORMAT,
-                    name + ": " + describe(j.getOriginalMessage()) + at(j.getLocation()), e);
+                    name + ": " + describe(j.getOriginalMessage()) + at(j.getLocation(), shift), e);
         }
         if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) {
             return AssetFailure.permanent(ErrorClass.IO, name + ": cannot read (" + e + ")", e);
@@ -119,7 +162,10 @@ final class JsonInput {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private static String at(JsonLocation loc) {
+    private static String at(JsonLocation loc, long shift) {
+        if (shift != NOT_SEEKED) {
+            return loc == null || loc.getByteOffset() < 0 ? "" : " at byte " + (shift + loc.getByteOffset());
+        }
         if (loc == null || loc.getLineNr() < 0) {
             return "";
         }

@@ -13,6 +13,7 @@ import dev.cairn.geo.format.LayerDef;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +36,11 @@ import org.opengis.referencing.crs.CoordinateReferenceSystem;
  * kept in a first field named {@code id} (LONG if all integers, else STRING), as GDAL does for
  * string ids — unless a property is already called {@code id}.
  *
- * <p>Memory: one feature plus one small state per distinct property name.
+ * <p>The pass also records where every 1,024th feature starts ({@link FeatureIndex}), so that a
+ * chunk of a huge file is read from near its first feature.
+ *
+ * <p>Memory: one feature plus one small state per distinct property name, and 8 bytes per 1,024
+ * features.
  */
 final class SchemaScanner {
     private final Map<String, FieldInference> fields = new LinkedHashMap<>();
@@ -50,18 +55,31 @@ final class SchemaScanner {
     private boolean anyId;
     private boolean allIdsIntegers = true;
     private long lastId = Long.MIN_VALUE;
+    private final int stride;
+    private long[] offsets = new long[16];
+    private int entries;
+    private boolean indexable = true;
 
-    private SchemaScanner() {
+    private SchemaScanner(int stride) {
+        this.stride = stride;
     }
 
     static Schema scan(Path file, boolean sequence) throws AssetFailure {
-        return new SchemaScanner().run(file, sequence);
+        return scan(file, sequence, FeatureIndex.DEFAULT_STRIDE);
+    }
+
+    /** {@link #scan(Path, boolean)} with an index entry every {@code stride} features (tests use small strides). */
+    static Schema scan(Path file, boolean sequence, int stride) throws AssetFailure {
+        return new SchemaScanner(stride).run(file, sequence);
     }
 
     private Schema run(Path file, boolean sequence) throws AssetFailure {
         try (FeatureStream stream = FeatureStream.open(file, sequence, this::rootMember)) {
             JsonParser p = stream.parser();
             while (stream.nextFeature()) {
+                if (count % stride == 0) {
+                    record(p.currentTokenLocation().getByteOffset());
+                }
                 features.read(p, (name, parser) -> fields.computeIfAbsent(name, n -> new FieldInference()).add(parser));
                 observe(features.geometry(), features.id());
                 count++;
@@ -69,13 +87,27 @@ final class SchemaScanner {
             if (!sequence && rootType == null && count == 0) {
                 throw new MalformedGeoJsonException("top-level object has no \"type\" member: not GeoJSON", null);
             }
+            indexable &= stream.featureArrays() <= 1;
         } catch (LegacyCrs.UnknownCrsException e) {
             throw AssetFailure.permanent(ErrorClass.CRS, file + ": " + e.getMessage()
                     + "; convert the file to RFC 7946 (EPSG:4326 lon/lat) or fix the member", e);
         } catch (IOException | RuntimeException e) {
             throw JsonInput.failure(file, e);
         }
-        return new Schema(layer(file), anyId && allIdsIncreasingIntegers, idFieldIndex());
+        FeatureIndex index = indexable && entries > 0 ? new FeatureIndex(stride, Arrays.copyOf(offsets, entries)) : null;
+        return new Schema(layer(file), anyId && allIdsIncreasingIntegers, idFieldIndex(), index);
+    }
+
+    /** Adds an index entry; a negative offset (the parser decodes another encoding than UTF-8) disables the index. */
+    private void record(long byteOffset) {
+        if (byteOffset < 0) {
+            indexable = false;
+            return;
+        }
+        if (entries == offsets.length) {
+            offsets = Arrays.copyOf(offsets, entries * 2);
+        }
+        offsets[entries++] = byteOffset;
     }
 
     private void rootMember(String name, JsonParser p) throws IOException {

@@ -20,7 +20,7 @@ import dev.cairn.geo.pipeline.GeometryPolicy;
 
 /**
  * One position-range chunk of a huge single-layer input in a format other than GeoPackage
- * (Shapefile, FlatGeobuf): its features, checked and reprojected, are committed exactly once
+ * (Shapefile, FlatGeobuf, GeoJSON, GeoJSONSeq): its features, checked and reprojected, are committed exactly once
  * into the file's staging GeoPackage together with the chunk's marker, exactly as
  * {@link GpkgChunkConverter} does for GeoPackage inputs (same staging file, states and
  * finalisation; see {@link StagedGpkg}), and the chunk completing the file publishes it through
@@ -28,8 +28,8 @@ import dev.cairn.geo.pipeline.GeometryPolicy;
  * {@link GpkgFeatureSink} would write, so the result equals an unchunked conversion.
  *
  * <p>Positions are the source's feature order (record order of a Shapefile, feature order of a
- * FlatGeobuf), which the cursor seeks to; a chunk refuses an input whose size or modification
- * time changed since planning (checked by the caller).
+ * FlatGeobuf or GeoJSON file), which the cursor seeks to; a chunk refuses an input whose size or
+ * modification time changed since planning (checked by the caller).
  */
 public final class FeatureChunkConverter {
     private FeatureChunkConverter() {
