@@ -3,6 +3,8 @@ package dev.cairn.geo.fgb;
 import com.google.flatbuffers.FlatBufferBuilder;
 import dev.cairn.geo.format.GeometryKind;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryCollection;
 import org.locationtech.jts.geom.GeometryFactory;
@@ -13,6 +15,7 @@ import org.locationtech.jts.geom.MultiPolygon;
 import org.locationtech.jts.geom.Point;
 import org.locationtech.jts.geom.Polygon;
 import org.wololo.flatgeobuf.GeometryConversions;
+import org.wololo.flatgeobuf.GeometryOffsets;
 import org.wololo.flatgeobuf.generated.GeometryType;
 
 /**
@@ -20,6 +23,13 @@ import org.wololo.flatgeobuf.generated.GeometryType;
  * {@link GeometryConversions}; GeometryCollection (which it does not handle) is a table whose
  * {@code parts} each carry their own type. In a layer of a declared type the per-feature type is
  * 0 (the header's applies); in an Unknown layer each feature names its type.
+ *
+ * <p><b>Empty geometries.</b> FlatGeobuf has no encoding of an empty geometry that readers agree
+ * on: GDAL fails on a Point without coordinates and on a MultiPolygon or MultiLineString without
+ * parts or ends ("Unexpected nullptr: parts data"), and its own writer drops empty parts and
+ * writes an empty geometry as none (older versions drop the feature). cairn does as GDAL's
+ * writer: empty members of a multi geometry or collection are left out, and a geometry left
+ * empty is written as no geometry — the feature and its attributes are kept.
  */
 final class FgbGeometry {
     private static final GeometryFactory FACTORY = new GeometryFactory();
@@ -91,14 +101,32 @@ final class FgbGeometry {
         if (headerType == GeometryType.GeometryCollection) {
             return writeCollection(b, (GeometryCollection) fit);
         }
-        return GeometryConversions.serialize(b, fit, (byte) headerType);
+        return serialize(b, fit, headerType);
+    }
+
+    /**
+     * The library's serialisation, except that a MultiLineString of one part gets its
+     * {@code ends} too: the library (like GDAL's writer) leaves them out, and GDAL up to 3.6 then
+     * fails to read it ("Unexpected nullptr: MultiLineString ends data"); readers that accept no
+     * ends read one end as the same single part.
+     *
+     * @param type the type of the table: 0 in a layer of a declared type, else the geometry's
+     */
+    private static int serialize(FlatBufferBuilder b, Geometry g, int type) throws IOException {
+        if (!(g instanceof MultiLineString mls) || mls.getNumGeometries() != 1) {
+            return GeometryConversions.serialize(b, g, (byte) type);
+        }
+        GeometryOffsets o = GeometryConversions.serializePart(b, g, GeometryType.MultiLineString);
+        int ends = org.wololo.flatgeobuf.generated.Geometry.createEndsVector(b, new long[] {g.getNumPoints()});
+        return org.wololo.flatgeobuf.generated.Geometry.createGeometry(b, ends, o.coordsOffset, o.zOffset, o.mOffset,
+                0, 0, type == GeometryType.Unknown ? GeometryType.MultiLineString : 0, 0);
     }
 
     private static int writeTyped(FlatBufferBuilder b, Geometry g) throws IOException {
         if (typeOf(g) == GeometryType.GeometryCollection) {
             return writeCollection(b, (GeometryCollection) g);
         }
-        return GeometryConversions.serialize(b, g, (byte) GeometryType.Unknown);
+        return serialize(b, g, GeometryType.Unknown);
     }
 
     private static int writeCollection(FlatBufferBuilder b, GeometryCollection gc) throws IOException {
@@ -114,15 +142,39 @@ final class FgbGeometry {
         return org.wololo.flatgeobuf.generated.Geometry.endGeometry(b);
     }
 
-    private static Geometry promote(Geometry g, int headerType) {
-        if (headerType == GeometryType.MultiPoint && g instanceof Point p) {
-            return FACTORY.createMultiPoint(p.isEmpty() ? new Point[0] : new Point[] {p});
-        } else if (headerType == GeometryType.MultiLineString && g instanceof LineString l) {
-            return FACTORY.createMultiLineString(l.isEmpty() ? new LineString[0] : new LineString[] {l});
-        } else if (headerType == GeometryType.MultiPolygon && g instanceof Polygon p) {
-            return FACTORY.createMultiPolygon(p.isEmpty() ? new Polygon[0] : new Polygon[] {p});
+    /** {@code g} without its empty members (recursively), or {@code g} itself when it has none. */
+    static Geometry withoutEmptyParts(Geometry g) {
+        if (!(g instanceof GeometryCollection gc) || g.isEmpty()) {
+            return g;
         }
-        return g;
+        List<Geometry> kept = new ArrayList<>(gc.getNumGeometries());
+        boolean changed = false;
+        for (int i = 0; i < gc.getNumGeometries(); i++) {
+            Geometry part = gc.getGeometryN(i);
+            Geometry cleaned = withoutEmptyParts(part);
+            if (cleaned.isEmpty()) {
+                changed = true;
+            } else {
+                changed |= cleaned != part;
+                kept.add(cleaned);
+            }
+        }
+        if (!changed) {
+            return g;
+        }
+        if (g instanceof MultiPolygon) {
+            return g.getFactory().createMultiPolygon(kept.toArray(Polygon[]::new));
+        } else if (g instanceof MultiLineString) {
+            return g.getFactory().createMultiLineString(kept.toArray(LineString[]::new));
+        } else if (g instanceof MultiPoint) {
+            return g.getFactory().createMultiPoint(kept.toArray(Point[]::new));
+        }
+        return g.getFactory().createGeometryCollection(kept.toArray(Geometry[]::new));
+    }
+
+    private static Geometry promote(Geometry g, int headerType) {
+        GeometryKind kind = kind(headerType);
+        return kind == null ? g : kind.promote(g);
     }
 
     /**

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
 import org.wololo.flatgeobuf.generated.Column;
 import org.wololo.flatgeobuf.generated.Crs;
 import org.wololo.flatgeobuf.generated.Header;
@@ -85,9 +86,10 @@ final class FlatGeobufSink implements FeatureSink {
         int geometry = 0;
         Envelope env = null;
         try {
-            if (feature.geometry() != null) {
-                geometry = FgbGeometry.write(builder, feature.geometry(), headerType);
-                env = feature.geometry().getEnvelopeInternal();
+            Geometry g = FgbGeometry.withoutEmptyParts(feature.geometry());
+            if (g != null && !g.isEmpty()) { // an empty geometry is written as none: see FgbGeometry
+                geometry = FgbGeometry.write(builder, g, headerType);
+                env = g.getEnvelopeInternal();
             }
             byte[] props = properties.encode(types, names, feature.values());
             int propsVector = props.length == 0 ? 0 : org.wololo.flatgeobuf.generated.Feature
@@ -165,11 +167,18 @@ final class FlatGeobufSink implements FeatureSink {
             Column.startColumn(b);
             Column.addName(b, name);
             Column.addType(b, PropertyCodec.columnType(f.type()));
-            if (f.width() > 0) {
+            // The FlatGeobuf schema (and GDAL) keep a decimal's total digits in "precision" and its
+            // decimals in "scale"; "width" is for the other types. (A DBF N(24,15) is width 24,
+            // precision 15 in FieldDef.)
+            if (f.type() == FieldType.DOUBLE) {
+                if (f.width() > 0) {
+                    Column.addPrecision(b, f.width());
+                }
+                if (f.precision() > 0) {
+                    Column.addScale(b, f.precision());
+                }
+            } else if (f.width() > 0) {
                 Column.addWidth(b, f.width());
-            }
-            if (f.precision() > 0) {
-                Column.addPrecision(b, f.precision());
             }
             Column.addNullable(b, true);
             columns[i] = Column.endColumn(b);

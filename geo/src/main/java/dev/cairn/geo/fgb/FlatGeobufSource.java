@@ -61,7 +61,10 @@ final class FlatGeobufSource implements FeatureSource {
                     throw FgbHeader.failure(file, "corrupt header: column '" + c.name() + "' has unknown type "
                             + c.type());
                 }
-                fields.add(new FieldDef(c.name(), t, Math.max(0, c.width()), Math.max(0, c.precision())));
+                // decimals: total digits in "precision", decimals in "scale" (see FlatGeobufSink)
+                fields.add(t == FieldType.DOUBLE
+                        ? new FieldDef(c.name(), t, Math.max(0, c.precision()), Math.max(0, c.scale()))
+                        : new FieldDef(c.name(), t, Math.max(0, c.width()), 0));
             }
             long count = h.featuresCount();
             if (count == 0 && h.indexNodeSize() == 0 && in.size() > fh.featuresStart()) {

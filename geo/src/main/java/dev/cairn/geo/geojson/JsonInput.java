@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.cairn.engine.AssetFailure;
@@ -36,7 +37,12 @@ import java.nio.file.StandardOpenOption;
  * and column exact and lets Jackson read the records as a sequence of root-level values.
  */
 final class JsonInput {
-    static final JsonFactory FACTORY = JsonFactory.builder().build();
+    /**
+     * Jackson's embedded FastDoubleParser reads numbers: correctly rounded like
+     * {@link Double#parseDouble} (same bits), and parsing coordinates was a fifth of the time of a
+     * GeoJSON conversion with the JDK's parser.
+     */
+    static final JsonFactory FACTORY = JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     private static final int RS = 0x1E;
     private static final java.util.regex.Pattern NON_NUMERIC =

@@ -64,7 +64,7 @@ public final class FeatureChunkConverter {
             try (StagedGpkg stage = StagedGpkg.open(staging)) {
                 StagedGpkg.ChunkCommit done = stage.commitChunk(assetId, chunk, List.of(schema), target, ctx.workerId(),
                         ctx.attempt(), () -> copy(source, in, out, schema, stage, chunk, op, options, issues, input,
-                                staging, target, ctx));
+                                staging, target, publisher == GpkgChunkConverter.RENAME, ctx));
                 features = done.features();
                 finalised = done.finalised();
             } catch (SQLException e) {
@@ -90,13 +90,14 @@ public final class FeatureChunkConverter {
 
     private static long copy(FeatureSource source, LayerDef in, LayerDef out, LayerSchema schema, StagedGpkg stage,
             ChunkSpec chunk, CrsResolver.Operation op, GpkgConverter.Options options, FeatureIssues issues, Path input,
-            Path staging, GpkgConverter.Target target, ProcessContext ctx) throws AssetFailure, SQLException {
+            Path staging, GpkgConverter.Target target, boolean promote, ProcessContext ctx)
+            throws AssetFailure, SQLException {
         FeatureTransformer transformer = new FeatureTransformer(op.operation().getMathTransform(), op::withHeights,
                 options.onInvalid() == null ? null : new GeometryPolicy(options.onInvalid()), issues, input, in.name(),
                 target.label());
         long limit = chunk.fidTo() == null ? -1 : chunk.fidTo() - chunk.fidFrom();
         try (FeatureRows rows = new FeatureRows(staging, out, target.code(), stage.writer().insertStatement(schema),
-                stage.rtreeStage(schema));
+                stage.rtreeStage(schema), promote);
              FeatureCursor cursor = source.cursor(0, chunk.fidFrom(), limit)) {
             return transformer.copy(cursor, rows::write, ctx);
         }

@@ -26,6 +26,7 @@ final class FeatureRows implements AutoCloseable {
     private final int srsId;
     private final PreparedStatement insert;
     private final PreparedStatement rtree;
+    private final boolean promote;
     private final IsoWkbWriter wkb = new IsoWkbWriter();
     private final double[] extent = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
         Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
@@ -34,9 +35,14 @@ final class FeatureRows implements AutoCloseable {
      * @param file   the file written, for messages
      * @param insert inserts one row: fid, geom, then the fields
      * @param rtree  stages one R-tree entry: key, id, minx, maxx, miny, maxy
+     * @param promote whether a single geometry in a layer of the matching multi kind is written as
+     *               a one-part multi geometry ({@link dev.cairn.geo.format.GeometryKind#promote}):
+     *               true where the table is the output, false in a staging file exported to a
+     *               format that keeps what was read (so chunked output equals unchunked)
      */
-    FeatureRows(Path file, LayerDef def, int srsId, PreparedStatement insert, PreparedStatement rtree) {
+    FeatureRows(Path file, LayerDef def, int srsId, PreparedStatement insert, PreparedStatement rtree, boolean promote) {
         this.file = file;
+        this.promote = promote;
         this.def = def;
         this.srsId = srsId;
         this.insert = insert;
@@ -49,7 +55,7 @@ final class FeatureRows implements AutoCloseable {
     }
 
     void write(Feature feature) throws AssetFailure {
-        Geometry g = feature.geometry();
+        Geometry g = promote ? def.geometryKind().promote(feature.geometry()) : feature.geometry();
         byte[] blob = g == null ? null : GeometryTranscoder.encode(wkb, g, g instanceof Point, def.hasZ(), def.hasM(), srsId);
         try {
             insert.setLong(1, feature.fid());

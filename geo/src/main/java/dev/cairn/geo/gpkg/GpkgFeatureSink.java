@@ -25,7 +25,9 @@ import dev.cairn.geo.format.LayerDef;
  * <pre>
  * feature table per layer
  *   "fid"  INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL   the feature's fid, kept
- *   "geom" &lt;geometry_type_name&gt;                         GeoPackage header + ISO WKB, little endian
+ *   "geom" &lt;geometry_type_name&gt;                         GeoPackage header + ISO WKB, little endian;
+ *                                                      a single part in a multi layer (Shapefile
+ *                                                      polygons) promoted to the multi type
  *   fields, declared as GDAL declares them:
  *     INTEGER → MEDIUMINT   LONG → INTEGER   DOUBLE → REAL   STRING → TEXT(width) or TEXT
  *     BOOLEAN → BOOLEAN (0/1)   DATE → DATE ('YYYY-MM-DD')   DATETIME → DATETIME (text as given)
@@ -74,7 +76,7 @@ final class GpkgFeatureSink implements FeatureSink {
         srsId = srs(layer);
         schema = schemaFor(layer, srsId);
         try {
-            rows = new FeatureRows(file, layer, srsId, writer.createLayer(schema), writer.rtreeStage());
+            rows = new FeatureRows(file, layer, srsId, writer.createLayer(schema), writer.rtreeStage(), true);
         } catch (SQLException e) {
             throw io(e);
         }

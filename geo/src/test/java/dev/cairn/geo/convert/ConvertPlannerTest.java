@@ -121,7 +121,7 @@ class ConvertPlannerTest {
     }
 
     @Test
-    void aHugeShapefileOrFlatGeobufIsPlannedAsPositionChunksAndGeoJsonIsNot() throws Exception {
+    void hugeShapefileFlatGeobufAndGeoJsonInputsArePlannedAsPositionChunks() throws Exception {
         Path gpkg = dir.resolve("src/pts.gpkg");
         dev.cairn.geo.sample.SampleData.writeGpkg(gpkg, List.of(
                 new dev.cairn.geo.sample.LayerSpec("pts", dev.cairn.geo.sample.GeometryKind.POINT, 4326, 2_500)), 5L);
@@ -134,7 +134,8 @@ class ConvertPlannerTest {
         }
         ConvertOptions o = new ConvertOptions(List.of(dir.resolve("data")), dir.resolve("out"), "EPSG:4326", "fgb", null, 1000);
         List<Asset> assets = ConvertPlanner.plan(o);
-        assertThat(assets).extracting(Asset::id).containsExactlyInAnyOrder("geojson_in.fgb", "fgb_in.fgb#fgb_in[0]",
+        assertThat(assets).extracting(Asset::id).containsExactlyInAnyOrder("geojson_in.fgb#geojson_in[0]",
+                "geojson_in.fgb#geojson_in[1]", "geojson_in.fgb#geojson_in[2]", "fgb_in.fgb#fgb_in[0]",
                 "fgb_in.fgb#fgb_in[1]", "fgb_in.fgb#fgb_in[2]", "shp_in.fgb#shp_in[0]", "shp_in.fgb#shp_in[1]",
                 "shp_in.fgb#shp_in[2]");
         Asset first = assets.stream().filter(a -> a.id().equals("shp_in.fgb#shp_in[0]")).findFirst().orElseThrow();

@@ -186,4 +186,55 @@ class FgbGdalInteropTest {
         }
         assertThat(n).isEqualTo(70);
     }
+
+    /**
+     * GDAL fails on a Point without coordinates and on a MultiPolygon or MultiLineString without
+     * parts ("Unexpected nullptr: parts data"): empty geometries and empty parts are left out, so
+     * GDAL reads every feature, attributes and all.
+     */
+    @Test
+    void gdalReadsEveryFeatureOfALayerWithEmptyGeometriesAndEmptyParts() throws Exception {
+        Gdal.require();
+        WKTReader wkt = new WKTReader();
+        String[] geometries = {
+            "POINT EMPTY", "LINESTRING EMPTY", "POLYGON EMPTY", "MULTIPOINT EMPTY", "MULTILINESTRING EMPTY",
+            "MULTIPOLYGON EMPTY", "GEOMETRYCOLLECTION EMPTY", "GEOMETRYCOLLECTION (POINT EMPTY, POINT (1 2))",
+            "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), EMPTY)", "MULTILINESTRING ((0 0, 1 1), EMPTY)", "POINT (3 4)"};
+        List<Feature> in = new ArrayList<>();
+        for (int i = 0; i < geometries.length; i++) {
+            in.add(new Feature(i, wkt.read(geometries[i]), new Object[] {(long) i}));
+        }
+        Path mixed = write(dir.resolve("empties.fgb"), layer("empties", GeometryKind.GEOMETRY, false,
+                List.of(FieldDef.of("id", FieldType.LONG)), "EPSG:4326"), in);
+        String info = Gdal.run("ogrinfo", "-al", "-q", mixed.toString());
+        assertThat(info).doesNotContain("ERROR");
+        assertThat(Pattern.compile("id \\(Integer64\\) = ").matcher(info).results().count()).isEqualTo(geometries.length);
+        assertThat(info).contains("GEOMETRYCOLLECTION (POINT (1 2))", "MULTIPOLYGON (((0 0,1 0,1 1,0 0)))",
+                "MULTILINESTRING ((0 0,1 1))", "POINT (3 4)");
+        List<Feature> back = read(mixed, 0, -1);
+        assertThat(back).hasSize(geometries.length);
+        assertThat(back.get(9).geometry().toText()).isEqualTo("MULTILINESTRING ((0 0, 1 1))");
+        assertThat(back.get(5).geometry()).isNull();
+
+        List<Feature> polygons = List.of(new Feature(0, wkt.read("MULTIPOLYGON EMPTY"), new Object[] {0L}),
+                new Feature(1, wkt.read("POLYGON ((0 0, 1 0, 1 1, 0 0))"), new Object[] {1L}));
+        Path typed = write(dir.resolve("typed.fgb"), layer("typed", GeometryKind.MULTIPOLYGON, false,
+                List.of(FieldDef.of("id", FieldType.LONG)), "EPSG:4326"), polygons);
+        String typedInfo = Gdal.run("ogrinfo", "-al", "-q", typed.toString());
+        assertThat(typedInfo).doesNotContain("ERROR").contains("id (Integer64) = 0", "id (Integer64) = 1",
+                "MULTIPOLYGON (((0 0,1 0,1 1,0 0)))");
+    }
+
+    /** A decimal's digits go where the FlatGeobuf schema and GDAL keep them: precision and scale. */
+    @Test
+    void decimalWidthAndPrecisionReadTheSameInGdalAndBackInCairn() throws Exception {
+        Gdal.require();
+        List<FieldDef> fields = List.of(new FieldDef("area", FieldType.DOUBLE, 24, 15), new FieldDef("code", FieldType.STRING, 12, 0),
+                new FieldDef("n", FieldType.LONG, 18, 0));
+        Path file = write(dir.resolve("decimals.fgb"), layer("decimals", GeometryKind.POINT, false, fields, "EPSG:4326"),
+                List.of(new Feature(0, new WKTReader().read("POINT (1 2)"), new Object[] {256.750131663763341, "x", 7L})));
+        assertThat(Gdal.run("ogrinfo", "-so", "-al", file.toString()))
+                .contains("area: Real (24.15)", "code: String (12.0)", "n: Integer64 (18.0)");
+        assertThat(layerOf(file).fields()).isEqualTo(fields);
+    }
 }
