@@ -7,6 +7,8 @@
 #   BIG10M        a 10,000,000-feature GeoPackage (make_bench_data.sh with N_BIG=10000000): adds the
 #                 peak-RSS case, cairn at CAIRN_10M_OPTS (default -Xmx256m); ogr2ogr too if OGR_10M=1
 #   CAIRN_JAVA_OPTS  JVM options of the other cairn runs (default -Xmx1g, as the launcher)
+#   GEOJSON=1     adds a GeoJSON input case: big_32632.gpkg is first written as an RFC 7946
+#                 GeoJSON file by ogr2ogr (not timed), then converted to a GeoPackage in EPSG:3857
 # Needs: gdal-bin, GNU time (/usr/bin/time), python3, the cairn jar (built if missing).
 # Each measurement: wall seconds and peak RSS (MiB) from GNU time; outputs are removed between
 # runs. cairn runs with --json; its summary gives the checkpoint's share of the workers' time
@@ -57,6 +59,17 @@ cores=$(nproc)
     row "$c" "ogr2ogr -f FlatGeobuf" "$r"; rm -f "$work/big_ogr.fgb"
     r=$(measure cairn-fgb java $opts -jar "$jar" convert "$data/big_32632.gpkg" -o "$work/big_cairn" --to EPSG:4326 --format fgb -q --json)
     row "$c" "cairn --format fgb (chunks of 200k)" "$r" "$(checkpoint cairn-fgb)"; rm -rf "$work/big_cairn"
+  fi
+  if [ "${GEOJSON:-0}" = 1 ] && [ -f "$data/big_32632.gpkg" ]; then
+    ogr2ogr -f GeoJSON -t_srs EPSG:4326 "$work/big.geojson" "$data/big_32632.gpkg"
+    n=$(ogrinfo -so "$data/big_32632.gpkg" big | sed -n 's/^Feature Count: //p')
+    c="$n polygons, one GeoJSON ($(du -m "$work/big.geojson" | cut -f1) MB) → GeoPackage 3857"
+    r=$(measure ogr-gj ogr2ogr -f GPKG -t_srs EPSG:3857 "$work/gj_ogr.gpkg" "$work/big.geojson")
+    row "$c" "ogr2ogr -f GPKG" "$r"; rm -f "$work/gj_ogr.gpkg"
+    r=$(measure cairn-gj java $opts -jar "$jar" convert "$work/big.geojson" -o "$work/gj_cairn" --to EPSG:3857 -q --json)
+    row "$c" "cairn (chunks of 200k)" "$r" "$(checkpoint cairn-gj)"; rm -rf "$work/gj_cairn"
+    r=$(measure cairn-gj0 java $opts -jar "$jar" convert "$work/big.geojson" -o "$work/gj_cairn" --to EPSG:3857 --chunk-features 0 -q --json)
+    row "$c" "cairn (--chunk-features 0)" "$r" "$(checkpoint cairn-gj0)"; rm -rf "$work/gj_cairn" "$work/big.geojson"
   fi
   if [ -d "$data/small" ]; then
     files=$(ls "$data/small" | wc -l)
