@@ -36,7 +36,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Input files or directories (searched recursively for .gpkg, .shp, .geojson, .json, .geojsons, .geojsonl files).")
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Input files or directories (searched recursively for .gpkg, .shp, .fgb, .geojson, .json, .geojsons, .geojsonl, .geojsonseq files).")
     List<Path> inputs;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR", description = "Output directory; the checkpoint lives in OUTDIR/.cairn/.")
@@ -61,7 +61,7 @@ final class ConvertCommand implements Callable<Integer> {
     String onInvalid;
 
     @Option(names = "--chunk-features", paramLabel = "N", defaultValue = "200000",
-            description = "A GeoPackage with a layer of more than N features is converted in chunks of N features, "
+            description = "A layer of more than N features (GeoPackage, Shapefile, FlatGeobuf, GeoJSON) is converted in chunks of N features, "
                     + "each checkpointed on its own (a kill redoes only the chunks in flight). 0: never chunk. Default: ${DEFAULT-VALUE}.")
     long chunkFeatures;
 

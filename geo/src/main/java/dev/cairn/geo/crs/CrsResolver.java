@@ -14,6 +14,8 @@ import org.apache.sis.util.ComparisonMode;
 import org.apache.sis.util.Utilities;
 import org.opengis.referencing.operation.MathTransform;
 import org.apache.sis.referencing.CommonCRS;
+import org.apache.sis.referencing.datum.DatumOrEnsemble;
+import org.opengis.referencing.datum.Ellipsoid;
 import org.apache.sis.referencing.crs.AbstractCRS;
 import org.apache.sis.referencing.cs.AxesConvention;
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
@@ -188,13 +190,49 @@ public final class CrsResolver {
         CoordinateReferenceSystem t = horizontal(target);
         try {
             CoordinateOperation op = CRS.findOperation(s, t, null);
-            Operation result = new Operation(op, CRS.getLinearAccuracy(op));
+            double accuracy = CRS.getLinearAccuracy(op);
+            refuseUnknownDatumShift(s, t, accuracy);
+            Operation result = new Operation(op, accuracy);
             OPERATIONS.putIfAbsent(key, result);
             return result;
         } catch (FactoryException | RuntimeException e) {
             throw new CrsException("No coordinate operation from " + s.getName().getCode() + " to "
                     + t.getName().getCode() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The accuracy SIS states for an operation that changes the datum without a known shift. */
+    private static final double DATUM_SHIFT_OMITTED = 3000;
+
+    /** Semi-axes that differ by less than this are the same ellipsoid for {@link #refuseUnknownDatumShift}. */
+    private static final double SAME_ELLIPSOID_M = 1;
+
+    /**
+     * Refuses an operation between two datums that EPSG knows no transformation for, when their
+     * ellipsoids differ (a CRS read from a .prj or GeoPackage SRS that matches no EPSG code, on
+     * an old datum such as NAD27 on Clarke 1866). SIS then only changes the ellipsoid (its stated
+     * accuracy: 3 km): coordinates move by up to a few hundred metres, silently, in a direction
+     * unrelated to the real datum shift. PROJ in that case keeps latitude and longitude
+     * ("ballpark"), which is not right either. A datum on an ellipsoid within 1 m of the target's
+     * (GRS 80 against WGS 84) is let through: there both keep latitude and longitude, and the
+     * error is the (metre-sized) datum shift itself.
+     */
+    private static void refuseUnknownDatumShift(CoordinateReferenceSystem s, CoordinateReferenceSystem t, double accuracy)
+            throws CrsException {
+        if (!(accuracy >= DATUM_SHIFT_OMITTED)) {
+            return;
+        }
+        Ellipsoid a = DatumOrEnsemble.getEllipsoid(s).orElse(null);
+        Ellipsoid b = DatumOrEnsemble.getEllipsoid(t).orElse(null);
+        if (a == null || b == null || (Math.abs(a.getSemiMajorAxis() - b.getSemiMajorAxis()) < SAME_ELLIPSOID_M
+                && Math.abs(a.getSemiMinorAxis() - b.getSemiMinorAxis()) < SAME_ELLIPSOID_M)) {
+            return;
+        }
+        throw new CrsException("no datum transformation is known from " + describe(s) + " (ellipsoid "
+                + a.getName().getCode() + ") to " + describe(t) + ": converting would move every coordinate by up"
+                + " to a few hundred metres. The input's CRS matches no EPSG definition; declare it by its EPSG code"
+                + " (a .prj or SRS row naming e.g. EPSG:4267 for NAD27), or convert it with a tool given the datum"
+                + " shift", null);
     }
 
     /**

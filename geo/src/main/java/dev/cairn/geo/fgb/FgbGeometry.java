@@ -5,7 +5,11 @@ import dev.cairn.geo.format.GeometryKind;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.locationtech.jts.geom.CoordinateSequence;
+import org.locationtech.jts.geom.CoordinateSequenceFilter;
 import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.impl.CoordinateArraySequence;
+import org.locationtech.jts.geom.util.GeometryEditor;
 import org.locationtech.jts.geom.GeometryCollection;
 import org.locationtech.jts.geom.GeometryFactory;
 import org.locationtech.jts.geom.LineString;
@@ -89,7 +93,8 @@ final class FgbGeometry {
      *
      * @throws IllegalArgumentException when {@code g} does not fit the layer's type
      */
-    static int write(FlatBufferBuilder b, Geometry g, int headerType) throws IOException {
+    static int write(FlatBufferBuilder b, Geometry g0, int headerType) throws IOException {
+        Geometry g = xyzmWhereXym(g0);
         if (headerType == GeometryType.Unknown) {
             return writeTyped(b, g);
         }
@@ -140,6 +145,50 @@ final class FgbGeometry {
         // typed even in a GeometryCollection layer, so a reader needs no header to decode it
         org.wololo.flatgeobuf.generated.Geometry.addType(b, GeometryType.GeometryCollection);
         return org.wololo.flatgeobuf.generated.Geometry.endGeometry(b);
+    }
+
+    /**
+     * {@code g} with XYZM coordinates (Z NaN) where it has XYM ones: the library writes M as
+     * ordinate 3, which an XYM sequence (a Shapefile's PolylineM) does not have ("Invalid ordinate
+     * index: 3"); an all-NaN Z is not written.
+     */
+    static Geometry xyzmWhereXym(Geometry g) {
+        if (g == null) {
+            return null;
+        }
+        boolean[] xym = {false};
+        g.apply(new CoordinateSequenceFilter() {
+            @Override
+            public void filter(CoordinateSequence seq, int i) {
+                xym[0] |= seq.hasM() && !seq.hasZ();
+            }
+
+            @Override
+            public boolean isDone() {
+                return xym[0];
+            }
+
+            @Override
+            public boolean isGeometryChanged() {
+                return false;
+            }
+        });
+        if (!xym[0]) {
+            return g;
+        }
+        return new GeometryEditor(g.getFactory()).edit(g, new GeometryEditor.CoordinateSequenceOperation() {
+            @Override
+            public CoordinateSequence edit(CoordinateSequence seq, Geometry geometry) {
+                CoordinateSequence out = new CoordinateArraySequence(seq.size(), 4, 1);
+                for (int i = 0; i < seq.size(); i++) {
+                    out.setOrdinate(i, 0, seq.getX(i));
+                    out.setOrdinate(i, 1, seq.getY(i));
+                    out.setOrdinate(i, 2, seq.hasZ() ? seq.getZ(i) : Double.NaN);
+                    out.setOrdinate(i, 3, seq.hasM() ? seq.getM(i) : Double.NaN);
+                }
+                return out;
+            }
+        });
     }
 
     /** {@code g} without its empty members (recursively), or {@code g} itself when it has none. */

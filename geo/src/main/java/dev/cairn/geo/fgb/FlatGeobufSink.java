@@ -201,7 +201,8 @@ final class FlatGeobufSink implements FeatureSink {
             Header.addColumns(b, columnsVector);
         }
         Header.addFeaturesCount(b, index.count());
-        Header.addIndexNodeSize(b, HilbertIndex.NODE_SIZE);
+        // no index without features: GDAL refuses a node size with 0 items ("Number of items must be greater than 0")
+        Header.addIndexNodeSize(b, index.count() == 0 ? 0 : HilbertIndex.NODE_SIZE);
         if (crs != 0) {
             Header.addCrs(b, crs);
         }

@@ -96,7 +96,10 @@ final class GpkgFeatureSource implements FeatureSource {
             }
             String[] crsCode = new String[1];
             CoordinateReferenceSystem crs = crs(s, crsCode);
-            layers.add(new LayerDef(s.table(), kind(s.geometryTypeName()), s.z() > 0, s.m() > 0, crs, crsCode[0],
+            // z/m = 2 is "optional" in gpkg_geometry_columns: read, as GDAL does, as 2D (declaring
+            // Z for it made Shapefiles PolygonZ with invented zeros and FlatGeobufs GDAL cannot
+            // read, their header promising Z values the features do not have)
+            layers.add(new LayerDef(s.table(), kind(s.geometryTypeName()), s.z() == 1, s.m() == 1, crs, crsCode[0],
                     fields, count));
         }
     }

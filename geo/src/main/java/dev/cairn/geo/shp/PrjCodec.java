@@ -71,39 +71,58 @@ final class PrjCodec {
     }
 
     /**
-     * Datums that EPSG now defines as ensembles (WGS 84, ETRS89). A .prj names them as plain
-     * datums ({@code D_WGS_1984}), which SIS 1.6 does not equate with the ensemble, so the
-     * search fails for the most common CRSs of all. For these, a geographic CRS on Greenwich in
-     * degrees is the ensemble's geographic code, and a projected one is searched again with the
-     * datum renamed to the ensemble's EPSG name.
+     * Datums a .prj names by their ESRI names ({@code D_North_American_1927}), which the EPSG
+     * dataset does not know as aliases: without the match, a CRS on such a datum has no EPSG
+     * code and SIS finds no datum shift for it (NAD27 data then moved by about 230 m; the ballpark
+     * operation is refused since, see CrsResolver). A geographic CRS on Greenwich in degrees is the
+     * datum's geographic code; a projected one is searched again with the datum renamed to its
+     * EPSG name. WGS 84 and ETRS89 are ensembles in EPSG, which SIS 1.6 does not equate with a
+     * plain datum of that name, so their search would fail even under the EPSG name.
      */
-    private record Ensemble(Pattern esriNames, String epsgName, int geographicCode) {
+    private record KnownDatum(Pattern esriNames, String epsgName, int geographicCode) {
     }
 
-    private static final List<Ensemble> ENSEMBLES = List.of(
-            new Ensemble(Pattern.compile("(?i)(D_)?WGS_?(19)?84|World Geodetic System 1984"),
+    private static final List<KnownDatum> KNOWN_DATUMS = List.of(
+            new KnownDatum(Pattern.compile("(?i)(D_)?WGS_?(19)?84|World Geodetic System 1984"),
                     "World Geodetic System 1984 ensemble", 4326),
-            new Ensemble(Pattern.compile("(?i)(D_)?ETRS_?(19)?89|European Terrestrial Reference System 1989"),
-                    "European Terrestrial Reference System 1989 ensemble", 4258));
+            new KnownDatum(Pattern.compile("(?i)(D_)?ETRS_?(19)?89|European Terrestrial Reference System 1989"),
+                    "European Terrestrial Reference System 1989 ensemble", 4258),
+            new KnownDatum(Pattern.compile("(?i)D_North_American_1927|North_American_Datum_1927"),
+                    "North American Datum 1927", 4267),
+            new KnownDatum(Pattern.compile("(?i)D_North_American_1983|North_American_Datum_1983"),
+                    "North American Datum 1983", 4269),
+            new KnownDatum(Pattern.compile("(?i)D_North_American_1983_HARN|NAD83_High_Accuracy_Reference_Network"),
+                    "NAD83 (High Accuracy Reference Network)", 4152),
+            new KnownDatum(Pattern.compile("(?i)D_NAD_1983_2011|NAD83_National_Spatial_Reference_System_2011"),
+                    "NAD83 (National Spatial Reference System 2011)", 6318),
+            new KnownDatum(Pattern.compile("(?i)D_OSGB_1936|OSGB_1936"), "Ordnance Survey of Great Britain 1936", 4277),
+            new KnownDatum(Pattern.compile("(?i)D_European_1950|European_Datum_1950"), "European Datum 1950", 4230),
+            new KnownDatum(Pattern.compile("(?i)D_GDA_1994|Geocentric_Datum_of_Australia_1994"),
+                    "Geocentric Datum of Australia 1994", 4283),
+            new KnownDatum(Pattern.compile("(?i)D_Tokyo"), "Tokyo", 4301),
+            new KnownDatum(Pattern.compile("(?i)D_South_American_1969|South_American_Datum_1969"),
+                    "South American Datum 1969", 4618),
+            new KnownDatum(Pattern.compile("(?i)D_SIRGAS_2000|SIRGAS_2000"),
+                    "Sistema de Referencia Geocentrico para las AmericaS 2000", 4674));
 
     private static final Pattern DATUM_NAME = Pattern.compile("DATUM\\s*\\[\\s*\"([^\"]*)\"");
 
-    /** The EPSG code of a parsed .prj; ensemble datums first, since their plain search is slow and fails. */
+    /** The EPSG code of a parsed .prj; datums known by their ESRI names first (their plain search fails). */
     private static Integer lookup(String wkt, CoordinateReferenceSystem crs) throws FactoryException {
         Matcher m = DATUM_NAME.matcher(wkt);
         if (!m.find()) {
             return IdentifiedObjects.lookupEPSG(crs);
         }
-        for (Ensemble e : ENSEMBLES) {
-            if (!e.esriNames().matcher(m.group(1)).matches()) {
+        for (KnownDatum d : KNOWN_DATUMS) {
+            if (!d.esriNames().matcher(m.group(1)).matches()) {
                 continue;
             }
             if (crs instanceof GeographicCRS g && g.getCoordinateSystem().getDimension() == 2
                     && g.getDatum() != null && g.getDatum().getPrimeMeridian().getGreenwichLongitude() == 0
                     && Units.DEGREE.equals(g.getCoordinateSystem().getAxis(0).getUnit())) {
-                return e.geographicCode();
+                return d.geographicCode();
             }
-            String renamed = wkt.substring(0, m.start(1)) + e.epsgName() + wkt.substring(m.end(1));
+            String renamed = wkt.substring(0, m.start(1)) + d.epsgName() + wkt.substring(m.end(1));
             Integer epsg = IdentifiedObjects.lookupEPSG(CRS.fromWKT(renamed));
             if (epsg != null) {
                 return epsg;

@@ -1,12 +1,13 @@
 package dev.cairn.geo.shp;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.geo.format.Feature;
 import dev.cairn.geo.format.FeatureSink;
 import dev.cairn.geo.format.LayerDef;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ import java.util.List;
  */
 final class ShapefileSink implements FeatureSink {
     static final long DEFAULT_SIZE_LIMIT = (1L << 31) - 1;
-    private static final System.Logger LOG = System.getLogger(ShapefileSink.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ShapefileSink.class);
 
     private final Path shp;
     private final long sizeLimit;
@@ -153,8 +154,8 @@ final class ShapefileSink implements FeatureSink {
             long[] cut = dbf.truncated();
             for (int i = 0; i < cut.length; i++) {
                 if (cut[i] > 0) {
-                    LOG.log(Level.WARNING, "{0}: {1} value(s) of field ''{2}'' cut to {3} bytes", shp.getFileName(),
-                            cut[i], dbf.fields().get(i).name(), dbf.fields().get(i).length());
+                    LOG.warn("{}: {} value(s) of field '{}' cut to {} bytes (the most a DBF text field holds is 254)",
+                            shp.getFileName(), cut[i], dbf.fields().get(i).name(), dbf.fields().get(i).length());
                 }
             }
             finished = true;

@@ -130,8 +130,13 @@ final class ShapefileSource implements FeatureSource {
                 }
             }
             List<FieldDef> fields = new ArrayList<>();
+            int growth = utf8Growth(charset);
             for (DbfField f : dh.fields()) {
-                fields.add(f.toFieldDef());
+                FieldDef def = f.toFieldDef();
+                // a text width counts bytes of the DBF's code page; written as UTF-8 (every output
+                // is) the same text may need up to `growth` times as many: declared so, it fits
+                fields.add(def.type() == FieldType.STRING && growth > 1
+                        ? new FieldDef(def.name(), def.type(), Math.min(254, def.width() * growth), def.precision()) : def);
             }
             LayerDef layer = new LayerDef(Sidecars.stem(shp), type.kind(), type.z, hasM,
                     prj == null ? null : prj.crs(), prj == null ? null : prj.code(), fields, count);
@@ -245,6 +250,27 @@ final class ShapefileSource implements FeatureSource {
     @Override
     public void close() {
         // cursors own their channels
+    }
+
+    /**
+     * How many times more bytes text of {@code charset} may take in UTF-8: for a one-byte code
+     * page the longest UTF-8 encoding of its characters 0x80-0xFF (2 for ISO-8859-1, 3 for
+     * Windows-1252's euro sign), 2 for multi-byte code pages (a CJK character: 2 bytes there, 3
+     * in UTF-8, rounded up), 1 for UTF-8 itself.
+     */
+    static int utf8Growth(Charset charset) {
+        if (charset == null || charset.equals(StandardCharsets.UTF_8)) {
+            return 1;
+        }
+        if (charset.newEncoder().maxBytesPerChar() > 1) {
+            return 2;
+        }
+        int max = 1;
+        for (int b = 0x80; b <= 0xFF; b++) {
+            String c = new String(new byte[] {(byte) b}, charset);
+            max = Math.max(max, c.getBytes(StandardCharsets.UTF_8).length);
+        }
+        return max;
     }
 
     static AssetFailure failure(Path file, String what) {

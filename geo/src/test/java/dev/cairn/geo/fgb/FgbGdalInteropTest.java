@@ -237,4 +237,27 @@ class FgbGdalInteropTest {
                 .contains("area: Real (24.15)", "code: String (12.0)", "n: Integer64 (18.0)");
         assertThat(layerOf(file).fields()).isEqualTo(fields);
     }
+
+    /** A layer without features has no index (GDAL refuses a node size with 0 items). */
+    @Test
+    void gdalReadsALayerWithoutFeatures() throws Exception {
+        Gdal.require();
+        Path file = write(dir.resolve("none.fgb"), layer("none", GeometryKind.POLYGON, false,
+                List.of(FieldDef.of("id", FieldType.LONG)), "EPSG:4326"), List.of());
+        String info = Gdal.run("ogrinfo", "-al", file.toString());
+        assertThat(info).doesNotContain("ERROR").contains("Feature Count: 0");
+    }
+
+    /** XYM coordinates (a Shapefile's PolylineM) are written with their measures. */
+    @Test
+    void measuredLinesWithoutZAreWrittenWithTheirMeasures() throws Exception {
+        Gdal.require();
+        var gf = new org.locationtech.jts.geom.GeometryFactory();
+        var seq = new org.locationtech.jts.geom.impl.CoordinateArraySequence(new org.locationtech.jts.geom.Coordinate[] {
+            new org.locationtech.jts.geom.CoordinateXYM(1, 2, 10), new org.locationtech.jts.geom.CoordinateXYM(3, 4, 20)}, 3, 1);
+        Path file = write(dir.resolve("m.fgb"), new LayerDef("m", GeometryKind.MULTILINESTRING, false, true, null, null,
+                List.of(FieldDef.of("id", FieldType.LONG)), 1), List.of(new Feature(0, gf.createLineString(seq), new Object[] {0L})));
+        String info = Gdal.run("ogrinfo", "-al", "-q", file.toString());
+        assertThat(info).doesNotContain("ERROR").contains("MULTILINESTRING M ((1 2 10,3 4 20))");
+    }
 }
