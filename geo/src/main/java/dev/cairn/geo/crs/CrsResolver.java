@@ -1,5 +1,6 @@
 package dev.cairn.geo.crs;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,9 @@ import org.apache.sis.util.ComparisonMode;
 import org.apache.sis.util.Utilities;
 import org.opengis.referencing.operation.MathTransform;
 import org.apache.sis.referencing.CommonCRS;
+import org.apache.sis.geometry.Envelope2D;
+import org.apache.sis.metadata.iso.extent.DefaultGeographicBoundingBox;
+import org.opengis.referencing.operation.TransformException;
 import org.apache.sis.referencing.datum.DatumOrEnsemble;
 import org.opengis.referencing.datum.Ellipsoid;
 import org.apache.sis.referencing.crs.AbstractCRS;
@@ -61,7 +65,8 @@ public final class CrsResolver {
     private record Entry(CoordinateReferenceSystem authority, CoordinateReferenceSystem normalized) {
     }
 
-    private record Pair(CoordinateReferenceSystem source, CoordinateReferenceSystem target) {
+    /** An operation's cache key; {@code area} is the whole-degree box (west, south, east, north) or null. */
+    private record Pair(CoordinateReferenceSystem source, CoordinateReferenceSystem target, List<Double> area) {
     }
 
     /**
@@ -181,15 +186,30 @@ public final class CrsResolver {
      */
     public static Operation operation(CoordinateReferenceSystem source, CoordinateReferenceSystem target)
             throws CrsException {
-        Pair key = new Pair(source, target);
+        return operation(source, target, null);
+    }
+
+    /**
+     * {@link #operation(CoordinateReferenceSystem, CoordinateReferenceSystem)} for data within
+     * {@code extent} (minX, minY, maxX, maxY in {@code source}; null when unknown). Geodesy trap:
+     * EPSG often has several transformations between two datums, each for its own area (NAD27 to
+     * WGS 84: EPSG:1172 for Canada, 1173 for the conterminous US, 8-10 m apart); without an area
+     * SIS picks one for the whole datum. The area given is the data's, widened to whole degrees so
+     * that the files of one region share one cached operation.
+     */
+    public static Operation operation(CoordinateReferenceSystem source, CoordinateReferenceSystem target, double[] extent)
+            throws CrsException {
+        CoordinateReferenceSystem s = horizontal(source);
+        CoordinateReferenceSystem t = horizontal(target);
+        DefaultGeographicBoundingBox area = areaOf(s, extent);
+        Pair key = new Pair(source, target, area == null ? null : List.of(area.getWestBoundLongitude(),
+                area.getSouthBoundLatitude(), area.getEastBoundLongitude(), area.getNorthBoundLatitude()));
         Operation cached = OPERATIONS.get(key);
         if (cached != null) {
             return cached;
         }
-        CoordinateReferenceSystem s = horizontal(source);
-        CoordinateReferenceSystem t = horizontal(target);
         try {
-            CoordinateOperation op = CRS.findOperation(s, t, null);
+            CoordinateOperation op = CRS.findOperation(s, t, area);
             double accuracy = CRS.getLinearAccuracy(op);
             refuseUnknownDatumShift(s, t, accuracy);
             Operation result = new Operation(op, accuracy);
@@ -198,6 +218,28 @@ public final class CrsResolver {
         } catch (FactoryException | RuntimeException e) {
             throw new CrsException("No coordinate operation from " + s.getName().getCode() + " to "
                     + t.getName().getCode() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The geographic box around {@code extent} in {@code crs}, widened to whole degrees, or null. */
+    private static DefaultGeographicBoundingBox areaOf(CoordinateReferenceSystem crs, double[] extent) {
+        if (extent == null || extent.length != 4 || !(extent[0] <= extent[2] && extent[1] <= extent[3])
+                || !Double.isFinite(extent[0] + extent[1] + extent[2] + extent[3])) {
+            return null;
+        }
+        try {
+            DefaultGeographicBoundingBox box = new DefaultGeographicBoundingBox();
+            box.setBounds(new Envelope2D(crs, extent[0], extent[1], extent[2] - extent[0], extent[3] - extent[1]));
+            double w = Math.max(-180, Math.floor(box.getWestBoundLongitude()));
+            double e = Math.min(180, Math.ceil(box.getEastBoundLongitude()));
+            double so = Math.max(-90, Math.floor(box.getSouthBoundLatitude()));
+            double n = Math.min(90, Math.ceil(box.getNorthBoundLatitude()));
+            if (!(w <= e && so <= n)) {
+                return null;
+            }
+            return new DefaultGeographicBoundingBox(w, e, so, n);
+        } catch (TransformException | RuntimeException e) {
+            return null; // an extent outside the CRS's domain: choose as if unknown
         }
     }
 

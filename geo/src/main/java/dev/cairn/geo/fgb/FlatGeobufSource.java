@@ -122,6 +122,16 @@ final class FlatGeobufSource implements FeatureSource {
     }
 
     @Override
+    public double[] extent(int index) {
+        Header h = header.header();
+        if (h.envelopeLength() < 4) {
+            return null;
+        }
+        double[] box = {h.envelope(0), h.envelope(1), h.envelope(2), h.envelope(3)};
+        return box[0] <= box[2] && box[1] <= box[3] ? box : null;
+    }
+
+    @Override
     public void close() {
         // cursors own their channels
     }

@@ -18,6 +18,15 @@ public interface FeatureSource extends AutoCloseable {
      */
     FeatureCursor cursor(int index, long offset, long limit) throws AssetFailure;
 
+    /**
+     * The extent of layer {@code index} in its own CRS as the file declares it (minX, minY, maxX,
+     * maxY), or null when it declares none; used to pick, among several datum transformations,
+     * the one for the data's area.
+     */
+    default double[] extent(int index) {
+        return null;
+    }
+
     @Override
     void close();
 }

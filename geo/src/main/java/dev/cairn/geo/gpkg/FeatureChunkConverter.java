@@ -53,7 +53,8 @@ public final class FeatureChunkConverter {
                         + "' is gone (it was there when the job was planned); run the command again to re-plan");
             }
             LayerDef in = layers.get(0);
-            CrsResolver.Operation op = FeatureConverter.operation(input, in, options.assumeCrs(), options.expectCrs(),
+            CrsResolver.Operation op = FeatureConverter.operation(input, in, source.extent(0), options.assumeCrs(),
+                    options.expectCrs(),
                     target.crs());
             LayerDef out = new LayerDef(in.name(), in.geometryKind(), in.hasZ(), in.hasM(), target.crs(), target.label(),
                     in.fields(), in.featureCount());

@@ -152,7 +152,7 @@ public final class GpkgConverter {
         CoordinateReferenceSystem source = sourceCrs(reader, layer, input, options);
         ExpectedCrs.check(source, options.expectCrs(), input, layer.table());
         try {
-            return CrsResolver.operation(source, target);
+            return CrsResolver.operation(source, target, reader.extent(layer.table()));
         } catch (CrsException e) {
             throw AssetFailure.permanent(ErrorClass.CRS, input + ": layer '" + layer.table() + "': "
                     + e.getMessage(), e);

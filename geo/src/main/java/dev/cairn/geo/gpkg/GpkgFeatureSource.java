@@ -194,6 +194,11 @@ final class GpkgFeatureSource implements FeatureSource {
     }
 
     @Override
+    public double[] extent(int index) {
+        return index >= 0 && index < schemas.size() ? reader.extent(schemas.get(index).table()) : null;
+    }
+
+    @Override
     public void close() {
         reader.close();
     }

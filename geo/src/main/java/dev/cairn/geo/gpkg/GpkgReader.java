@@ -190,6 +190,32 @@ final class GpkgReader implements AutoCloseable {
         }
     }
 
+    /**
+     * The layer's extent as gpkg_contents declares it (minX, minY, maxX, maxY, in its CRS), or
+     * null when it declares none or it cannot be read (it only narrows a datum shift's choice).
+     */
+    double[] extent(String table) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                double[] box = new double[4];
+                for (int i = 0; i < 4; i++) {
+                    box[i] = rs.getDouble(i + 1);
+                    if (rs.wasNull()) {
+                        return null;
+                    }
+                }
+                return box[0] <= box[2] && box[1] <= box[3] ? box : null;
+            }
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
     /** Streams every row of the layer, columns in schema order. The caller closes the result. */
     ResultSet rows(LayerSchema layer) throws SQLException {
         Statement s = connection.createStatement();

@@ -101,7 +101,8 @@ public final class FeatureConverter {
             List<Integer> selected = select(input, all, options.layer(), out);
             List<CrsResolver.Operation> operations = new ArrayList<>();
             for (int i : selected) {
-                operations.add(operation(input, all.get(i), options.assumeCrs(), options.expectCrs(), target));
+                operations.add(operation(input, all.get(i), source.extent(i), options.assumeCrs(), options.expectCrs(),
+                        target));
             }
             long features = 0;
             List<String> names = new ArrayList<>();
@@ -148,7 +149,8 @@ public final class FeatureConverter {
      * The operation from {@code layer}'s CRS (or {@code assumeCrs} when it declares none) to
      * {@code target}, after checking {@code expectCrs}; failures are permanent CRS failures.
      */
-    public static CrsResolver.Operation operation(Path input, LayerDef layer, String assumeCrs, String expectCrs,
+    public static CrsResolver.Operation operation(Path input, LayerDef layer, double[] extent, String assumeCrs,
+            String expectCrs,
             CoordinateReferenceSystem target) throws AssetFailure {
         CoordinateReferenceSystem source = layer.crs();
         if (source == null) {
@@ -164,7 +166,7 @@ public final class FeatureConverter {
         }
         ExpectedCrs.check(source, expectCrs, input, layer.name());
         try {
-            return CrsResolver.operation(source, target);
+            return CrsResolver.operation(source, target, extent);
         } catch (CrsException e) {
             throw AssetFailure.permanent(ErrorClass.CRS, input + ": layer '" + layer.name() + "': "
                     + e.getMessage(), e);

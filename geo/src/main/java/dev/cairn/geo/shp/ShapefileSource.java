@@ -273,6 +273,21 @@ final class ShapefileSource implements FeatureSource {
         return max;
     }
 
+    /** The bounding box of the .shp header (bytes 36-68), or null if unreadable or empty. */
+    @Override
+    public double[] extent(int index) {
+        try (FileChannel in = FileChannel.open(shp, StandardOpenOption.READ)) {
+            ByteBuffer h = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+            while (h.hasRemaining() && in.read(h, 36 + h.position()) > 0) {
+                // read the box
+            }
+            double[] box = {h.getDouble(0), h.getDouble(8), h.getDouble(16), h.getDouble(24)};
+            return box[0] <= box[2] && box[1] <= box[3] ? box : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     static AssetFailure failure(Path file, String what) {
         return AssetFailure.permanent(ErrorClass.FORMAT, file + ": " + what);
     }

@@ -144,4 +144,21 @@ class CrsResolverTest {
         p.getOutputStream().close();
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
+
+    /**
+     * NAD27 to WGS 84 has a transformation per region (EPSG:1172 Canada, 1173 conterminous US,
+     * 8-10 m apart): with the data's extent the one for North Carolina is chosen, the one PROJ
+     * (ogr2ogr) uses; the value is ogr2ogr's for this vertex of a North Carolina county.
+     */
+    @Test
+    void theDataAreaChoosesAmongRegionalDatumShifts() throws Exception {
+        var nad27 = CrsResolver.forCode("EPSG:4267");
+        var wgs84 = CrsResolver.forCode("EPSG:4326");
+        double[] carolina = {-84.32, 33.88, -75.46, 36.59};
+        var op = CrsResolver.operation(nad27, wgs84, carolina);
+        double[] p = {-81.47275543, 36.23435593};
+        op.operation().getMathTransform().transform(p, 0, p, 0, 1);
+        assertThat(p[0]).isCloseTo(-81.4725795258847, org.assertj.core.data.Offset.offset(1e-7));
+        assertThat(p[1]).isCloseTo(36.234442085901, org.assertj.core.data.Offset.offset(1e-7));
+    }
 }
