@@ -56,8 +56,8 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Option(names = "--on-invalid", paramLabel = "POLICY", defaultValue = ConfigKey.DEFAULT_ON_INVALID,
             description = "What an invalid geometry (OGC validity, checked as read) does: fail (default: the file or chunk "
-                    + "fails as a GEOMETRY error), skip (left out) or repair (fixed with JTS GeometryFixer). Skipped and "
-                    + "repaired features are listed by 'cairn failures' with file, layer and fid.")
+                    + "fails as a GEOMETRY error), skip (left out) or repair (fixed with JTS GeometryFixer). skip also leaves out "
+                    + "geometries the target CRS cannot hold (a pole in Web Mercator). Skipped and repaired features are listed by 'cairn failures' with file, layer and fid.")
     String onInvalid;
 
     @Option(names = "--chunk-features", paramLabel = "N", defaultValue = "200000",

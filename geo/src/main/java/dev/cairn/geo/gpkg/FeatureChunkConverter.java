@@ -91,14 +91,14 @@ public final class FeatureChunkConverter {
 
     private static long copy(FeatureSource source, LayerDef in, LayerDef out, LayerSchema schema, StagedGpkg stage,
             ChunkSpec chunk, CrsResolver.Operation op, GpkgConverter.Options options, FeatureIssues issues, Path input,
-            Path staging, GpkgConverter.Target target, boolean promote, ProcessContext ctx)
+            Path staging, GpkgConverter.Target target, boolean asOutput, ProcessContext ctx)
             throws AssetFailure, SQLException {
         FeatureTransformer transformer = new FeatureTransformer(op.operation().getMathTransform(), op::withHeights,
                 options.onInvalid() == null ? null : new GeometryPolicy(options.onInvalid()), issues, input, in.name(),
                 target.label());
         long limit = chunk.fidTo() == null ? -1 : chunk.fidTo() - chunk.fidFrom();
         try (FeatureRows rows = new FeatureRows(staging, out, target.code(), stage.writer().insertStatement(schema),
-                stage.rtreeStage(schema), promote);
+                stage.rtreeStage(schema), asOutput);
              FeatureCursor cursor = source.cursor(0, chunk.fidFrom(), limit)) {
             return transformer.copy(cursor, rows::write, ctx);
         }

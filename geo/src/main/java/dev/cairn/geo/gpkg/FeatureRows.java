@@ -26,7 +26,8 @@ final class FeatureRows implements AutoCloseable {
     private final int srsId;
     private final PreparedStatement insert;
     private final PreparedStatement rtree;
-    private final boolean promote;
+    private final boolean asOutput;
+    private final boolean[] datetime;
     private final IsoWkbWriter wkb = new IsoWkbWriter();
     private final double[] extent = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
         Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
@@ -35,14 +36,19 @@ final class FeatureRows implements AutoCloseable {
      * @param file   the file written, for messages
      * @param insert inserts one row: fid, geom, then the fields
      * @param rtree  stages one R-tree entry: key, id, minx, maxx, miny, maxy
-     * @param promote whether a single geometry in a layer of the matching multi kind is written as
-     *               a one-part multi geometry ({@link dev.cairn.geo.format.GeometryKind#promote}):
-     *               true where the table is the output, false in a staging file exported to a
-     *               format that keeps what was read (so chunked output equals unchunked)
+     * @param asOutput whether the table is the output (true) or a staging file exported to another
+     *               format, which must keep what was read so that chunked output equals unchunked
+     *               (false). As output, a single geometry in a layer of the matching multi kind is
+     *               written as a one-part multi geometry ({@link dev.cairn.geo.format.GeometryKind#promote})
+     *               and date-times with a zone in GeoPackage's form ({@link #gpkgDateTime})
      */
-    FeatureRows(Path file, LayerDef def, int srsId, PreparedStatement insert, PreparedStatement rtree, boolean promote) {
+    FeatureRows(Path file, LayerDef def, int srsId, PreparedStatement insert, PreparedStatement rtree, boolean asOutput) {
         this.file = file;
-        this.promote = promote;
+        this.asOutput = asOutput;
+        this.datetime = new boolean[def.fields().size()];
+        for (int i = 0; i < datetime.length; i++) {
+            datetime[i] = asOutput && def.fields().get(i).type() == dev.cairn.geo.format.FieldType.DATETIME;
+        }
         this.def = def;
         this.srsId = srsId;
         this.insert = insert;
@@ -55,14 +61,14 @@ final class FeatureRows implements AutoCloseable {
     }
 
     void write(Feature feature) throws AssetFailure {
-        Geometry g = promote ? def.geometryKind().promote(feature.geometry()) : feature.geometry();
+        Geometry g = asOutput ? def.geometryKind().promote(feature.geometry()) : feature.geometry();
         byte[] blob = g == null ? null : GeometryTranscoder.encode(wkb, g, g instanceof Point, def.hasZ(), def.hasM(), srsId);
         try {
             insert.setLong(1, feature.fid());
             insert.setBytes(2, blob);
             Object[] values = feature.values();
             for (int i = 0; i < values.length; i++) {
-                setValue(insert, 3 + i, values[i]);
+                setValue(insert, 3 + i, datetime[i] && values[i] instanceof String t ? gpkgDateTime(t) : values[i]);
             }
             insert.executeUpdate();
             if (g != null && !g.isEmpty()) {
@@ -90,6 +96,22 @@ final class FeatureRows implements AutoCloseable {
                     + Sql.shortMessage(e) + ")", e);
         }
     }
+
+    /**
+     * A date-time with a zone or offset in GeoPackage's form, {@code YYYY-MM-DDTHH:MM:SS.SSSZ} in
+     * UTC (GDAL warns "Non-conformant content" for {@code 2009-04-27T02:36:23Z}); text without a
+     * zone, or not a date-time, unchanged: no zone is invented.
+     */
+    static String gpkgDateTime(String text) {
+        try {
+            return GPKG_DATETIME.format(java.time.OffsetDateTime.parse(text).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            return text;
+        }
+    }
+
+    private static final java.time.format.DateTimeFormatter GPKG_DATETIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private static void setValue(PreparedStatement ps, int index, Object v) throws SQLException {
         if (v == null) {

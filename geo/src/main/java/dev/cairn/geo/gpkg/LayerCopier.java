@@ -136,6 +136,13 @@ final class LayerCopier {
                 }
                 batch.fail(r, GeometryPolicy.failure(where, invalid));
                 return batch;
+            } catch (Untransformable u) {
+                if (policy == GeometryPolicy.OnInvalid.SKIP) {
+                    batch.skip(r, u.getMessage());
+                    continue;
+                }
+                batch.fail(r, AssetFailure.permanent(ErrorClass.GEOMETRY, u.getMessage() + SKIP_HINT, u.getCause()));
+                return batch;
             } catch (AssetFailure failure) {
                 batch.fail(r, failure);
                 return batch;
@@ -225,15 +232,30 @@ final class LayerCopier {
     }
 
     private byte[] transcode(GeometryTranscoder transcoder, byte[] blob, LayerSchema layer, long fid,
-            String targetCode) throws AssetFailure, GeometryPolicy.InvalidGeometryException {
+            String targetCode) throws AssetFailure, GeometryPolicy.InvalidGeometryException, Untransformable {
         try {
             return transcoder.transcode(blob);
         } catch (MalformedGeometryException e) {
             throw AssetFailure.permanent(ErrorClass.FORMAT, locator(layer, fid) + ": unreadable geometry ("
                     + e.getMessage() + ")", e);
         } catch (TransformException | RuntimeException e) {
-            throw AssetFailure.permanent(ErrorClass.GEOMETRY, locator(layer, fid) + ": cannot transform to "
-                    + targetCode + " (" + oneLine(e.getMessage()) + ")", e);
+            throw new Untransformable(locator(layer, fid) + ": cannot transform to " + targetCode + " ("
+                    + oneLine(e.getMessage()) + ")", e);
+        }
+    }
+
+    /** What a failed reprojection adds to its message under --on-invalid fail. */
+    static final String SKIP_HINT = "; --on-invalid skip leaves such features out";
+
+    /**
+     * A geometry outside the domain of the operation (a pole into Web Mercator): under
+     * {@code --on-invalid skip} the feature is left out and recorded, otherwise the asset fails.
+     */
+    private static final class Untransformable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Untransformable(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -123,8 +123,12 @@ public final class FeatureTransformer {
                 try {
                     reprojector.transform(f.geometry());
                 } catch (TransformException | RuntimeException e) {
-                    throw AssetFailure.permanent(ErrorClass.GEOMETRY, where(f) + ": cannot transform to " + targetCode
-                            + " (" + oneLine(e.getMessage()) + ")", e);
+                    String why = where(f) + ": cannot transform to " + targetCode + " (" + oneLine(e.getMessage()) + ")";
+                    if (policy != null && policy.onInvalid() == GeometryPolicy.OnInvalid.SKIP) {
+                        batch.skip(r, why); // outside the operation's domain (a pole into Web Mercator)
+                        continue;
+                    }
+                    throw AssetFailure.permanent(ErrorClass.GEOMETRY, why + "; --on-invalid skip leaves such features out", e);
                 }
             } catch (AssetFailure failure) {
                 batch.fail(r, failure);

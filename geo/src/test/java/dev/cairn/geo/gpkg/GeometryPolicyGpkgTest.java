@@ -100,4 +100,25 @@ class GeometryPolicyGpkgTest {
         assertThat(skipped).isEqualTo(4);
         assertThat(Outputs.query(out, "SELECT count(*) n FROM parcels")).containsExactly(Map.of("n", 1_996));
     }
+
+    /** A pole cannot go to Web Mercator: the file fails, unless skip leaves that feature out. */
+    @Test
+    void aGeometryOutsideTheTargetDomainFailsTheFileOrIsSkipped(@TempDir Path dir) throws Exception {
+        GpkgFixture f = GpkgFixture.create(dir.resolve("poles.gpkg"))
+                .layer("pts", "fid", "geom", "POINT", 0, 0, 4326, "name TEXT");
+        f.row("pts", 4326, 1L, "POINT (8 47)", "zurich");
+        f.row("pts", 4326, 2L, "POINT (180 -90)", "south pole");
+        f.row("pts", 4326, 3L, "POINT (9 48)", "ulm");
+        Path in = f.write();
+        AssetFailure failed = catchThrowableOfType(AssetFailure.class, () -> GpkgConverter.convert(in,
+                dir.resolve("out.gpkg"), options(OnInvalid.FAIL), new CountingContext()));
+        assertThat(failed.errorClass()).isEqualTo(ErrorClass.GEOMETRY);
+        assertThat(failed).hasMessageStartingWith(in + ": layer 'pts', fid 2: cannot transform to EPSG:3857")
+                .hasMessageEndingWith("; --on-invalid skip leaves such features out");
+        Path out = dir.resolve("skipped.gpkg");
+        GpkgConverter.Result r = GpkgConverter.convert(in, out, options(OnInvalid.SKIP), new CountingContext());
+        assertThat(r.features()).isEqualTo(2);
+        assertThat(r.issues().list()).extracting(FeatureIssue::message).singleElement().asString()
+                .startsWith(in + ": layer 'pts', fid 2: cannot transform to EPSG:3857");
+    }
 }
