@@ -1,8 +1,10 @@
 package dev.cairn.geo.geojson;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.util.List;
 import org.locationtech.jts.geom.Geometry;
 
 /**
@@ -22,11 +24,18 @@ final class FeatureReader {
     }
 
     private final GeometryReader geometries;
+    private final boolean bareGeometries;
     private Geometry geometry;
     private Object id;
 
-    FeatureReader(GeometryReader geometries) {
+    /**
+     * @param bareGeometries whether a geometry object may stand where a Feature does: a root
+     *                       object (RFC 7946 allows any GeoJSON object at the root) or a record of
+     *                       a text sequence; it reads as a feature without id or properties
+     */
+    FeatureReader(GeometryReader geometries, boolean bareGeometries) {
         this.geometries = geometries;
+        this.bareGeometries = bareGeometries;
     }
 
     /** Reads the feature object at the parser's {@code START_OBJECT}. */
@@ -34,24 +43,45 @@ final class FeatureReader {
         geometry = null;
         id = null;
         String type = null;
+        JsonLocation start = p.currentTokenLocation();
+        Object coordinates = null;
+        List<Geometry> members = null;
         while (JsonInput.next(p) == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = JsonInput.next(p);
             switch (field) {
                 case "type" -> {
                     type = value == JsonToken.VALUE_STRING ? p.getText() : GeometryReader.describe(value);
-                    if (!type.equals("Feature")) {
+                    if (!type.equals("Feature") && !(bareGeometries && GeometryReader.TYPES.contains(type))) {
                         throw JsonInput.malformed(p, "object of type " + quote(type) + " where a Feature was expected");
                     }
                 }
                 case "id" -> id = readId(p, value);
                 case "geometry" -> geometry = geometries.read(p);
                 case "properties" -> readProperties(p, value, properties);
+                case "coordinates" -> {
+                    if (bareGeometries && value != JsonToken.VALUE_NULL) {
+                        coordinates = geometries.readCoordinates(p);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                case "geometries" -> {
+                    if (bareGeometries && value != JsonToken.VALUE_NULL) {
+                        members = geometries.readMembers(p);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
                 default -> p.skipChildren();
             }
         }
         if (type == null) {
             throw JsonInput.malformed(p, "Feature without \"type\" member (object ends here)");
+        }
+        if (!type.equals("Feature")) { // a bare geometry
+            geometry = geometries.buildChecked(type, coordinates, members, start);
+            id = null;
         }
     }
 

@@ -35,7 +35,7 @@ final class GeoJsonCursor implements FeatureCursor {
     private final long end;
     private final FieldType[] types;
     private final Map<String, Integer> index = new HashMap<>();
-    private final FeatureReader reader = new FeatureReader(new GeometryReader(new GeometryFactory()));
+    private final FeatureReader reader;
     private FeatureStream stream;
     private long shift = Long.MIN_VALUE;
     private long position;
@@ -45,6 +45,7 @@ final class GeoJsonCursor implements FeatureCursor {
     GeoJsonCursor(Path file, boolean sequence, Schema schema, long offset, long limit) {
         this.file = file;
         this.sequence = sequence;
+        this.reader = new FeatureReader(new GeometryReader(new GeometryFactory()), sequence);
         this.schema = schema;
         this.offset = offset;
         this.end = limit < 0 ? Long.MAX_VALUE : offset + limit;

@@ -78,6 +78,11 @@ final class GeometryReader {
         if (type == null) {
             throw new MalformedGeoJsonException("geometry without \"type\"", start);
         }
+        return buildChecked(type, coordinates, members, start);
+    }
+
+    /** The geometry of {@code type} from what {@link #readCoordinates} and {@link #readMembers} read. */
+    Geometry buildChecked(String type, Object coordinates, List<Geometry> members, JsonLocation start) {
         try {
             return build(type, coordinates, members, start);
         } catch (IllegalArgumentException e) {
@@ -85,7 +90,11 @@ final class GeometryReader {
         }
     }
 
-    private List<Geometry> readMembers(JsonParser p) throws IOException {
+    /** The RFC 7946 geometry types. */
+    static final java.util.Set<String> TYPES = java.util.Set.of("Point", "MultiPoint", "LineString", "MultiLineString",
+            "Polygon", "MultiPolygon", "GeometryCollection");
+
+    List<Geometry> readMembers(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             throw JsonInput.malformed(p, "\"geometries\" is " + describe(p.currentToken()) + ", expected an array");
         }
@@ -101,7 +110,7 @@ final class GeometryReader {
     }
 
     /** A position ({@code double[]}) or a list of nested coordinate arrays. */
-    private Object readCoordinates(JsonParser p) throws IOException {
+    Object readCoordinates(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             throw JsonInput.malformed(p, "coordinates are " + describe(p.currentToken()) + ", expected an array");
         }

@@ -12,7 +12,8 @@ import java.io.IOException;
  * array) → a collection; a root {@code "type": "Feature"} → a single Feature when nothing follows
  * it, a newline-delimited sequence when another object follows, and {@link Layout#FEATURE} when
  * the first object does not end within the head (the caller may use the file extension to decide).
- * Anything else (a GeoPackage's "SQLite format 3", a bare geometry, a Topology) → not GeoJSON.
+ * A root geometry object counts as a Feature (a feature without properties). Anything else (a
+ * GeoPackage's "SQLite format 3", a Topology) → not GeoJSON.
  */
 final class HeadSniffer {
 
@@ -75,8 +76,8 @@ final class HeadSniffer {
         if ("FeatureCollection".equals(rootType) || (rootType == null && hasFeatures)) {
             return rs ? Layout.NONE : Layout.COLLECTION;
         }
-        if (!"Feature".equals(rootType)) {
-            return Layout.NONE;
+        if (rootType == null || !"Feature".equals(rootType) && !GeometryReader.TYPES.contains(rootType)) {
+            return Layout.NONE; // a bare geometry reads as a feature without properties (RFC 7946 allows it at the root)
         }
         if (rs || following == JsonToken.START_OBJECT) {
             return Layout.SEQUENCE;

@@ -45,7 +45,7 @@ import org.opengis.referencing.crs.CoordinateReferenceSystem;
 final class SchemaScanner {
     private final Map<String, FieldInference> fields = new LinkedHashMap<>();
     private final GeometryReader geometries = new GeometryReader(new GeometryFactory());
-    private final FeatureReader features = new FeatureReader(geometries);
+    private final FeatureReader features;
     private String crsCode = "EPSG:4326";
     private String rootType;
     private GeometryKind kind;
@@ -60,8 +60,9 @@ final class SchemaScanner {
     private int entries;
     private boolean indexable = true;
 
-    private SchemaScanner(int stride) {
+    private SchemaScanner(int stride, boolean sequence) {
         this.stride = stride;
+        this.features = new FeatureReader(geometries, sequence);
     }
 
     static Schema scan(Path file, boolean sequence) throws AssetFailure {
@@ -70,7 +71,7 @@ final class SchemaScanner {
 
     /** {@link #scan(Path, boolean)} with an index entry every {@code stride} features (tests use small strides). */
     static Schema scan(Path file, boolean sequence, int stride) throws AssetFailure {
-        return new SchemaScanner(stride).run(file, sequence);
+        return new SchemaScanner(stride, sequence).run(file, sequence);
     }
 
     private Schema run(Path file, boolean sequence) throws AssetFailure {
