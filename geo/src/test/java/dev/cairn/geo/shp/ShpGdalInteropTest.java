@@ -1,5 +1,7 @@
 package dev.cairn.geo.shp;
 
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.cairn.geo.testing.Gdal;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,37 +47,10 @@ class ShpGdalInteropTest {
         return rows.subList(1, rows.size());
     }
 
-    private static List<List<String>> parseCsv(String text) {
-        List<List<String>> rows = new ArrayList<>();
-        List<String> row = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                row.add(cell.toString());
-                cell.setLength(0);
-            } else if (c == '\n') {
-                row.add(cell.toString());
-                cell.setLength(0);
-                rows.add(row);
-                row = new ArrayList<>();
-            } else if (c != '\r') {
-                cell.append(c);
-            }
-        }
-        return rows;
+    /** RFC 4180 as GDAL's CSV driver writes it (quoted cells may hold commas, quotes and newlines). */
+    private static List<List<String>> parseCsv(String text) throws java.io.IOException {
+        return new ArrayList<>(new CsvMapper().readerForListOf(String.class).with(CsvParser.Feature.WRAP_AS_ARRAY)
+                .<List<String>>readValues(text).readAll());
     }
 
     private static void assertSameAsGdal(List<Feature> ours, List<List<String>> gdal, LayerDef def) throws Exception {
