@@ -93,8 +93,8 @@ final class FgbGeometry {
      *
      * @throws IllegalArgumentException when {@code g} does not fit the layer's type
      */
-    static int write(FlatBufferBuilder b, Geometry g0, int headerType) throws IOException {
-        Geometry g = xyzmWhereXym(g0);
+    static int write(FlatBufferBuilder b, Geometry geometry, int headerType) throws IOException {
+        Geometry g = xyzmWhereXym(geometry);
         if (headerType == GeometryType.Unknown) {
             return writeTyped(b, g);
         }

@@ -127,8 +127,7 @@ final class FlatGeobufSource implements FeatureSource {
         if (h.envelopeLength() < 4) {
             return null;
         }
-        double[] box = {h.envelope(0), h.envelope(1), h.envelope(2), h.envelope(3)};
-        return box[0] <= box[2] && box[1] <= box[3] ? box : null;
+        return new double[] {h.envelope(0), h.envelope(1), h.envelope(2), h.envelope(3)};
     }
 
     @Override

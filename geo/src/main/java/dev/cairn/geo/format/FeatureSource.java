@@ -21,7 +21,7 @@ public interface FeatureSource extends AutoCloseable {
     /**
      * The extent of layer {@code index} in its own CRS as the file declares it (minX, minY, maxX,
      * maxY), or null when it declares none; used to pick, among several datum transformations,
-     * the one for the data's area.
+     * the one for the data's area (an empty or inverted box counts as none there).
      */
     default double[] extent(int index) {
         return null;

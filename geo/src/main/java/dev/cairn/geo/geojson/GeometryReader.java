@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
@@ -91,7 +92,7 @@ final class GeometryReader {
     }
 
     /** The RFC 7946 geometry types. */
-    static final java.util.Set<String> TYPES = java.util.Set.of("Point", "MultiPoint", "LineString", "MultiLineString",
+    static final Set<String> TYPES = Set.of("Point", "MultiPoint", "LineString", "MultiLineString",
             "Polygon", "MultiPolygon", "GeometryCollection");
 
     List<Geometry> readMembers(JsonParser p) throws IOException {

@@ -20,8 +20,8 @@ import dev.cairn.geo.pipeline.GeometryPolicy;
 
 /**
  * One position-range chunk of a huge single-layer input in a format other than GeoPackage
- * (Shapefile, FlatGeobuf, GeoJSON, GeoJSONSeq): its features, checked and reprojected, are committed exactly once
- * into the file's staging GeoPackage together with the chunk's marker, exactly as
+ * (Shapefile, FlatGeobuf, GeoJSON, GeoJSONSeq): its features, checked and reprojected, are
+ * committed exactly once into the file's staging GeoPackage together with the chunk's marker, exactly as
  * {@link GpkgChunkConverter} does for GeoPackage inputs (same staging file, states and
  * finalisation; see {@link StagedGpkg}), and the chunk completing the file publishes it through
  * the given {@link GpkgChunkConverter.Publisher}. The staging layer is the one
@@ -54,8 +54,7 @@ public final class FeatureChunkConverter {
             }
             LayerDef in = layers.get(0);
             CrsResolver.Operation op = FeatureConverter.operation(input, in, source.extent(0), options.assumeCrs(),
-                    options.expectCrs(),
-                    target.crs());
+                    options.expectCrs(), target.crs());
             LayerDef out = new LayerDef(in.name(), in.geometryKind(), in.hasZ(), in.hasM(), target.crs(), target.label(),
                     in.fields(), in.featureCount());
             LayerSchema schema = GpkgFeatureSink.schemaFor(out, target.code());

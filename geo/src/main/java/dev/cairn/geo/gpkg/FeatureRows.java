@@ -5,6 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.Point;
@@ -12,6 +16,7 @@ import org.locationtech.jts.geom.Point;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.geo.format.Feature;
+import dev.cairn.geo.format.FieldType;
 import dev.cairn.geo.format.LayerDef;
 
 /**
@@ -47,7 +52,7 @@ final class FeatureRows implements AutoCloseable {
         this.asOutput = asOutput;
         this.datetime = new boolean[def.fields().size()];
         for (int i = 0; i < datetime.length; i++) {
-            datetime[i] = asOutput && def.fields().get(i).type() == dev.cairn.geo.format.FieldType.DATETIME;
+            datetime[i] = asOutput && def.fields().get(i).type() == FieldType.DATETIME;
         }
         this.def = def;
         this.srsId = srsId;
@@ -104,14 +109,14 @@ final class FeatureRows implements AutoCloseable {
      */
     static String gpkgDateTime(String text) {
         try {
-            return GPKG_DATETIME.format(java.time.OffsetDateTime.parse(text).toInstant());
-        } catch (java.time.format.DateTimeParseException e) {
+            return GPKG_DATETIME.format(OffsetDateTime.parse(text).toInstant());
+        } catch (DateTimeParseException e) {
             return text;
         }
     }
 
-    private static final java.time.format.DateTimeFormatter GPKG_DATETIME =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter GPKG_DATETIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private static void setValue(PreparedStatement ps, int index, Object v) throws SQLException {
         if (v == null) {

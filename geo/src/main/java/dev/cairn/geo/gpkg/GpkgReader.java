@@ -209,7 +209,7 @@ final class GpkgReader implements AutoCloseable {
                         return null;
                     }
                 }
-                return box[0] <= box[2] && box[1] <= box[3] ? box : null;
+                return box;
             }
         } catch (SQLException e) {
             return null;

@@ -141,7 +141,7 @@ final class LayerCopier {
                     batch.skip(r, u.getMessage());
                     continue;
                 }
-                batch.fail(r, AssetFailure.permanent(ErrorClass.GEOMETRY, u.getMessage() + SKIP_HINT, u.getCause()));
+                batch.fail(r, GeometryPolicy.untransformableFailure(u.getMessage(), u.getCause()));
                 return batch;
             } catch (AssetFailure failure) {
                 batch.fail(r, failure);
@@ -239,18 +239,11 @@ final class LayerCopier {
             throw AssetFailure.permanent(ErrorClass.FORMAT, locator(layer, fid) + ": unreadable geometry ("
                     + e.getMessage() + ")", e);
         } catch (TransformException | RuntimeException e) {
-            throw new Untransformable(locator(layer, fid) + ": cannot transform to " + targetCode + " ("
-                    + oneLine(e.getMessage()) + ")", e);
+            throw new Untransformable(GeometryPolicy.untransformable(locator(layer, fid), targetCode, e), e);
         }
     }
 
-    /** What a failed reprojection adds to its message under --on-invalid fail. */
-    static final String SKIP_HINT = "; --on-invalid skip leaves such features out";
-
-    /**
-     * A geometry outside the domain of the operation (a pole into Web Mercator): under
-     * {@code --on-invalid skip} the feature is left out and recorded, otherwise the asset fails.
-     */
+    /** A geometry outside the domain of the operation: see {@link GeometryPolicy#untransformable}. */
     private static final class Untransformable extends Exception {
         private static final long serialVersionUID = 1L;
 

@@ -150,8 +150,7 @@ public final class FeatureConverter {
      * {@code target}, after checking {@code expectCrs}; failures are permanent CRS failures.
      */
     public static CrsResolver.Operation operation(Path input, LayerDef layer, double[] extent, String assumeCrs,
-            String expectCrs,
-            CoordinateReferenceSystem target) throws AssetFailure {
+            String expectCrs, CoordinateReferenceSystem target) throws AssetFailure {
         CoordinateReferenceSystem source = layer.crs();
         if (source == null) {
             if (assumeCrs == null) {

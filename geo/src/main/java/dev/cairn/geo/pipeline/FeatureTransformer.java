@@ -8,7 +8,6 @@ import org.opengis.referencing.operation.MathTransform;
 import org.opengis.referencing.operation.TransformException;
 
 import dev.cairn.engine.AssetFailure;
-import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.format.Feature;
 import dev.cairn.geo.format.FeatureCursor;
@@ -123,12 +122,12 @@ public final class FeatureTransformer {
                 try {
                     reprojector.transform(f.geometry());
                 } catch (TransformException | RuntimeException e) {
-                    String why = where(f) + ": cannot transform to " + targetCode + " (" + oneLine(e.getMessage()) + ")";
+                    String why = GeometryPolicy.untransformable(where(f), targetCode, e);
                     if (policy != null && policy.onInvalid() == GeometryPolicy.OnInvalid.SKIP) {
-                        batch.skip(r, why); // outside the operation's domain (a pole into Web Mercator)
+                        batch.skip(r, why);
                         continue;
                     }
-                    throw AssetFailure.permanent(ErrorClass.GEOMETRY, why + "; --on-invalid skip leaves such features out", e);
+                    throw GeometryPolicy.untransformableFailure(why, e);
                 }
             } catch (AssetFailure failure) {
                 batch.fail(r, failure);
@@ -142,7 +141,4 @@ public final class FeatureTransformer {
         return input + ": layer '" + layer + "', fid " + f.fid();
     }
 
-    private static String oneLine(String s) {
-        return s == null ? "no detail" : s.replaceAll("\\s+", " ").trim();
-    }
 }

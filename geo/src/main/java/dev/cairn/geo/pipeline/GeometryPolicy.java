@@ -97,6 +97,22 @@ public final class GeometryPolicy {
                 + "; --on-invalid skip leaves such features out, --on-invalid repair fixes them");
     }
 
+    /**
+     * "WHERE: cannot transform to TARGET (WHY)": a geometry outside the domain of the operation (a
+     * pole into Web Mercator). Under {@code skip} the feature is left out and recorded with this
+     * message, otherwise {@link #untransformableFailure} fails the asset.
+     */
+    public static String untransformable(String where, String targetCode, Exception e) {
+        String why = e.getMessage() == null ? "no detail" : e.getMessage().replaceAll("\\s+", " ").trim();
+        return where + ": cannot transform to " + targetCode + " (" + why + ")";
+    }
+
+    /** The permanent GEOMETRY failure of an {@link #untransformable} feature under {@code fail} or {@code repair}. */
+    public static dev.cairn.engine.AssetFailure untransformableFailure(String message, Throwable cause) {
+        return dev.cairn.engine.AssetFailure.permanent(dev.cairn.engine.ErrorClass.GEOMETRY, message
+                + "; --on-invalid skip leaves such features out", cause);
+    }
+
     /** "WHERE: invalid geometry repaired (WHAT)": what a repaired feature is recorded as. */
     public static String repairedMessage(String where, String what) {
         return where + ": invalid geometry repaired (" + what + ")";

@@ -273,7 +273,7 @@ final class ShapefileSource implements FeatureSource {
         return max;
     }
 
-    /** The bounding box of the .shp header (bytes 36-68), or null if unreadable or empty. */
+    /** The bounding box of the .shp header (bytes 36-68), or null if unreadable. */
     @Override
     public double[] extent(int index) {
         try (FileChannel in = FileChannel.open(shp, StandardOpenOption.READ)) {
@@ -281,8 +281,7 @@ final class ShapefileSource implements FeatureSource {
             while (h.hasRemaining() && in.read(h, 36 + h.position()) > 0) {
                 // read the box
             }
-            double[] box = {h.getDouble(0), h.getDouble(8), h.getDouble(16), h.getDouble(24)};
-            return box[0] <= box[2] && box[1] <= box[3] ? box : null;
+            return new double[] {h.getDouble(0), h.getDouble(8), h.getDouble(16), h.getDouble(24)};
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -13,17 +13,15 @@ class SqliteStoreOutcomeTest extends CheckpointStoreOutcomeContract {
     @TempDir
     Path dir;
 
-    private Path file;
-    private int stores;
+    private final StoreFiles files = new StoreFiles();
 
     @Override
     protected CheckpointStore newStore() {
-        file = dir.resolve("store-" + (++stores)).resolve("checkpoint.db");
-        return SqliteStore.open(file);
+        return files.fresh(dir);
     }
 
     @Override
     protected CheckpointStore reopen() {
-        return SqliteStore.open(file);
+        return files.reopen();
     }
 }

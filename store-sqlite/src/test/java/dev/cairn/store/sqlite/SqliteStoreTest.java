@@ -32,18 +32,16 @@ class SqliteStoreTest extends CheckpointStoreContract {
     @TempDir
     Path dir;
 
-    private Path file;
-    private int stores;
+    private final StoreFiles files = new StoreFiles();
 
     @Override
     protected CheckpointStore newStore() {
-        file = dir.resolve("store-" + (++stores)).resolve("checkpoint.db");
-        return SqliteStore.open(file);
+        return files.fresh(dir);
     }
 
     @Override
     protected CheckpointStore reopen() {
-        return SqliteStore.open(file);
+        return files.reopen();
     }
 
     private static String pragma(Path db, String name) throws SQLException {
