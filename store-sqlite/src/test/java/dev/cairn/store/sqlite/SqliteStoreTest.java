@@ -7,6 +7,7 @@ import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.CheckpointStore;
 import dev.cairn.engine.CheckpointStoreContract;
+import dev.cairn.engine.CheckpointStoreOutcomeContract;
 import dev.cairn.engine.Claim;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.JobSpec;
@@ -24,6 +25,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,16 +34,32 @@ class SqliteStoreTest extends CheckpointStoreContract {
     @TempDir
     Path dir;
 
-    private final StoreFiles files = new StoreFiles();
+    private Path file;
+    private int stores;
 
     @Override
     protected CheckpointStore newStore() {
-        return files.fresh(dir);
+        file = dir.resolve("store-" + (++stores)).resolve("checkpoint.db");
+        return SqliteStore.open(file);
     }
 
     @Override
     protected CheckpointStore reopen() {
-        return files.reopen();
+        return SqliteStore.open(file);
+    }
+
+    /** Part 2 of the store contract (outcomes, resets, feature issues) on the same SQLite files. */
+    @Nested
+    class Outcomes extends CheckpointStoreOutcomeContract {
+        @Override
+        protected CheckpointStore newStore() {
+            return SqliteStoreTest.this.newStore();
+        }
+
+        @Override
+        protected CheckpointStore reopen() {
+            return SqliteStoreTest.this.reopen();
+        }
     }
 
     private static String pragma(Path db, String name) throws SQLException {
