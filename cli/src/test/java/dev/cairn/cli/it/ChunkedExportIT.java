@@ -39,6 +39,8 @@ class ChunkedExportIT {
     private static final int CHUNK = 40_000;
     private static final int CHUNKS = (FEATURES + CHUNK - 1) / CHUNK;
     private static final int KILLS = 8;
+    private static final int GEOJSON_FEATURES = 120_000;
+    private static final int GEOJSON_CHUNK = 15_000;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -155,39 +157,9 @@ class ChunkedExportIT {
 
         Path out = work.resolve("killed");
         Path logs = work.resolve("logs-killed");
-        Random random = new Random(SEED);
-        // Kill moments spread over the first 80 % of an uninterrupted run's length: each killed
-        // run still makes progress (chunks commit), so later runs have less to do.
-        long span = referenceMillis * 4 / 5;
-        int landed = 0;
-        List<String> phases = new ArrayList<>();
-        for (int k = 0; k < KILLS; k++) {
-            long delay = 400 + (long) ((k % 4 + random.nextDouble()) / 4 * span);
-            CliProcess p = CliProcess.start(logs, args(input, out, "fgb", CHUNK));
-            if (p.process().waitFor(delay, TimeUnit.MILLISECONDS)) {
-                assertThat(p.process().exitValue()).as("a run that ends on its own: stderr%n%s", p.stderrSoFar()).isZero();
-                phases.add(delay + "ms:exited");
-                break;
-            }
-            p.kill();
-            landed++;
-            phases.add(delay + "ms:killed");
-        }
-        log("reference %d ms; %d kills landed: %s", referenceMillis, landed, phases);
-        assertThat(landed).as("kills that landed while cairn was running").isGreaterThanOrEqualTo(3);
-
-        CliProcess.Result last = null;
-        for (int attempt = 0; attempt < 3 && (last == null || last.exitCode() != 0); attempt++) {
-            last = CliProcess.run(logs, RUN_TIMEOUT, args(input, out, "fgb", CHUNK));
-        }
-        assertThat(last.exitCode()).as("final run; stderr:%n%s", last.stderr()).isZero();
-        JsonNode summary = JSON.readTree(last.lastStdoutLine());
-        assertThat(summary.get("counts").get("done").asInt()).isEqualTo(CHUNKS);
-        assertThat(doneEvents(out)).hasSize(CHUNKS)
-                .allSatisfy((id, n) -> assertThat(n).as("completions of %s", id).isEqualTo(1));
+        killThenFinish(input, out, "fgb", CHUNK, CHUNKS, referenceMillis, logs);
         assertThat(digests(out)).isEqualTo(digests(reference));
         assertNoHiddenLeftovers(out);
-        log("final: %s", last.lastStdoutLine());
 
         // A changed output: verify --repair sends its chunks back, and the next run rebuilds it
         // (the published mark is cleared, so the chunks do not take the changed file for done).
@@ -205,6 +177,73 @@ class ChunkedExportIT {
         assertThat(again.exitCode()).isZero();
         assertThat(JSON.readTree(again.lastStdoutLine()).get("done_this_run").asInt()).isEqualTo(CHUNKS);
         assertThat(digests(out)).isEqualTo(digests(reference));
+        assertNoHiddenLeftovers(out);
+    }
+
+    /**
+     * SIGKILLs of the real CLI at moments spread over the first 80 % of an uninterrupted run's
+     * length (each killed run still commits chunks, so later runs have less to do), then runs to
+     * the end: every one of {@code chunks} chunks completed exactly once.
+     */
+    private static void killThenFinish(Path in, Path out, String format, int chunk, int chunks, long referenceMillis,
+            Path logs) throws Exception {
+        Random random = new Random(SEED);
+        long span = referenceMillis * 4 / 5;
+        int landed = 0;
+        List<String> phases = new ArrayList<>();
+        for (int k = 0; k < KILLS; k++) {
+            long delay = 400 + (long) ((k % 4 + random.nextDouble()) / 4 * span);
+            CliProcess p = CliProcess.start(logs, args(in, out, format, chunk));
+            if (p.process().waitFor(delay, TimeUnit.MILLISECONDS)) {
+                assertThat(p.process().exitValue()).as("a run that ends on its own: stderr%n%s", p.stderrSoFar()).isZero();
+                phases.add(delay + "ms:exited");
+                break;
+            }
+            p.kill();
+            landed++;
+            phases.add(delay + "ms:killed");
+        }
+        log("%s: reference %d ms; %d kills landed: %s", out.getFileName(), referenceMillis, landed, phases);
+        assertThat(landed).as("kills that landed while cairn was running").isGreaterThanOrEqualTo(3);
+
+        CliProcess.Result last = null;
+        for (int attempt = 0; attempt < 3 && (last == null || last.exitCode() != 0); attempt++) {
+            last = CliProcess.run(logs, RUN_TIMEOUT, args(in, out, format, chunk));
+        }
+        assertThat(last.exitCode()).as("final run; stderr:%n%s", last.stderr()).isZero();
+        JsonNode summary = JSON.readTree(last.lastStdoutLine());
+        assertThat(summary.get("counts").get("done").asInt()).isEqualTo(chunks);
+        assertThat(doneEvents(out)).hasSize(chunks)
+                .allSatisfy((id, n) -> assertThat(n).as("completions of %s", id).isEqualTo(1));
+        log("final: %s", last.lastStdoutLine());
+    }
+
+    /**
+     * A GeoJSON input chunked through its byte index, killed and resumed: every resumed process
+     * re-plans (a new schema pass and index) and each chunk reads from its own offset; the result
+     * equals an unchunked run row for row.
+     */
+    @Test
+    void killLoopOnAChunkedGeoJsonInputEndsWithTheUnchunkedRows() throws Exception {
+        Path source = work.resolve("gj-source");
+        SampleData.writeGpkg(source.resolve("roads.gpkg"), List.of(new LayerSpec("roads", GeometryKind.LINESTRING, 32632,
+                GEOJSON_FEATURES)), SEED + 4);
+        Path in = work.resolve("gj-in");
+        CliProcess.Result made = run(source, in, "geojson", 0);
+        assertThat(made.exitCode()).as("making the input; stderr:%n%s", made.stderr()).isZero();
+        Files.walk(in.resolve(".cairn")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+
+        Path reference = work.resolve("gj-reference");
+        long t0 = System.nanoTime();
+        CliProcess.Result ref = run(in, reference, "gpkg", 0);
+        long referenceMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ref.exitCode()).as("reference; stderr:%n%s", ref.stderr()).isZero();
+
+        Path out = work.resolve("gj-killed");
+        int chunks = (GEOJSON_FEATURES + GEOJSON_CHUNK - 1) / GEOJSON_CHUNK;
+        killThenFinish(in, out, "gpkg", GEOJSON_CHUNK, chunks, referenceMillis, work.resolve("logs-gj"));
+        assertThat(rows(out.resolve("roads.gpkg"))).isEqualTo(rows(reference.resolve("roads.gpkg")))
+                .hasSize(GEOJSON_FEATURES + 2);
         assertNoHiddenLeftovers(out);
     }
 
