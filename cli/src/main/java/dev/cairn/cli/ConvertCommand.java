@@ -2,8 +2,8 @@ package dev.cairn.cli;
 
 import dev.cairn.engine.RunReport;
 import dev.cairn.geo.convert.ConvertOptions;
-import dev.cairn.geo.convert.ConvertPlanner;
-import dev.cairn.geo.convert.PlanningException;
+import dev.cairn.engine.InvalidJobSpecException;
+import dev.cairn.engine.Job;
 import dev.cairn.geo.crs.CrsException;
 import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.pipeline.FormatRegistry;
@@ -85,9 +85,11 @@ final class ConvertCommand implements Callable<Integer> {
         }
         // Validate every CRS before any I/O: an unknown code must leave OUTDIR untouched.
         String target = validateCrs(Configuration.origin(spec, ConfigKey.TO), to);
-        if (fmt.startsWith("geojson") && !target.equals("EPSG:4326")) {
-            throw new CliException(RunReport.USAGE, Configuration.origin(spec, ConfigKey.TO) + " " + to + ": GeoJSON output is"
-                    + " always EPSG:4326 longitude/latitude (RFC 7946); leave --to out, or choose --format gpkg, shp or fgb.");
+        String required = formats.forName(fmt).get().requiredCrs().orElse(target);
+        if (!required.equals(target)) {
+            throw new CliException(RunReport.USAGE, Configuration.origin(spec, ConfigKey.TO) + " " + to + ": "
+                    + "--format " + fmt + " output is always " + required + "; leave --to out, or choose --format "
+                    + anyCrsFormats(formats) + ".");
         }
         String assumed = assumeCrs == null ? null : validateCrs(Configuration.origin(spec, ConfigKey.ASSUME_CRS), assumeCrs);
         String expected = expectCrs == null ? null : validateCrs(Configuration.origin(spec, ConfigKey.EXPECT_CRS), expectCrs);
@@ -105,22 +107,28 @@ final class ConvertCommand implements Callable<Integer> {
             throw new CliException(RunReport.USAGE, "--chunk-features " + chunkFeatures + ": must be 0 (never chunk) or positive.");
         }
         ConvertOptions options = new ConvertOptions(inputs, outDir, target, fmt, assumed, chunkFeatures, expected, policy);
-        var assets = plan(options);
+        Job job;
+        try {
+            job = JobExecution.JOB_TYPES.open(options.toSpec());
+        } catch (InvalidJobSpecException e) {
+            throw new CliException(RunReport.USAGE, "cannot run " + e.getMessage() + ".");
+        }
+        var assets = JobExecution.plan(job);
         JobExecution.RunSettings settings = run.settings();
         Path db = Stores.location(options.outDir(), store);
         try (SqliteStore cp = SqliteStore.open(db)) {
-            JobExecution.checkDrift(cp, options.toSpec(), fresh, options.outDir().toString());
+            JobExecution.checkDrift(cp, job.spec(), fresh, options.outDir().toString());
             JobExecution.applyPlan(cp, assets);
-            return JobExecution.run(cp, options, settings, signals);
+            return JobExecution.run(cp, job, settings, signals);
         }
     }
 
-    static List<dev.cairn.engine.Asset> plan(ConvertOptions options) {
-        try {
-            return ConvertPlanner.plan(options);
-        } catch (PlanningException e) {
-            throw new CliException(RunReport.USAGE, e.getMessage());
-        }
+    /** The formats that take any target CRS, for the message of a format that requires one. */
+    private static String anyCrsFormats(FormatRegistry formats) {
+        List<String> names = formats.providers().stream().filter(p -> p.requiredCrs().isEmpty())
+                .map(p -> p.name()).toList();
+        return names.size() < 2 ? String.join("", names)
+                : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
     }
 
     /** Returns the canonical spelling of a valid CRS code, or exits 2. */

@@ -9,9 +9,12 @@ import dev.cairn.engine.JobSpec;
 import dev.cairn.engine.PlanSummary;
 import dev.cairn.engine.RunReport;
 import dev.cairn.engine.Runner;
-import dev.cairn.geo.convert.ConvertOptions;
-import dev.cairn.geo.convert.ConvertProcessor;
-import java.time.Instant;
+import dev.cairn.engine.InvalidJobSpecException;
+import dev.cairn.engine.Job;
+import dev.cairn.engine.JobTypes;
+import dev.cairn.engine.OptionDriftException;
+import dev.cairn.engine.PlanningException;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a convert job against its checkpoint: used by {@code convert}, {@code resume} and
+ * Runs a job of any kind against its checkpoint: used by {@code convert}, {@code resume} and
  * {@code retry-failures}. Shows progress while it runs (see {@link ProgressReporter}), then prints
  * the human summary on stderr and, with {@code --json}, the JSON summary as the last stdout line;
  * returns the exit code.
@@ -32,38 +35,53 @@ final class JobExecution {
     private JobExecution() {
     }
 
-    /** Refuses a run whose options differ from the job recorded in the store, unless {@code fresh}. */
+    /** The job types on the class path. */
+    static final JobTypes JOB_TYPES = JobTypes.load();
+
+    /**
+     * Records {@code spec} in the store or resumes it; a run whose options differ from the job
+     * recorded in the store is refused (exit 2, {@link OptionDriftException}) unless {@code fresh}.
+     */
     static void checkDrift(CheckpointStore store, JobSpec spec, boolean fresh, String outDir) {
-        JobRecord stored = store.job().orElse(null);
-        if (stored == null) {
-            store.createJob(spec.toRecord(Instant.now()));
-            return;
+        try {
+            spec.resumeOrStart(store, fresh, outDir);
+        } catch (OptionDriftException e) {
+            throw new CliException(RunReport.USAGE, e.getMessage());
         }
-        List<String> diffs = spec.differencesFrom(stored);
-        if (diffs.isEmpty()) {
-            return;
+    }
+
+    /** The job recorded in {@code store}, bound to its type; exit 2 when there is none or its kind is not installed. */
+    static Job storedJob(CheckpointStore store, Path outDir) {
+        JobRecord record = store.job().orElseThrow(() -> new CliException(RunReport.USAGE,
+                "The checkpoint in " + outDir + " records no job; start one with 'cairn " + String.join("' or 'cairn ",
+                        JOB_TYPES.kinds()) + "'."));
+        try {
+            return JOB_TYPES.open(JobSpec.of(record));
+        } catch (InvalidJobSpecException e) {
+            throw new CliException(RunReport.USAGE, "The checkpoint in " + outDir + " records " + e.getMessage() + ".");
         }
-        if (fresh) {
-            log.info("--fresh: forgetting job {} recorded in {}", stored.id(), outDir);
-            store.clear();
-            store.createJob(spec.toRecord(Instant.now()));
-            return;
+    }
+
+    /** The job's plan; a job that cannot be planned exits 2 before any output is written. */
+    static List<Asset> plan(Job job) {
+        try {
+            return job.plan();
+        } catch (PlanningException e) {
+            throw new CliException(RunReport.USAGE, e.getMessage());
         }
-        throw new CliException(RunReport.USAGE, "Cannot resume: " + outDir + " holds job " + stored.id()
-                + " with other options (" + String.join("; ", diffs).replace('\n', ',')
-                + "). Run with --fresh to start over, or use the original options (cairn resume " + outDir + ").");
     }
 
     /**
      * Runs the job to its end or to a stop. {@code signals} must have been installed when the
      * command started, so that a signal during start-up (CRS database, planning) stops the run too.
      */
-    static int run(CheckpointStore store, ConvertOptions options, RunSettings settings, Signals signals) {
+    static int run(CheckpointStore store, Job kind, RunSettings settings, Signals signals) {
         JobRecord job = store.job().orElseThrow();
-        ProgressReporter progress = ProgressReporter.start(job.id(), LogSetup.progressMode(), store);
+        String unit = kind.type().unit();
+        ProgressReporter progress = ProgressReporter.start(job.id(), LogSetup.progressMode(), store, kind);
         RunReport report;
         try {
-            Runner runner = Runner.builder(store, new ConvertProcessor(options))
+            Runner runner = Runner.builder(store, kind.processor())
                     .workers(settings.workers())
                     .jobId(job.id())
                     .listener(RunListeners.of(new LoggingListener(), progress))
@@ -73,7 +91,7 @@ final class JobExecution {
         } finally {
             progress.close();
         }
-        printSummary(store, job, report, progress.skippedThisRun(), settings);
+        printSummary(store, job, unit, report, progress.skippedThisRun(), settings);
         return report.exitCode();
     }
 
@@ -89,7 +107,8 @@ final class JobExecution {
                 plan.added(), plan.unchanged(), plan.changed(), removed);
     }
 
-    private static void printSummary(CheckpointStore store, JobRecord job, RunReport r, long skipped, RunSettings settings) {
+    private static void printSummary(CheckpointStore store, JobRecord job, String unit, RunReport r, long skipped,
+            RunSettings settings) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "cairn: job %s %s: %d done, %d failed, %d pending",
                 job.id(), r.interrupted() ? "interrupted" : "finished",
@@ -98,9 +117,9 @@ final class JobExecution {
         if (!r.failuresByClass().isEmpty()) {
             sb.append(" (failed by class: ").append(r.failuresByClassKey()).append(')');
         }
-        sb.append(String.format(Locale.ROOT, "; this run: %d done, %d failed, %,d features (%,d skipped) in %.1f s (%,.0f features/s); exit %d",
-                r.doneThisRun(), r.failedThisRun(), r.featuresThisRun(), skipped, r.duration().toMillis() / 1000.0,
-                r.featuresPerSecond(), r.exitCode()));
+        sb.append(String.format(Locale.ROOT, "; this run: %d done, %d failed, %,d %s (%,d skipped) in %.1f s (%,.0f %s/s); exit %d",
+                r.doneThisRun(), r.failedThisRun(), r.featuresThisRun(), unit, skipped, r.duration().toMillis() / 1000.0,
+                r.featuresPerSecond(), unit, r.exitCode()));
         System.err.println(sb);
         if (r.count(AssetState.FAILED) > 0) {
             List<AssetRecord> failed = store.assets(EnumSet.of(AssetState.FAILED));
@@ -125,6 +144,7 @@ final class JobExecution {
             m.put("failures_by_class", r.failuresByClassKey());
             m.put("done_this_run", r.doneThisRun());
             m.put("failed_this_run", r.failedThisRun());
+            m.put("unit", unit);
             m.put("features", r.featuresThisRun());
             m.put("skipped_features", skipped);
             m.put("duration_ms", r.duration().toMillis());

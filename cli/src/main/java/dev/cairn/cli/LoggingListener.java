@@ -1,6 +1,6 @@
 package dev.cairn.cli;
 
-import dev.cairn.geo.gpkg.ChunkSpec;
+import dev.cairn.geo.format.ChunkSpec;
 import dev.cairn.engine.Asset;
 import dev.cairn.engine.Claim;
 import dev.cairn.engine.ErrorClass;

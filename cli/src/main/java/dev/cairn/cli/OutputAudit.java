@@ -4,6 +4,7 @@ import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.CheckpointStore;
+import dev.cairn.engine.OutputLayout;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -28,7 +29,8 @@ import java.util.stream.Collectors;
  *   <li>{@code missing}: a done asset whose output file is gone;</li>
  *   <li>{@code checksum}: a done asset whose output's CRC-32C differs from the one recorded when
  *       it was committed (changed or corrupted since);</li>
- *   <li>{@code extra}: a file with the job's output extension that no planned asset produces;</li>
+ *   <li>{@code extra}: a file of the job's kind ({@link OutputLayout}: an output extension, or a
+ *       sidecar extension) that no planned asset produces;</li>
  *   <li>{@code temp}: a temp file of the atomic-commit protocol ({@link AtomicFiles#isTemp}) left
  *       by an attempt that died before its rename;</li>
  *   <li>{@code staging}: a staging file ({@code .NAME.KEY.cairn-stage}, which the chunks of one
@@ -90,14 +92,18 @@ final class OutputAudit {
     /**
      * Audits {@code outDir} against {@code store}.
      *
-     * @param extension the job's output extension with its dot, e.g. {@code .gpkg}
-     * @param skip      directories and files under {@code outDir} that are not outputs (the checkpoint)
+     * @param layout the files the job produces (output and sidecar extensions)
+     * @param skip   directories and files under {@code outDir} that are not outputs (the checkpoint)
      */
-    static List<Finding> audit(CheckpointStore store, Path outDir, String extension, Set<Path> skip) {
+    static List<Finding> audit(CheckpointStore store, Path outDir, OutputLayout layout, Set<Path> skip) {
         List<AssetRecord> assets = store.assets(EnumSet.allOf(AssetState.class));
         Map<Path, List<AssetRecord>> byOutput = new LinkedHashMap<>();
         for (AssetRecord a : assets) {
             byOutput.computeIfAbsent(normal(Path.of(a.asset().output())), k -> new ArrayList<>()).add(a);
+        }
+        Set<Path> sidecars = new java.util.HashSet<>();
+        for (Path output : byOutput.keySet()) {
+            layout.sidecarsOf(output).forEach(p -> sidecars.add(normal(p)));
         }
         List<Finding> findings = new ArrayList<>();
         byOutput.forEach((output, group) -> checkOutput(output, group, findings));
@@ -108,8 +114,10 @@ final class OutputAudit {
                 temps.add(file);
             } else if (name.startsWith(".") && name.contains(STAGING_SUFFIX)) {
                 checkStaging(file, byOutput, findings);
-            } else if (name.endsWith(extension) && !byOutput.containsKey(file)) {
+            } else if (layout.isOutputName(file) && !byOutput.containsKey(file)) {
                 findings.add(new Finding(Kind.EXTRA, null, file, "no asset of this job produces this file"));
+            } else if (layout.isSidecarName(file) && !layout.isOutputName(file) && !sidecars.contains(file)) {
+                findings.add(new Finding(Kind.EXTRA, null, file, "no asset of this job produces the output this file goes with"));
             }
         }
         if (!temps.isEmpty()) {

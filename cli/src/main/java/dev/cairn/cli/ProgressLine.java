@@ -23,10 +23,16 @@ final class ProgressLine implements ProgressBarRenderer {
 
     @Override
     public String render(ProgressState ignored, int maxLength) {
-        return render(reporter.snapshot(), maxLength);
+        return render(reporter.snapshot(), reporter.unit(), maxLength);
     }
 
+    /** The line of a job counted in features. */
     static String render(ProgressReporter.Snapshot s, int maxLength) {
+        return render(s, "features", maxLength);
+    }
+
+    /** The line of a job whose unit of progress is {@code unit} (features, tiles, pixels). */
+    static String render(ProgressReporter.Snapshot s, String unit, int maxLength) {
         double fraction = s.featuresTotal() == 0 ? 1 : Math.min(1.0, (double) s.featuresDone() / s.featuresTotal());
         String head = String.format(Locale.ROOT, "cairn %3d%% ", (int) Math.floor(fraction * 100));
         StringBuilder tail = new StringBuilder();
@@ -34,8 +40,8 @@ final class ProgressLine implements ProgressBarRenderer {
         if (s.assetsFailed() > 0) {
             tail.append(String.format(Locale.ROOT, " (%d failed)", s.assetsFailed()));
         }
-        tail.append(String.format(Locale.ROOT, " | %,d/%,d features | %,d features/s | ETA %s",
-                s.featuresDone(), s.featuresTotal(), Math.round(s.featuresPerSecond()), duration(s.etaSeconds())));
+        tail.append(String.format(Locale.ROOT, " | %,d/%,d %s | %,d %s/s | ETA %s",
+                s.featuresDone(), s.featuresTotal(), unit, Math.round(s.featuresPerSecond()), unit, duration(s.etaSeconds())));
         int room = maxLength - head.length() - tail.length() - 2;
         if (room < MIN_BAR) {
             String line = head.trim() + tail;

@@ -1,6 +1,6 @@
 package dev.cairn.cli;
 
-import dev.cairn.geo.gpkg.ChunkSpec;
+import dev.cairn.geo.format.ChunkSpec;
 import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.CheckpointStore;
@@ -8,10 +8,8 @@ import dev.cairn.engine.Claim;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.RunListener;
-import dev.cairn.geo.pipeline.FeatureCounts;
-import java.nio.file.Path;
+import dev.cairn.engine.Job;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -26,14 +24,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Progress of a run: assets and features done out of the totals known from planning, the rate
- * of this run and an ETA. Fed by the Runner's callbacks; thread-safe (counters are atomic, the
+ * Progress of a run: assets and items done out of the totals known from planning, the rate
+ * of this run and an ETA. Items are counted in the job's unit ({@link dev.cairn.engine.JobType#unit()}:
+ * features for {@code convert}); the JSON keys say {@code features} for every kind (kept for the
+ * consumers that read them) and {@code unit} names the unit. Fed by the Runner's callbacks; thread-safe (counters are atomic, the
  * output is serialised by {@link StatusLine} or the logger).
  *
  * <p><b>Totals.</b> Assets: every asset of the job (done and failed ones included, so the count
  * matches {@code cairn status}). Features: for {@code done} assets the stored count (written plus
- * skipped); for {@code pending} and {@code running} ones a {@code count(*)} of their input at start
- * ({@link FeatureCounts}: GeoPackage tables, Shapefile and FlatGeobuf headers; GeoJSON counts 0). Assets already {@code failed} are not claimed by this run and
+ * skipped); for {@code pending} and {@code running} ones the job's estimate at start
+ * ({@link Job#estimate}: for {@code convert} GeoPackage tables, Shapefile and FlatGeobuf headers,
+ * a chunk its share of the file; GeoJSON counts 0). Assets already {@code failed} are not claimed by this run and
  * their features are not in the total; an asset that fails during the run leaves the total, and a
  * finished asset replaces its estimate by its real count, so the bar ends at 100 %.
  *
@@ -53,6 +54,7 @@ final class ProgressReporter implements RunListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("dev.cairn.progress");
 
     private final String jobId;
+    private final String unit;
     private final LogSetup.ProgressMode mode;
     private final long assetsTotal;
     private final AtomicLong assetsDone = new AtomicLong();
@@ -68,8 +70,9 @@ final class ProgressReporter implements RunListener, AutoCloseable {
     private ProgressBar bar;
     private ScheduledExecutorService ticker;
 
-    private ProgressReporter(String jobId, LogSetup.ProgressMode mode, CheckpointStore store) {
+    private ProgressReporter(String jobId, LogSetup.ProgressMode mode, CheckpointStore store, Job job) {
         this.jobId = jobId;
+        this.unit = job.type().unit();
         this.mode = mode;
         Map<AssetState, Long> counts = store.counts();
         this.assetsTotal = counts.values().stream().mapToLong(Long::longValue).sum();
@@ -82,13 +85,9 @@ final class ProgressReporter implements RunListener, AutoCloseable {
                 doneFeatures += r.features() + r.skipped();
             }
             total = doneFeatures;
-            Map<String, Long> perInput = new HashMap<>();
             for (AssetRecord r : store.assets(EnumSet.of(AssetState.PENDING, AssetState.RUNNING))) {
-                long n = perInput.computeIfAbsent(r.asset().input(),
-                        in -> FeatureCounts.count(Path.of(in)));
-                // A chunk of a huge input: its share of the file (an estimate, replaced by the
-                // real count when the chunk finishes, like every other estimate).
-                n /= fileChunks(r.asset().part());
+                // An estimate, replaced by the real count when the asset finishes.
+                long n = job.estimate(r.asset());
                 estimated.put(r.asset().id(), n);
                 total += n;
             }
@@ -98,20 +97,9 @@ final class ProgressReporter implements RunListener, AutoCloseable {
         featuresTotal.set(total);
     }
 
-    private static int fileChunks(String part) {
-        if (part == null) {
-            return 1;
-        }
-        try {
-            return Math.max(1, ChunkSpec.parse(part).fileChunks());
-        } catch (IllegalArgumentException notAChunk) {
-            return 1;
-        }
-    }
-
     /** Counts the totals from {@code store} (unless {@code mode} is OFF) and starts showing progress. */
-    static ProgressReporter start(String jobId, LogSetup.ProgressMode mode, CheckpointStore store) {
-        ProgressReporter r = new ProgressReporter(jobId, mode, store);
+    static ProgressReporter start(String jobId, LogSetup.ProgressMode mode, CheckpointStore store, Job job) {
+        ProgressReporter r = new ProgressReporter(jobId, mode, store, job);
         if (mode == LogSetup.ProgressMode.BAR) {
             ProgressLine line = new ProgressLine(r);
             r.bar = new ProgressBarBuilder()
@@ -145,6 +133,11 @@ final class ProgressReporter implements RunListener, AutoCloseable {
         double rate = Math.max(done - featuresDoneAtStart, 0) / seconds;
         Long eta = rate > 0 ? Long.valueOf(Math.round((total - done) / rate)) : total == done ? Long.valueOf(0) : null;
         return new Snapshot(assetsDone.get(), assetsFailed.get(), assetsTotal, done, total, rate, eta);
+    }
+
+    /** The job's unit of progress, e.g. {@code features}. */
+    String unit() {
+        return unit;
     }
 
     /** Features skipped by policy in this run (for the summary). */
@@ -223,9 +216,10 @@ final class ProgressReporter implements RunListener, AutoCloseable {
                 .addKeyValue("features_total", s.featuresTotal())
                 .addKeyValue("features_per_second", Math.round(s.featuresPerSecond()))
                 .addKeyValue("eta_seconds", s.etaSeconds())
-                .log("progress: {}/{} assets done ({} failed), {}/{} features, {} features/s, ETA {}",
-                        s.assetsDone(), s.assetsTotal(), s.assetsFailed(), s.featuresDone(), s.featuresTotal(),
-                        Math.round(s.featuresPerSecond()), ProgressLine.duration(s.etaSeconds()));
+                .addKeyValue("unit", unit)
+                .log("progress: {}/{} assets done ({} failed), {}/{} {}, {} {}/s, ETA {}",
+                        s.assetsDone(), s.assetsTotal(), s.assetsFailed(), s.featuresDone(), s.featuresTotal(), unit,
+                        Math.round(s.featuresPerSecond()), unit, ProgressLine.duration(s.etaSeconds()));
     }
 
     /** Stops the display: the bar is drawn a last time and left on screen; events end with a final one. */

@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.engine.PublishedMarkers;
 import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.RunReport;
@@ -44,7 +45,7 @@ final class ResetCommand implements Callable<Integer> {
     /** Chunked outputs are rebuilt by the next run too, like every other output (see PublishedMarkers). */
     static void clearPublishedMarks(Path dir) {
         try {
-            dev.cairn.geo.convert.PublishedMarkers.clearAll(dir);
+            PublishedMarkers.clearAll(dir);
         } catch (java.io.IOException e) {
             throw new CliException(RunReport.RUNTIME_ERROR, "Cannot clear " + dir.resolve(".cairn/published") + ": "
                     + e.getMessage());

@@ -1,15 +1,15 @@
 package dev.cairn.cli;
 
-import dev.cairn.engine.JobSpec;
-import dev.cairn.engine.RunReport;
-import dev.cairn.geo.convert.ConvertOptions;
+import dev.cairn.engine.Job;
 import dev.cairn.store.sqlite.SqliteStore;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
+/**
+ * {@code cairn resume}: re-plans and runs the job recorded in OUTDIR's checkpoint, whatever its
+ * kind (its {@link dev.cairn.engine.JobType} is looked up by the recorded kind).
+ */
 @Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Re-run the job recorded in OUTDIR's checkpoint with its original options.")
 final class ResumeCommand implements Callable<Integer> {
@@ -28,19 +28,9 @@ final class ResumeCommand implements Callable<Integer> {
         Signals signals = Signals.installed();
         JobExecution.RunSettings settings = run.settings();
         try (SqliteStore cp = Stores.openExisting(checkpoint.dir(), checkpoint.store)) {
-            ConvertOptions options = storedOptions(cp, checkpoint.outDir);
-            JobExecution.applyPlan(cp, ConvertCommand.plan(options));
-            return JobExecution.run(cp, options, settings, signals);
+            Job job = JobExecution.storedJob(cp, checkpoint.outDir);
+            JobExecution.applyPlan(cp, JobExecution.plan(job));
+            return JobExecution.run(cp, job, settings, signals);
         }
-    }
-
-    static ConvertOptions storedOptions(SqliteStore cp, Path outDir) {
-        var job = cp.job().orElseThrow(() -> new CliException(RunReport.USAGE,
-                "The checkpoint in " + outDir + " records no job; start one with 'cairn convert'."));
-        if (!ConvertOptions.KIND.equals(job.kind())) {
-            throw new CliException(RunReport.USAGE, "The checkpoint in " + outDir + " records a '" + job.kind()
-                    + "' job, which this version of cairn cannot run.");
-        }
-        return ConvertOptions.fromSpec(JobSpec.of(job));
     }
 }

@@ -2,9 +2,8 @@ package dev.cairn.cli;
 
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.RunReport;
-import dev.cairn.geo.convert.ConvertOptions;
+import dev.cairn.engine.Job;
 import dev.cairn.store.sqlite.SqliteStore;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
@@ -43,10 +42,10 @@ final class RetryFailuresCommand implements Callable<Integer> {
         }
         JobExecution.RunSettings settings = run.settings();
         try (SqliteStore cp = Stores.openExisting(checkpoint.dir(), checkpoint.store)) {
-            ConvertOptions options = ResumeCommand.storedOptions(cp, checkpoint.outDir);
+            Job job = JobExecution.storedJob(cp, checkpoint.outDir);
             int reset = cp.resetFailed(only);
             LoggerFactory.getLogger(RetryFailuresCommand.class).info("{} failed asset(s) put back to pending", reset);
-            return JobExecution.run(cp, options, settings, signals);
+            return JobExecution.run(cp, job, settings, signals);
         }
     }
 }

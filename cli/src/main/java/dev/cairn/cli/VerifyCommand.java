@@ -2,7 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.cli.OutputAudit.Finding;
 import dev.cairn.cli.OutputAudit.Kind;
-import dev.cairn.engine.JobRecord;
+import dev.cairn.engine.OutputLayout;
 import dev.cairn.engine.RunReport;
 import dev.cairn.store.sqlite.SqliteStore;
 import java.io.IOException;
@@ -51,12 +51,12 @@ final class VerifyCommand implements Callable<Integer> {
         Path dir = OutputAudit.normal(checkpoint.outDir);
         Path db = Stores.location(dir, checkpoint.store);
         List<Finding> findings;
-        String extension;
         try (SqliteStore cp = Stores.openReadOnly(dir, checkpoint.store)) {
-            JobRecord job = cp.job().orElseThrow(() -> new CliException(RunReport.USAGE,
-                    "The checkpoint in " + dir + " records no job: nothing to verify."));
-            extension = "." + job.spec().getOrDefault("--format", "gpkg");
-            findings = OutputAudit.audit(cp, dir, extension, checkpointFiles(dir, db));
+            if (cp.job().isEmpty()) {
+                throw new CliException(RunReport.USAGE, "The checkpoint in " + dir + " records no job: nothing to verify.");
+            }
+            OutputLayout layout = JobExecution.storedJob(cp, dir).layout();
+            findings = OutputAudit.audit(cp, dir, layout, checkpointFiles(dir, db));
         }
         Map<String, Object> repaired = repair && !findings.isEmpty() ? repair(dir, findings) : null;
         print(findings, repaired);

@@ -57,6 +57,33 @@ public final class JobSpec {
     }
 
     /**
+     * Binds this spec to {@code store}: a store without a job records this one; a store holding
+     * this very job resumes it; a store holding another job is refused with
+     * {@link OptionDriftException} (naming every differing option) unless {@code fresh}, which
+     * forgets the stored job first. {@code where} names the checkpoint in messages (its OUTDIR).
+     *
+     * @return the job now recorded in the store
+     */
+    public JobRecord resumeOrStart(CheckpointStore store, boolean fresh, String where) {
+        JobRecord stored = store.job().orElse(null);
+        if (stored != null) {
+            List<String> diffs = differencesFrom(stored);
+            if (diffs.isEmpty()) {
+                return stored;
+            }
+            if (!fresh) {
+                throw new OptionDriftException(where, stored, diffs);
+            }
+            org.slf4j.LoggerFactory.getLogger(JobSpec.class).info("--fresh: forgetting job {} recorded in {}",
+                    stored.id(), where);
+            store.clear();
+        }
+        JobRecord created = toRecord(Instant.now());
+        store.createJob(created);
+        return created;
+    }
+
+    /**
      * The options whose values differ between the stored job and this one, each described as
      * {@code name: stored → requested}; empty when this spec is the stored job's.
      */

@@ -1,37 +1,33 @@
 package dev.cairn.geo.convert;
 
+import dev.cairn.engine.PlanningException;
 import dev.cairn.engine.Asset;
 import dev.cairn.engine.AssetFailure;
-import dev.cairn.geo.gpkg.ChunkSpec;
-import dev.cairn.geo.gpkg.FidRangePlanner;
+import dev.cairn.geo.chunk.ChunkPlanner;
+import dev.cairn.geo.format.ChunkSpec;
 import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.FormatProvider;
 import dev.cairn.geo.format.LayerDef;
-import dev.cairn.geo.gpkg.GpkgProvider;
 import dev.cairn.geo.pipeline.FormatRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Turns the inputs of a convert job into assets: one per input GeoPackage, or, for a file with a
  * feature layer of more than {@link ConvertOptions#chunkFeatures()} features, one per
  * feature-range chunk of every layer of that file (see {@link ChunkSpec} for the part text and
- * {@link FidRangePlanner} for the cuts), with ids {@code OUTPUT#LAYER[K]}.
+ * {@link ChunkPlanner} for the cuts), with ids {@code OUTPUT#LAYER[K]}. Formats are told by
+ * content and asked for their capabilities; this class names none.
  *
  * <p>Output paths mirror the input tree: {@code INPUT/a/b.gpkg} becomes {@code OUTDIR/a/b.gpkg}
  * for a directory input, and a file input lands at the top of OUTDIR. Two inputs that would map
@@ -56,7 +52,7 @@ public final class ConvertPlanner {
         if (name.endsWith(".json")) {
             try {
                 return FORMATS.detect(file).name().startsWith("geojson");
-            } catch (dev.cairn.engine.AssetFailure notGeoJson) {
+            } catch (AssetFailure notGeoJson) {
                 return false;
             }
         }
@@ -70,14 +66,26 @@ public final class ConvertPlanner {
     }
 
     /**
-     * The feature layers of a GeoPackage input that goes to a single-layer format (one output per
-     * layer), or an empty list when the file is not a readable GeoPackage: it is then planned as one
-     * asset and fails, with its reason, when processed.
+     * The format of an input by content, or null when it is unreadable or of no known format (it is
+     * then planned as one asset and fails, with its reason, when processed).
      */
-    static List<String> gpkgLayers(Path file) {
-        try (FeatureSource source = new GpkgProvider().open(file)) {
+    static FormatProvider formatOf(Path file) {
+        try {
+            return FORMATS.detect(file);
+        } catch (AssetFailure unknown) {
+            return null;
+        }
+    }
+
+    /**
+     * The feature layers of a multi-layer input that goes to a single-layer format (one output per
+     * layer), or an empty list when the file cannot be read: it is then planned as one asset and
+     * fails, with its reason, when processed.
+     */
+    static List<String> layersOf(Path file, FormatProvider format) {
+        try (FeatureSource source = format.open(file)) {
             return source.layers().stream().map(LayerDef::name).toList();
-        } catch (dev.cairn.engine.AssetFailure | RuntimeException unreadable) {
+        } catch (AssetFailure | RuntimeException unreadable) {
             return List.of();
         }
     }
@@ -92,6 +100,7 @@ public final class ConvertPlanner {
         Map<String, Path> byOutput = new HashMap<>();
         FormatProvider out = outputFormat(options);
         String ext = out.extensions().get(0);
+        String fingerprint = options.toSpec().fingerprint();
         for (Path input : options.inputs()) {
             if (!Files.exists(input)) {
                 throw new PlanningException("Input " + input + " does not exist.");
@@ -105,8 +114,8 @@ public final class ConvertPlanner {
             for (Path[] f : found) {
                 Path file = f[0];
                 String relInput = f[1].toString().replace('\\', '/');
-                boolean gpkgInput = relInput.toLowerCase(Locale.ROOT).endsWith(".gpkg");
-                List<String> perLayer = !out.multiLayer() && gpkgInput ? gpkgLayers(file) : List.of();
+                FormatProvider in = formatOf(file);
+                List<String> perLayer = !out.multiLayer() && in != null && in.multiLayer() ? layersOf(file, in) : List.of();
                 String rel = replaceExtension(relInput, ext);
                 BasicFileAttributes attrs;
                 try {
@@ -119,19 +128,18 @@ public final class ConvertPlanner {
                 if (perLayer.size() > 1) {
                     // A multi-layer GeoPackage into a single-layer format: b.gpkg -> b.roads.shp,
                     // b.rivers.shp; a layer above --chunk-features is chunked into its own staging file.
-                    List<FidRangePlanner.LayerRanges> all = FidRangePlanner.plan(file, options.chunkFeatures());
                     for (String layer : perLayer) {
                         String relLayer = replaceExtension(relInput, "." + fileSafe(layer) + ext);
                         claimOutput(byOutput, relLayer, file, options);
                         String outLayer = options.outDir().resolve(relLayer).toString();
-                        List<FidRangePlanner.LayerRanges> mine = all.stream()
-                                .filter(r -> r.layer().equals(layer) && r.chunks() > 1).toList();
+                        List<ChunkSpec> mine = ChunkPlanner.plan(file, in, options.chunkFeatures(), layer, fingerprint,
+                                relLayer, size, mtime);
                         if (mine.isEmpty()) {
                             assets.add(new Asset(relLayer, file.toString(), LAYER_PART + layer, outLayer, size, mtime));
                         } else {
-                            for (ChunkSpec chunk : chunks(mine, planKey(options, relLayer, size, mtime, mine))) {
-                                assets.add(new Asset(chunkId(relLayer, chunk), file.toString(), chunk.toPart(), outLayer,
-                                        size, mtime));
+                            for (ChunkSpec chunk : mine) {
+                                assets.add(new Asset(ChunkPlanner.chunkId(relLayer, chunk), file.toString(), chunk.toPart(),
+                                        outLayer, size, mtime));
                             }
                         }
                     }
@@ -142,15 +150,14 @@ public final class ConvertPlanner {
                 // Chunks of a GeoPackage input commit exactly once into a staging GeoPackage that
                 // becomes the output (GeoPackage) or is exported into it (other formats: here the
                 // input has at most one feature layer).
-                List<FidRangePlanner.LayerRanges> ranges = gpkgInput
-                        ? FidRangePlanner.plan(file, options.chunkFeatures()) : List.of();
-                List<ChunkSpec> chunks = ranges.isEmpty()
-                        ? positionChunks(file, options, rel, size, mtime) : chunks(ranges, planKey(options, rel, size, mtime, ranges));
+                List<ChunkSpec> chunks = in == null ? List.of()
+                        : ChunkPlanner.plan(file, in, options.chunkFeatures(), null, fingerprint, rel, size, mtime);
                 if (chunks.isEmpty()) {
                     assets.add(new Asset(rel, file.toString(), null, output, size, mtime));
                 } else {
                     for (ChunkSpec chunk : chunks) {
-                        assets.add(new Asset(chunkId(rel, chunk), file.toString(), chunk.toPart(), output, size, mtime));
+                        assets.add(new Asset(ChunkPlanner.chunkId(rel, chunk), file.toString(), chunk.toPart(), output,
+                                size, mtime));
                     }
                 }
             }
@@ -175,88 +182,6 @@ public final class ConvertPlanner {
         if (previous != null) {
             throw new PlanningException("Two layers of " + file + " would both be written to "
                     + options.outDir().resolve(rel) + " (their names differ only in characters a file name cannot hold).");
-        }
-    }
-
-    /** The chunks of a file, layer by layer in the plan's order, every layer's range in fid order. */
-    static List<ChunkSpec> chunks(List<FidRangePlanner.LayerRanges> ranges, String planKey) {
-        int total = ranges.stream().mapToInt(FidRangePlanner.LayerRanges::chunks).sum();
-        List<ChunkSpec> chunks = new ArrayList<>(total);
-        for (FidRangePlanner.LayerRanges layer : ranges) {
-            for (int k = 0; k < layer.chunks(); k++) {
-                chunks.add(new ChunkSpec(layer.layer(), k, layer.chunks(), total, layer.from(k), layer.to(k), planKey));
-            }
-        }
-        return chunks;
-    }
-
-    /**
-     * Input formats whose cursors start near a feature position without reading what comes before:
-     * by record (Shapefile .shx, FlatGeobuf feature offsets) or by the sparse byte index a GeoJSON
-     * file's schema pass makes (the pass this planning runs is kept for the chunks, see the
-     * geojson package's ScanCache).
-     */
-    private static final Set<String> SEEKABLE = Set.of("shp", "fgb", "geojson", "geojsonseq");
-
-    /**
-     * Position-range chunks of a single-layer Shapefile, FlatGeobuf, GeoJSON or GeoJSONSeq file
-     * with more features than {@code --chunk-features}: {@code [k * N, (k + 1) * N)}, the last one
-     * open-ended.
-     */
-    static List<ChunkSpec> positionChunks(Path file, ConvertOptions options, String rel, long size, long mtime)
-            throws PlanningException {
-        long n = options.chunkFeatures();
-        if (n <= 0 || size < 8 * n) {
-            return List.of(); // a record or feature takes at least 8 bytes: too small to hold N features
-        }
-        try {
-            FormatProvider format = FORMATS.detect(file);
-            if (!SEEKABLE.contains(format.name())) {
-                return List.of();
-            }
-            List<LayerDef> layers;
-            try (FeatureSource source = format.open(file)) {
-                layers = source.layers();
-            }
-            if (layers.size() != 1 || layers.get(0).featureCount() <= n) {
-                return List.of();
-            }
-            LayerDef layer = layers.get(0);
-            int count = (int) Math.min(Integer.MAX_VALUE, (layer.featureCount() + n - 1) / n);
-            String key = planKey(options, rel, size, mtime, List.of()); // the cuts follow from size, mtime and N
-            List<ChunkSpec> chunks = new ArrayList<>(count);
-            for (int k = 0; k < count; k++) {
-                chunks.add(new ChunkSpec(layer.name(), k, count, count, k * n, k == count - 1 ? null : (k + 1) * n,
-                        key, true));
-            }
-            return chunks;
-        } catch (AssetFailure unreadable) {
-            return List.of(); // converted whole; its processing reports what is wrong with it
-        }
-    }
-
-    /** The id of a chunk asset: {@code OUTPUT#LAYER[K]}, stable for as long as the plan is. */
-    static String chunkId(String rel, ChunkSpec chunk) {
-        return rel + "#" + chunk.layer() + "[" + chunk.index() + "]";
-    }
-
-    /**
-     * Names the staging file of a chunked file: a digest of the job's options, the output, the
-     * input's fingerprint and every boundary, so a changed input, another plan or another job
-     * ({@code --fresh} with other options) never finds chunks committed for something else.
-     */
-    static String planKey(ConvertOptions options, String rel, long size, long mtime,
-            List<FidRangePlanner.LayerRanges> ranges) {
-        StringBuilder text = new StringBuilder(options.toSpec().fingerprint()).append('\n').append(rel)
-                .append('\n').append(size).append('\n').append(mtime).append('\n');
-        for (FidRangePlanner.LayerRanges layer : ranges) {
-            text.append(layer.layer()).append('\0').append(layer.starts()).append('\n');
-        }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
     }
 

@@ -55,4 +55,20 @@ public final class FlatGeobufProvider implements FormatProvider {
     public FeatureSink create(Path file) throws AssetFailure {
         return new FlatGeobufSink(file);
     }
+
+    /** Cursors seek by the feature offsets of the index (or by skipping records without decoding them). */
+    @Override
+    public boolean seekable() {
+        return true;
+    }
+
+    /** The feature count of the header. */
+    @Override
+    public long estimateFeatures(Path file) {
+        try (FeatureSource source = open(file)) {
+            return source.layers().stream().mapToLong(l -> Math.max(0, l.featureCount())).sum();
+        } catch (AssetFailure | RuntimeException unreadable) {
+            return 0;
+        }
+    }
 }

@@ -1,14 +1,25 @@
 package dev.cairn.geo.format;
 
 import dev.cairn.engine.AssetFailure;
+import dev.cairn.engine.AtomicFiles;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One vector format. Providers are found with {@link java.util.ServiceLoader}
  * ({@code META-INF/services/dev.cairn.geo.format.FormatProvider}); inputs are matched by content
  * ({@link #probe}), never by extension alone: a GeoJSON file named {@code .gpkg} is read as GeoJSON
  * or rejected, never misread.
+ *
+ * <p>Besides reading and writing, a provider states its <b>capabilities</b>, so that the convert
+ * job, the chunk planner and the pipeline never ask which format a file is: how a finished temp
+ * output is published ({@link #publishOutput}), whether a cursor can start at a feature position
+ * ({@link #seekable}), a cheap feature count ({@link #estimateFeatures}), a CRS the format
+ * requires ({@link #requiredCrs}), the files that go with an output ({@link #sidecarExtensions})
+ * and whether the chunks' staging GeoPackage already is an output of this format
+ * ({@link #isStagingFormat}).
  */
 public interface FormatProvider {
 
@@ -31,4 +42,55 @@ public interface FormatProvider {
 
     /** Creates a new output at {@code file} (a temp name; overwritten if it exists). */
     FeatureSink create(Path file) throws AssetFailure;
+
+    /**
+     * Moves a finished output written by {@link #create} at {@code temp} to {@code output} so that
+     * no reader sees it half-written, after checking it holds {@code features} where the format
+     * can tell; returns the output's checksum. Default: one atomic rename
+     * ({@link AtomicFiles#commit}). A format of several files publishes its sidecars first and the
+     * file readers look for last.
+     */
+    default String publishOutput(Path temp, Path output, long features) throws IOException, AssetFailure {
+        return AtomicFiles.commit(temp, output);
+    }
+
+    /**
+     * True when {@link FeatureSource#cursor} starts near a feature position without reading what
+     * comes before (by record index, feature offsets, or a byte index of an earlier scan), so a
+     * huge single-layer file can be converted in position-range chunks.
+     */
+    default boolean seekable() {
+        return false;
+    }
+
+    /**
+     * The features in {@code file}, cheaply (a header, a {@code count(*)}), for progress totals:
+     * an estimate, never a check. 0 when counting would mean reading the whole file, and for
+     * anything unreadable (its asset reports the problem).
+     */
+    default long estimateFeatures(Path file) {
+        return 0;
+    }
+
+    /**
+     * The CRS every output of this format is in, whatever {@code --to} says (GeoJSON: RFC 7946's
+     * EPSG:4326 longitude/latitude), or empty when any CRS can be written.
+     */
+    default Optional<String> requiredCrs() {
+        return Optional.empty();
+    }
+
+    /** Extensions of the files written beside an output of the same stem (a Shapefile's .shx, .dbf, ...). */
+    default List<String> sidecarExtensions() {
+        return List.of();
+    }
+
+    /**
+     * True when a finished staging GeoPackage of chunks (see the chunk package) is already an
+     * output of this format, published by renaming it; other formats export it through
+     * {@link #create}.
+     */
+    default boolean isStagingFormat() {
+        return false;
+    }
 }

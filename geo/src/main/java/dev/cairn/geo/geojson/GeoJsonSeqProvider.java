@@ -54,4 +54,16 @@ public final class GeoJsonSeqProvider implements FormatProvider {
     public FeatureSink create(Path file) throws AssetFailure {
         return new GeoJsonSink(file, true, GeoJsonFiles.finalName(file).endsWith(".geojsons"));
     }
+
+    /** A cursor starts at the byte offset the schema pass recorded for every 1,024th feature (see {@code ScanCache}). */
+    @Override
+    public boolean seekable() {
+        return true;
+    }
+
+    /** RFC 7946: longitude/latitude on WGS 84. */
+    @Override
+    public java.util.Optional<String> requiredCrs() {
+        return java.util.Optional.of("EPSG:4326");
+    }
 }

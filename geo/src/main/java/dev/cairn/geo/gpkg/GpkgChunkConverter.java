@@ -1,5 +1,6 @@
 package dev.cairn.geo.gpkg;
 
+import dev.cairn.geo.format.ChunkSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,7 +19,9 @@ import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.crs.CrsResolver;
+import dev.cairn.geo.format.LayerDef;
 import dev.cairn.geo.pipeline.FeatureIssues;
+import dev.cairn.geo.pipeline.FeatureTransformer;
 
 /**
  * Converts one feature-range chunk of a huge GeoPackage into the file's staging GeoPackage
@@ -39,6 +42,9 @@ import dev.cairn.geo.pipeline.FeatureIssues;
  * rename: any redone chunk finds the file FINALISED and renames it. Two workers finishing at once
  * cannot both finalise (transactions are serial; the second finds the file finalised), and a
  * rename that finds the staging file gone and the output present was done by the other.
+ *
+ * <p>Inputs of other formats are read by the chunk package's FeatureChunkConverter and staged
+ * through {@link #stageFeatures}, with the same protocol and the same staging file layout.
  *
  * <p>The transaction holds the staging file's write lock while the chunk is read and transcoded,
  * so chunks of one file are written one at a time (chunks of different files run in parallel).
@@ -125,6 +131,53 @@ public final class GpkgChunkConverter {
             return new Result(features, false, null, copier.issues());
         }
         return new Result(features, true, publish(staging, output, chunk, publisher, publishedMark), copier.issues());
+    }
+
+    /** Writes a chunk's features, checked and reprojected, through {@code rows}; returns how many it wrote. */
+    @FunctionalInterface
+    public interface FeatureCopy {
+        long copy(FeatureTransformer.Writer rows) throws AssetFailure;
+    }
+
+    /**
+     * Stages one position-range chunk of an input in another format (read by the caller, see the
+     * chunk package's FeatureChunkConverter) with the same protocol as {@link #convert}: the rows
+     * {@code copy} writes into the layer {@code out} (the source layer in the target CRS, as
+     * {@link GpkgFeatureSink} would write it, so the result equals an unchunked conversion) and the
+     * chunk's marker commit in one transaction; the chunk completing the file publishes it.
+     *
+     * @param planned features of the chunk's planned range, reported when its rows went in with an
+     *                earlier attempt whose checkpoint was lost
+     */
+    public static Result stageFeatures(Path input, LayerDef out, Path output, String assetId, ChunkSpec chunk,
+            GpkgConverter.Options options, ProcessContext ctx, Publisher publisher, Path publishedMark,
+            FeatureIssues issues, long planned, FeatureCopy copy) throws AssetFailure {
+        GpkgConverter.Target target = GpkgConverter.target(options);
+        Path staging = AtomicFiles.stagingFor(output, chunk.planKey());
+        LayerSchema schema = GpkgFeatureSink.schemaFor(out, target.code());
+        if (alreadyPublished(publishedMark, staging, output)) {
+            return new Result(planned, true, checksum(output), issues);
+        }
+        long features;
+        boolean finalised;
+        try (StagedGpkg stage = StagedGpkg.open(staging)) {
+            StagedGpkg.ChunkCommit done = stage.commitChunk(assetId, chunk, List.of(schema), target, ctx.workerId(),
+                    ctx.attempt(), () -> {
+                        try (FeatureRows rows = new FeatureRows(staging, out, target.code(),
+                                stage.writer().insertStatement(schema), stage.rtreeStage(schema), publisher == RENAME)) {
+                            return copy.copy(rows::write);
+                        }
+                    });
+            features = done.features() < 0 ? planned : done.features(); // < 0: finalised before this attempt
+            finalised = done.finalised();
+        } catch (SQLException e) {
+            throw AssetFailure.transientFailure(ErrorClass.IO, staging + ": cannot write the staging GeoPackage ("
+                    + Sql.shortMessage(e) + ")", e);
+        }
+        if (!finalised) {
+            return new Result(features, false, null, issues);
+        }
+        return new Result(features, true, publish(staging, output, chunk, publisher, publishedMark), issues);
     }
 
     /** Publishes a finalised staging file and removes the staging files of other plans; returns the checksum. */

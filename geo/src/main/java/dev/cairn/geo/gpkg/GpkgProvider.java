@@ -68,4 +68,16 @@ public final class GpkgProvider implements FormatProvider {
     public FeatureSink create(Path file) throws AssetFailure {
         return new GpkgFeatureSink(file);
     }
+
+    /** A {@code count(*)} of every feature table ({@link GpkgFeatureCounter}). */
+    @Override
+    public long estimateFeatures(Path file) {
+        return GpkgFeatureCounter.countFeatures(file);
+    }
+
+    /** The chunks' staging file is a GeoPackage: finalised, it is the output, published by a rename. */
+    @Override
+    public boolean isStagingFormat() {
+        return true;
+    }
 }

@@ -14,7 +14,7 @@ import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.pipeline.FeatureIssues;
 import dev.cairn.geo.pipeline.GeometryPolicy;
-import dev.cairn.geo.pipeline.OrderedPipeline;
+import dev.cairn.engine.pipeline.OrderedPipeline;
 import dev.cairn.geo.pipeline.TransformedBatch;
 
 /**

@@ -1,5 +1,6 @@
 package dev.cairn.geo.gpkg;
 
+import dev.cairn.geo.format.ChunkSpec;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,7 @@
 package dev.cairn.geo.pipeline;
 
+import dev.cairn.engine.pipeline.TransformPool;
+import dev.cairn.engine.pipeline.OrderedPipeline;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 

@@ -85,4 +85,32 @@ public final class ShapefileProvider implements FormatProvider {
                         Sidecars.WRITTEN.stream().map(ext -> Sidecars.expected(shp, ext)))
                 .filter(java.nio.file.Files::exists).toList();
     }
+
+    /** Cursors seek by record: the .shx holds every record's offset. */
+    @Override
+    public boolean seekable() {
+        return true;
+    }
+
+    /** The feature count of the header. */
+    @Override
+    public long estimateFeatures(Path file) {
+        try (FeatureSource source = open(file)) {
+            return source.layers().stream().mapToLong(l -> Math.max(0, l.featureCount())).sum();
+        } catch (AssetFailure | RuntimeException unreadable) {
+            return 0;
+        }
+    }
+
+    /** Sidecars first, the .shp last, after checking the three files agree on {@code features} ({@link #publish(Path, Path, long)}). */
+    @Override
+    public String publishOutput(Path temp, Path output, long features) throws java.io.IOException, AssetFailure {
+        publish(temp, output, features);
+        return dev.cairn.engine.AtomicFiles.checksum(output);
+    }
+
+    @Override
+    public List<String> sidecarExtensions() {
+        return Sidecars.WRITTEN;
+    }
 }

@@ -1,5 +1,7 @@
 package dev.cairn.geo.convert;
 
+import dev.cairn.engine.PlanningException;
+import dev.cairn.geo.format.ChunkSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -115,9 +117,9 @@ class ConvertPlannerTest {
         assertThat(assets.get(2).part()).contains(",);plan=").endsWith(";layer=big");
         assertThat(ConvertPlanner.plan(o)).as("re-planning gives the same assets").isEqualTo(assets);
         ConvertOptions other = new ConvertOptions(List.of(dir.resolve("data")), dir.resolve("out"), "EPSG:3857", "gpkg", null, 1000);
-        assertThat(dev.cairn.geo.gpkg.ChunkSpec.parse(ConvertPlanner.plan(other).get(0).part()).planKey())
+        assertThat(dev.cairn.geo.format.ChunkSpec.parse(ConvertPlanner.plan(other).get(0).part()).planKey())
                 .as("another job never shares a staging file")
-                .isNotEqualTo(dev.cairn.geo.gpkg.ChunkSpec.parse(assets.get(0).part()).planKey());
+                .isNotEqualTo(dev.cairn.geo.format.ChunkSpec.parse(assets.get(0).part()).planKey());
     }
 
     @Test
@@ -140,12 +142,12 @@ class ConvertPlannerTest {
                 "shp_in.fgb#shp_in[2]");
         Asset first = assets.stream().filter(a -> a.id().equals("shp_in.fgb#shp_in[0]")).findFirst().orElseThrow();
         assertThat(first.part()).startsWith("chunk=0/3;file-chunks=3;position=[0,1000);plan=");
-        dev.cairn.geo.gpkg.ChunkSpec last = dev.cairn.geo.gpkg.ChunkSpec.parse(assets.stream()
+        dev.cairn.geo.format.ChunkSpec last = dev.cairn.geo.format.ChunkSpec.parse(assets.stream()
                 .filter(a -> a.id().equals("shp_in.fgb#shp_in[2]")).findFirst().orElseThrow().part());
         assertThat(last.byPosition()).isTrue();
         assertThat(last.fidFrom()).isEqualTo(2000L);
         assertThat(last.fidTo()).as("the last chunk is open-ended").isNull();
-        assertThat(dev.cairn.geo.gpkg.ChunkSpec.parse(last.toPart())).isEqualTo(last);
+        assertThat(dev.cairn.geo.format.ChunkSpec.parse(last.toPart())).isEqualTo(last);
         assertThat(ConvertPlanner.plan(o)).as("re-planning gives the same assets").isEqualTo(assets);
         assertThat(ConvertPlanner.plan(new ConvertOptions(List.of(dir.resolve("data")), dir.resolve("out"), "EPSG:4326",
                 "fgb", null, 5000))).as("no layer above --chunk-features: whole files").hasSize(3);

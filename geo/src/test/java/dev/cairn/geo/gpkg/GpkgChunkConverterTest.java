@@ -1,5 +1,6 @@
 package dev.cairn.geo.gpkg;
 
+import dev.cairn.geo.format.ChunkSpec;
 import dev.cairn.geo.testing.CountingContext;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.cairn.geo.pipeline;
+package dev.cairn.engine.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -1,4 +1,4 @@
-package dev.cairn.geo.gpkg;
+package dev.cairn.geo.format;
 
 import java.util.Objects;
 import java.util.regex.Matcher;

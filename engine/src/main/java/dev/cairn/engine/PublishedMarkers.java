@@ -1,4 +1,4 @@
-package dev.cairn.geo.convert;
+package dev.cairn.engine;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.cairn.geo.convert;
+package dev.cairn.geo.chunk;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,35 +15,20 @@ import dev.cairn.geo.format.FeatureSink;
 import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.FormatProvider;
 import dev.cairn.geo.format.LayerDef;
-import dev.cairn.geo.gpkg.ChunkSpec;
+import dev.cairn.geo.format.ChunkSpec;
 import dev.cairn.geo.gpkg.GpkgProvider;
 import dev.cairn.geo.pipeline.FeatureConverter;
-import dev.cairn.geo.shp.ShapefileProvider;
 
 /**
- * Publishes outputs in a format other than GeoPackage: a temp file written by the format's sink
- * becomes the output atomically ({@link #publish(FormatProvider, Path, Path, long)}), and the
- * finished staging GeoPackage of a chunked file is exported that way
- * ({@link #publish(Path, Path, ChunkSpec, ProcessContext, LayerDef)}).
+ * Publishes a chunked file into a format other than GeoPackage: the finished staging GeoPackage
+ * is exported through the output format to a temp file and published by the format
+ * ({@link FormatProvider#publishOutput}).
  */
 final class StagedExport {
     private final FormatProvider outputFormat;
 
     StagedExport(FormatProvider outputFormat) {
         this.outputFormat = outputFormat;
-    }
-
-    /**
-     * Moves a finished temp output into place: a Shapefile's sidecars first and its {@code .shp}
-     * last (after checking it holds {@code features}), any other file by an atomic rename.
-     * Returns the output's checksum.
-     */
-    static String publish(FormatProvider format, Path temp, Path output, long features) throws IOException, AssetFailure {
-        if (format instanceof ShapefileProvider) {
-            ShapefileProvider.publish(temp, output, features);
-            return AtomicFiles.checksum(output);
-        }
-        return AtomicFiles.commit(temp, output);
     }
 
     /**
@@ -84,7 +69,7 @@ final class StagedExport {
                 sink.endLayer();
                 sink.finish();
             }
-            String checksum = publish(outputFormat, temp, output, features);
+            String checksum = outputFormat.publishOutput(temp, output, features);
             published = true;
             for (String suffix : new String[] {"", "-journal", "-wal", "-shm"}) {
                 Files.deleteIfExists(staging.resolveSibling(staging.getFileName() + suffix));

@@ -1,4 +1,4 @@
-package dev.cairn.geo.pipeline;
+package dev.cairn.engine.pipeline;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;

@@ -1,4 +1,4 @@
-package dev.cairn.geo.pipeline;
+package dev.cairn.engine.pipeline;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
