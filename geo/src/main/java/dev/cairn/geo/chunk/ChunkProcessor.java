@@ -3,6 +3,7 @@ package dev.cairn.geo.chunk;
 import dev.cairn.engine.Asset;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
+import dev.cairn.engine.Outcome;
 import dev.cairn.engine.ProcessContext;
 import dev.cairn.engine.PublishedMarkers;
 import dev.cairn.geo.crs.CrsException;
@@ -13,6 +14,7 @@ import dev.cairn.geo.format.FormatProvider;
 import dev.cairn.geo.format.LayerDef;
 import dev.cairn.geo.gpkg.GpkgChunkConverter;
 import dev.cairn.geo.gpkg.GpkgConverter;
+import dev.cairn.geo.pipeline.FeatureConverter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,17 +40,21 @@ public final class ChunkProcessor {
         FormatProvider of(Path input) throws AssetFailure;
     }
 
-    public ChunkProcessor(GpkgConverter.Options options, FormatProvider outputFormat, Path outDir,
+    /** @param options the job's CRS options and geometry policy ({@code layer} is not used: a chunk names its own) */
+    public ChunkProcessor(FeatureConverter.Options options, FormatProvider outputFormat, Path outDir,
             InputFormat inputFormat) {
-        this.options = options;
+        this.options = new GpkgConverter.Options(options.targetCrs(), options.assumeCrs(), options.expectCrs(),
+                options.onInvalid());
         this.outputFormat = outputFormat;
         this.outDir = outDir;
         this.inputFormat = inputFormat;
     }
 
-    /** @return what the chunk wrote; its checksum is the output's when this chunk published it */
-    public GpkgChunkConverter.Result process(Asset asset, Path input, Path output, ProcessContext ctx)
-            throws AssetFailure, IOException {
+    /**
+     * @return what the chunk wrote, with the output's checksum when this chunk published it, and
+     *         the features skipped or repaired by policy
+     */
+    public Outcome process(Asset asset, Path input, Path output, ProcessContext ctx) throws AssetFailure, IOException {
         ChunkSpec chunk;
         try {
             chunk = ChunkSpec.parse(asset.part());
@@ -66,9 +72,10 @@ public final class ChunkProcessor {
                 : (staging, out) -> new StagedExport(outputFormat).publish(staging, out, chunk, ctx,
                         chunk.byPosition() ? sourceLayerInTarget(input, format) : null);
         Path mark = PublishedMarkers.marker(outDir, chunk.planKey());
-        return chunk.byPosition()
+        GpkgChunkConverter.Result r = chunk.byPosition()
                 ? FeatureChunkConverter.convert(input, format, output, asset.id(), chunk, options, ctx, publisher, mark)
                 : GpkgChunkConverter.convert(input, output, asset.id(), chunk, options, ctx, publisher, mark);
+        return new Outcome(r.features(), r.issues().skippedCount(), r.checksum(), r.issues().list());
     }
 
     /**

@@ -11,8 +11,6 @@ import dev.cairn.geo.chunk.ChunkProcessor;
 import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.FormatProvider;
 import dev.cairn.geo.format.LayerDef;
-import dev.cairn.geo.gpkg.GpkgChunkConverter;
-import dev.cairn.geo.gpkg.GpkgConverter;
 import dev.cairn.geo.pipeline.DirectConverter;
 import dev.cairn.geo.pipeline.FeatureConverter;
 import dev.cairn.geo.pipeline.FeatureIssues;
@@ -44,8 +42,9 @@ public final class ConvertProcessor implements AssetProcessor {
         this.options = options;
         this.outputFormat = ConvertPlanner.FORMATS.forName(options.format()).orElseThrow(
                 () -> new IllegalArgumentException("unknown output format " + options.format()));
-        this.chunks = new ChunkProcessor(new GpkgConverter.Options(options.targetCrs(), options.assumeCrs(),
-                options.expectCrs(), options.onInvalid()), outputFormat, options.outDir(), ConvertProcessor::inputFormat);
+        this.chunks = new ChunkProcessor(new FeatureConverter.Options(options.targetCrs(), options.assumeCrs(),
+                options.expectCrs(), options.onInvalid(), FeatureConverter.ALL_LAYERS), outputFormat, options.outDir(),
+                ConvertProcessor::inputFormat);
     }
 
     @Override
@@ -57,8 +56,7 @@ public final class ConvertProcessor implements AssetProcessor {
         Path output = Path.of(asset.output());
         Files.createDirectories(output.getParent());
         if (asset.part() != null && !asset.part().startsWith(ConvertPlanner.LAYER_PART)) {
-            GpkgChunkConverter.Result r = chunks.process(asset, input, output, ctx);
-            return outcome(r.features(), r.checksum(), r.issues());
+            return chunks.process(asset, input, output, ctx);
         }
         FormatProvider inputFormat = inputFormat(input);
         int layer = FeatureConverter.ALL_LAYERS;
