@@ -6,6 +6,7 @@ import dev.cairn.engine.InvalidJobSpecException;
 import dev.cairn.engine.Job;
 import dev.cairn.geo.crs.CrsException;
 import dev.cairn.geo.crs.CrsResolver;
+import dev.cairn.geo.format.RequiredCrs;
 import dev.cairn.geo.pipeline.FormatRegistry;
 import dev.cairn.geo.pipeline.GeometryPolicy;
 import dev.cairn.store.sqlite.SqliteStore;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,11 +87,10 @@ final class ConvertCommand implements Callable<Integer> {
         }
         // Validate every CRS before any I/O: an unknown code must leave OUTDIR untouched.
         String target = validateCrs(Configuration.origin(spec, ConfigKey.TO), to);
-        String required = formats.forName(fmt).get().requiredCrs().orElse(target);
-        if (!required.equals(target)) {
+        Optional<RequiredCrs> required = formats.forName(fmt).get().requiredCrs();
+        if (required.isPresent() && !required.get().code().equals(target)) {
             throw new CliException(RunReport.USAGE, Configuration.origin(spec, ConfigKey.TO) + " " + to + ": "
-                    + "--format " + fmt + " output is always " + required + "; leave --to out, or choose --format "
-                    + anyCrsFormats(formats) + ".");
+                    + required.get().rule() + "; leave --to out, or choose --format " + anyCrsFormats(formats) + ".");
         }
         String assumed = assumeCrs == null ? null : validateCrs(Configuration.origin(spec, ConfigKey.ASSUME_CRS), assumeCrs);
         String expected = expectCrs == null ? null : validateCrs(Configuration.origin(spec, ConfigKey.EXPECT_CRS), expectCrs);

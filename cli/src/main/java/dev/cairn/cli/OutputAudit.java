@@ -18,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -52,13 +50,6 @@ import java.util.stream.Collectors;
  * overwrites it atomically.
  */
 final class OutputAudit {
-
-    /** {@code .NAME.ATTEMPT.cairn-tmp} and its sidecars ({@code -journal}, {@code -wal}). */
-    private static final Pattern TEMP_NAME = Pattern.compile("^\\.(.+)\\.(\\d+)\\.cairn-tmp.*$");
-
-    /** Staging files: see {@code AtomicFiles.stagingFor}. */
-    private static final String STAGING_SUFFIX = ".cairn-stage";
-    private static final Pattern STAGING_NAME = Pattern.compile("^\\.(.+)\\.[^.]+\\.cairn-stage.*$");
 
     enum Kind {
         MISSING, CHECKSUM, EXTRA, TEMP, STAGING;
@@ -109,10 +100,9 @@ final class OutputAudit {
         byOutput.forEach((output, group) -> checkOutput(output, group, findings));
         List<Path> temps = new ArrayList<>();
         for (Path file : walk(outDir, skip)) {
-            String name = file.getFileName().toString();
             if (AtomicFiles.isTemp(file)) {
                 temps.add(file);
-            } else if (name.startsWith(".") && name.contains(STAGING_SUFFIX)) {
+            } else if (AtomicFiles.isStaging(file)) {
                 checkStaging(file, byOutput, findings);
             } else if (layout.isOutputName(file) && !byOutput.containsKey(file)) {
                 findings.add(new Finding(Kind.EXTRA, null, file, "no asset of this job produces this file"));
@@ -125,7 +115,7 @@ final class OutputAudit {
             Set<Path> runningNow = store.assets(EnumSet.of(AssetState.RUNNING)).stream()
                     .map(a -> normal(Path.of(a.asset().output()))).collect(Collectors.toSet());
             for (Path temp : temps) {
-                Path output = outputOf(TEMP_NAME, temp);
+                Path output = AtomicFiles.outputOfTemp(temp).orElse(null);
                 List<AssetRecord> owners = output == null ? List.of() : byOutput.getOrDefault(output, List.of());
                 boolean live = output != null && (runningNow.contains(output)
                         || owners.stream().anyMatch(a -> a.state() == AssetState.RUNNING));
@@ -140,7 +130,7 @@ final class OutputAudit {
 
     /** A staging file is a leftover once every chunk of its output is done, or when no asset writes that output. */
     private static void checkStaging(Path staging, Map<Path, List<AssetRecord>> byOutput, List<Finding> findings) {
-        Path output = outputOf(STAGING_NAME, staging);
+        Path output = AtomicFiles.outputOfStaging(staging).orElse(null);
         List<AssetRecord> group = output == null ? List.of() : byOutput.getOrDefault(output, List.of());
         if (group.isEmpty()) {
             findings.add(new Finding(Kind.STAGING, null, List.of(), staging, "staging file of an output no asset writes"));
@@ -192,12 +182,6 @@ final class OutputAudit {
         } catch (IOException e) {
             findings.add(new Finding(Kind.CHECKSUM, a.asset().id(), output, "cannot be read: " + e));
         }
-    }
-
-    /** The final output a temp or staging file was written for, or null when the name does not parse. */
-    private static Path outputOf(Pattern pattern, Path file) {
-        Matcher m = pattern.matcher(file.getFileName().toString());
-        return m.matches() ? file.resolveSibling(m.group(1)) : null;
     }
 
     private static List<Path> walk(Path root, Set<Path> skip) {

@@ -33,6 +33,31 @@ public final class AtomicFiles {
         return finalPath.resolveSibling("." + finalPath.getFileName() + "." + attempt + TEMP_SUFFIX);
     }
 
+    /** {@code .NAME.ATTEMPT.cairn-tmp} and the sidecars a writer adds to it ({@code -journal}, {@code -wal}). */
+    private static final java.util.regex.Pattern TEMP_NAME =
+            java.util.regex.Pattern.compile("^\\.(.+)\\.(\\d+)\\.cairn-tmp.*$", java.util.regex.Pattern.DOTALL);
+    /** {@code .NAME.KEY.cairn-stage} and its SQLite sidecars. */
+    private static final java.util.regex.Pattern STAGING_NAME =
+            java.util.regex.Pattern.compile("^\\.(.+)\\.[^.]+\\.cairn-stage.*$", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * The final output a temp file (or one of its sidecars) of {@link #tempFor} was written for,
+     * or empty when {@code file} is not one.
+     */
+    public static java.util.Optional<Path> outputOfTemp(Path file) {
+        java.util.regex.Matcher m = TEMP_NAME.matcher(file.getFileName().toString());
+        return m.matches() ? java.util.Optional.of(file.resolveSibling(m.group(1))) : java.util.Optional.empty();
+    }
+
+    /**
+     * The final output a staging file (or one of its sidecars) of {@link #stagingFor} fills, or
+     * empty when {@code file} is not one.
+     */
+    public static java.util.Optional<Path> outputOfStaging(Path file) {
+        java.util.regex.Matcher m = STAGING_NAME.matcher(file.getFileName().toString());
+        return m.matches() ? java.util.Optional.of(file.resolveSibling(m.group(1))) : java.util.Optional.empty();
+    }
+
     /** True if {@code file} is a temp file of this protocol (for leftover checks). */
     public static boolean isTemp(Path file) {
         String name = file.getFileName().toString();

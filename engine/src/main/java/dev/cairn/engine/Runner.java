@@ -3,9 +3,6 @@ package dev.cairn.engine;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,9 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -31,15 +25,14 @@ import org.slf4j.MDC;
  * guarantees of DESIGN §2 that do not depend on the kind of job:
  *
  * <ul>
- *   <li><b>Claims with leases.</b> Each thread claims one asset at a time from the store; a
- *       heartbeat extends the leases while the process lives. Claims of a worker process that
- *       died on this host are taken back at start-up at once (its pid is gone); claims of workers
- *       elsewhere come back when their lease expires.</li>
- *   <li><b>Isolation.</b> A failing asset is dead-lettered with its error class and message; the
- *       other assets go on.</li>
- *   <li><b>Retries.</b> Transient failures ({@link AssetFailure#isTransient()}, {@link IOException},
- *       transient {@link StoreException}) are retried with exponential backoff and jitter, up to
- *       {@code maxTries} per claim; permanent ones are not retried.</li>
+ *   <li><b>Claims with leases.</b> Each thread claims one asset at a time from the store; the
+ *       {@link LeaseKeeper} recovers the claims of dead workers and extends this worker's leases
+ *       while the process lives.</li>
+ *   <li><b>Isolation.</b> A failing asset is dead-lettered with the error class and message the
+ *       {@link FailureClassifier} gives it; the other assets go on.</li>
+ *   <li><b>Retries.</b> Transient failures ({@link FailureClassifier#isTransient}) are retried with
+ *       exponential backoff and jitter, up to {@code maxTries} per claim; permanent ones are not
+ *       retried; checkpoint transitions retry transient store errors ({@link RetrySettings}).</li>
  *   <li><b>Graceful stop.</b> After {@link #requestStop()} no new asset is claimed; assets in
  *       flight either finish or roll back (the processor sees {@link ProcessContext#stopRequested()})
  *       and are released to {@code pending}; then {@link #run()} returns an interrupted report.</li>
@@ -82,7 +75,7 @@ public final class Runner {
         this.listener = b.listener;
         this.clock = b.clock;
         this.jobId = b.jobId;
-        this.workerId = localHost() + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
+        this.workerId = LeaseKeeper.localHost() + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public static Builder builder(CheckpointStore store, AssetProcessor processor) {
@@ -108,17 +101,8 @@ public final class Runner {
     /** Runs until no asset is claimable or a stop was requested. */
     public RunReport run() {
         Instant started = clock.instant();
-        recoverDeadWorkers();
-        ProcessHandle self = ProcessHandle.current();
-        store.registerWorker(new WorkerInfo(workerId, localHost(), self.pid(),
-                self.info().startInstant().orElse(null), started));
-        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "cairn-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = Math.max(lease.toMillis() / 3, 10);
-        heartbeat.scheduleAtFixedRate(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+        LeaseKeeper leases = new LeaseKeeper(store, workerId, lease, clock);
+        leases.start(started);
         List<Thread> threads = new ArrayList<>();
         try {
             for (int i = 0; i < workers; i++) {
@@ -130,7 +114,7 @@ public final class Runner {
                 joinUninterruptibly(t);
             }
         } finally {
-            heartbeat.shutdownNow();
+            leases.stop(); // last: every claim was completed, failed or released under a valid lease
         }
         Map<AssetState, Long> counts = store.counts();
         Map<ErrorClass, Long> byClass = new EnumMap<>(ErrorClass.class);
@@ -143,39 +127,6 @@ public final class Runner {
         return new RunReport(counts, byClass, doneThisRun.get(), failedThisRun.get(), featuresThisRun.get(),
                 Duration.between(started, clock.instant()), stop.get() && unfinished,
                 Duration.ofNanos(checkpointNanos.get()));
-    }
-
-    /** Takes back, at once, the claims of worker processes on this host that are provably dead. */
-    private void recoverDeadWorkers() {
-        String host = localHost();
-        for (WorkerInfo w : store.workersWithClaims()) {
-            if (!host.equals(w.host()) || isAlive(w)) {
-                continue;
-            }
-            int n = store.releaseClaimsOf(w.id(), "worker process " + w.pid() + " on " + host + " is gone");
-            if (n > 0) {
-                log.info("Recovered {} claim(s) of dead worker {} (process {} is gone)", n, w.id(), w.pid());
-            }
-        }
-    }
-
-    private static boolean isAlive(WorkerInfo w) {
-        Optional<ProcessHandle> p = ProcessHandle.of(w.pid());
-        if (p.isEmpty() || !p.get().isAlive()) {
-            return false;
-        }
-        // Same pid, but a process started at another time is a reused pid, not our worker.
-        Optional<Instant> start = p.get().info().startInstant();
-        return w.processStart() == null || start.isEmpty()
-                || Math.abs(start.get().toEpochMilli() - w.processStart().toEpochMilli()) < 1000;
-    }
-
-    private void heartbeat() {
-        try {
-            store.heartbeat(workerId, clock.instant(), lease);
-        } catch (RuntimeException e) {
-            log.warn("Heartbeat failed (leases will be extended at the next one): {}", e.getMessage());
-        }
     }
 
     private void workLoop() {
@@ -210,9 +161,9 @@ public final class Runner {
         int[] tries = {0};
         Context ctx = new Context(claim);
         RetryPolicy<Outcome> policy = RetryPolicy.<Outcome>builder()
-                .handleIf(Runner::isTransient)
+                .handleIf(FailureClassifier::isTransient)
                 .withBackoff(backoffBase, backoffMax)
-                .withJitter(0.25)
+                .withJitter(RetrySettings.JITTER)
                 .withMaxAttempts(maxTries)
                 .onRetry(e -> listener.retrying(claim, e.getLastException(), e.getAttemptCount() + 1))
                 .build();
@@ -250,35 +201,16 @@ public final class Runner {
     }
 
     private void fail(Claim claim, Throwable e, int tries) {
-        ErrorClass errorClass;
-        boolean transientFailure;
-        String message;
-        if (e instanceof AssetFailure f) {
-            errorClass = f.errorClass();
-            transientFailure = f.isTransient();
-            message = f.getMessage();
-        } else if (e instanceof IOException || e instanceof UncheckedIOException) {
-            errorClass = ErrorClass.IO;
-            transientFailure = true;
-            message = claim.asset().input() + ": " + describe(e);
-        } else {
-            errorClass = ErrorClass.INTERNAL;
-            transientFailure = false;
-            message = claim.asset().input() + ": internal error: " + describe(e);
-        }
+        FailureClassifier.Failure f = FailureClassifier.classify(e, claim.asset(), tries);
         // The failure itself is reported (one line) by the listener; the stack trace only at DEBUG,
         // since for expected failures (bad input, CRS) the message says all a user needs.
         if (log.isDebugEnabled()) {
-            log.atDebug().setCause(e).addKeyValue("error_class", errorClass.key())
+            log.atDebug().setCause(e).addKeyValue("error_class", f.errorClass().key())
                     .log("Stack trace of the failure of {}", claim.asset().id());
         }
-        if (transientFailure && tries > 1) {
-            message = message + " (gave up after " + tries + " tries)";
-        }
-        String finalMessage = message;
         try {
             withStoreRetry(() -> {
-                store.fail(claim, errorClass, finalMessage, transientFailure, tries);
+                store.fail(claim, f.errorClass(), f.message(), f.transientFailure(), tries);
                 return null;
             });
         } catch (LeaseLostException lost) {
@@ -286,7 +218,7 @@ public final class Runner {
             return;
         }
         failedThisRun.incrementAndGet();
-        listener.failed(claim, errorClass, finalMessage, transientFailure, tries);
+        listener.failed(claim, f.errorClass(), f.message(), f.transientFailure(), tries);
     }
 
     private void releaseQuietly(Claim claim) {
@@ -302,27 +234,12 @@ public final class Runner {
         }
     }
 
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
-    }
-
-    static boolean isTransient(Throwable e) {
-        if (e instanceof AssetFailure f) {
-            return f.isTransient();
-        }
-        if (e instanceof StoreException s) {
-            return s.isTransient();
-        }
-        return e instanceof IOException || e instanceof UncheckedIOException;
-    }
-
     private <T> T withStoreRetry(java.util.function.Supplier<T> op) {
         RetryPolicy<T> policy = RetryPolicy.<T>builder()
                 .handleIf(e -> e instanceof StoreException s && s.isTransient())
-                .withBackoff(Duration.ofMillis(50), Duration.ofSeconds(2))
-                .withJitter(0.25)
-                .withMaxAttempts(20)
+                .withBackoff(RetrySettings.STORE_BACKOFF_BASE, RetrySettings.STORE_BACKOFF_MAX)
+                .withJitter(RetrySettings.JITTER)
+                .withMaxAttempts(RetrySettings.STORE_MAX_TRIES)
                 .build();
         long t0 = System.nanoTime();
         try {
@@ -349,15 +266,7 @@ public final class Runner {
 
     /** The host name recorded with worker claims: {@code HOSTNAME}, else the resolved local host name. */
     public static String localHost() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
+        return LeaseKeeper.localHost();
     }
 
     private final class Context implements ProcessContext {
@@ -388,15 +297,15 @@ public final class Runner {
         }
     }
 
-    /** Configures a {@link Runner}. Defaults: one worker per core, 60 s lease, 3 tries, 0.5–10 s backoff. */
+    /** Configures a {@link Runner}. Defaults: one worker per core, and the lease, tries and backoff of {@link RetrySettings}. */
     public static final class Builder {
         private final CheckpointStore store;
         private final AssetProcessor processor;
         private int workers = Runtime.getRuntime().availableProcessors();
-        private Duration lease = Duration.ofSeconds(60);
-        private int maxTries = 3;
-        private Duration backoffBase = Duration.ofMillis(500);
-        private Duration backoffMax = Duration.ofSeconds(10);
+        private Duration lease = RetrySettings.LEASE;
+        private int maxTries = RetrySettings.ASSET_MAX_TRIES;
+        private Duration backoffBase = RetrySettings.ASSET_BACKOFF_BASE;
+        private Duration backoffMax = RetrySettings.ASSET_BACKOFF_MAX;
         private RunListener listener = new RunListener() {
         };
         private Clock clock = Clock.systemUTC();

@@ -182,6 +182,33 @@ class OperatorCommandsIT {
         assertThat(cairn("verify", out.toString()).exitCode()).isZero();
     }
 
+    @Test
+    void verifyKnowsTheOutputsOfEveryFormatFromTheJobsLayoutAndReportsStrayOnes() throws Exception {
+        Path in = work.resolve("in");
+        SampleData.writeGpkg(in.resolve("points.gpkg"), List.of(new LayerSpec("points", GeometryKind.POINT, 2056, 20)), SEED);
+
+        // --format geojsonseq writes .geojsons files: a stray one is an extra, the job's own is not
+        Path seq = work.resolve("seq");
+        assertThat(cairn("convert", in.toString(), "-o", seq.toString(), "--format", "geojsonseq").exitCode()).isZero();
+        assertThat(seq.resolve("points.geojsons")).exists();
+        assertThat(cairn("verify", seq.toString()).exitCode()).as("the job's own .geojsons output is no extra").isZero();
+        Path straySeq = seq.resolve("stray.geojsons");
+        Files.writeString(straySeq, "\u001e{\"type\":\"Feature\",\"geometry\":null,\"properties\":{}}\n");
+        JsonNode seqReport = JSON.readTree(cairn("verify", seq.toString(), "--json").lastStdoutLine());
+        assertThat(kinds(seqReport)).containsExactly("extra");
+        assertThat(seqReport.get("problems").get(0).get("path").asText()).isEqualTo(straySeq.toString());
+
+        // --format shp: the sidecars of the job's .shp are its own; a .dbf of no output is an extra
+        Path shp = work.resolve("shp");
+        assertThat(cairn("convert", in.toString(), "-o", shp.toString(), "--format", "shp").exitCode()).isZero();
+        assertThat(cairn("verify", shp.toString()).exitCode()).as("the .shp's sidecars are no extras").isZero();
+        Path strayDbf = shp.resolve("orphan.dbf");
+        Files.copy(shp.resolve("points.dbf"), strayDbf);
+        JsonNode shpReport = JSON.readTree(cairn("verify", shp.toString(), "--json").lastStdoutLine());
+        assertThat(kinds(shpReport)).containsExactly("extra");
+        assertThat(shpReport.get("problems").get(0).get("path").asText()).isEqualTo(strayDbf.toString());
+    }
+
     private JsonNode statusJson(Path out) throws Exception {
         CliProcess.Result s = cairn("status", out.toString(), "--json");
         assertThat(s.exitCode()).as("status; stderr:%n%s", s.stderr()).isZero();

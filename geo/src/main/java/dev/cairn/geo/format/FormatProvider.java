@@ -76,7 +76,7 @@ public interface FormatProvider {
      * The CRS every output of this format is in, whatever {@code --to} says (GeoJSON: RFC 7946's
      * EPSG:4326 longitude/latitude), or empty when any CRS can be written.
      */
-    default Optional<String> requiredCrs() {
+    default Optional<RequiredCrs> requiredCrs() {
         return Optional.empty();
     }
 

@@ -1,6 +1,7 @@
 package dev.cairn.geo.geojson;
 
 import dev.cairn.engine.AssetFailure;
+import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.ErrorClass;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,17 +12,18 @@ import java.util.Locale;
 
 /** Head reading and file-name rules shared by the two GeoJSON providers. */
 final class GeoJsonFiles {
-    static final List<String> SEQUENCE_EXTENSIONS = List.of(".geojsons", ".geojsonl", ".geojsonseq");
+    /** RFC 7946 §4: GeoJSON coordinates are longitude, latitude on WGS 84. */
+    static final dev.cairn.geo.format.RequiredCrs RFC_7946 = new dev.cairn.geo.format.RequiredCrs("EPSG:4326",
+            "GeoJSON output is always EPSG:4326 longitude/latitude (RFC 7946)");
 
-    /** The suffix of the engine's temp names ({@code .NAME.ATTEMPT.cairn-tmp}), see AtomicFiles. */
-    private static final String TEMP_NAME = "\\.\\d+\\.cairn-tmp$";
+    static final List<String> SEQUENCE_EXTENSIONS = List.of(".geojsons", ".geojsonl", ".geojsonseq");
 
     private GeoJsonFiles() {
     }
 
-    /** The file's name as it will be published: without the engine's temp suffix, lower case. */
+    /** The file's name as it will be published (a temp file's output, see AtomicFiles), lower case. */
     static String finalName(Path file) {
-        return file.getFileName().toString().replaceFirst(TEMP_NAME, "").toLowerCase(Locale.ROOT);
+        return AtomicFiles.outputOfTemp(file).orElse(file).getFileName().toString().toLowerCase(Locale.ROOT);
     }
 
     static boolean hasSequenceExtension(Path file) {

@@ -66,7 +66,7 @@ public final class GeoJsonProvider implements FormatProvider {
 
     /** RFC 7946: longitude/latitude on WGS 84. */
     @Override
-    public java.util.Optional<String> requiredCrs() {
-        return java.util.Optional.of("EPSG:4326");
+    public java.util.Optional<dev.cairn.geo.format.RequiredCrs> requiredCrs() {
+        return java.util.Optional.of(GeoJsonFiles.RFC_7946);
     }
 }

@@ -18,6 +18,7 @@ import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
+import dev.cairn.engine.StagedSqliteOutput;
 import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.format.LayerDef;
 import dev.cairn.geo.pipeline.FeatureIssues;
@@ -115,9 +116,9 @@ public final class GpkgChunkConverter {
                 return new Result(count(reader, layer, chunk, input), true, checksum(output), copier.issues());
             }
             try (StagedGpkg stage = StagedGpkg.open(staging)) {
-                StagedGpkg.ChunkCommit done = stage.commitChunk(assetId, chunk, staged, target, ctx.workerId(),
+                StagedSqliteOutput.ChunkCommit done = stage.commitChunk(assetId, chunk, staged, target, ctx.workerId(),
                         ctx.attempt(), () -> copy(copier, reader, stage, layer, chunk, transcoders, target, input));
-                features = done.features();
+                features = done.items();
                 finalised = done.finalised();
             } catch (SQLException e) {
                 throw AssetFailure.transientFailure(ErrorClass.IO, staging + ": cannot write the staging GeoPackage ("
@@ -161,14 +162,14 @@ public final class GpkgChunkConverter {
         long features;
         boolean finalised;
         try (StagedGpkg stage = StagedGpkg.open(staging)) {
-            StagedGpkg.ChunkCommit done = stage.commitChunk(assetId, chunk, List.of(schema), target, ctx.workerId(),
+            StagedSqliteOutput.ChunkCommit done = stage.commitChunk(assetId, chunk, List.of(schema), target, ctx.workerId(),
                     ctx.attempt(), () -> {
                         try (FeatureRows rows = new FeatureRows(staging, out, target.code(),
                                 stage.writer().insertStatement(schema), stage.rtreeStage(schema), publisher == RENAME)) {
                             return copy.copy(rows::write);
                         }
                     });
-            features = done.features() < 0 ? planned : done.features(); // < 0: finalised before this attempt
+            features = done.items() < 0 ? planned : done.items(); // < 0: finalised before this attempt
             finalised = done.finalised();
         } catch (SQLException e) {
             throw AssetFailure.transientFailure(ErrorClass.IO, staging + ": cannot write the staging GeoPackage ("
