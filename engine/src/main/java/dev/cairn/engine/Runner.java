@@ -172,7 +172,7 @@ public final class Runner {
 
     private void heartbeat() {
         try {
-            store.heartbeat(workerId, clock.instant(), lease);
+            store.heartbeat(workerId, lease);
         } catch (RuntimeException e) {
             log.warn("Heartbeat failed (leases will be extended at the next one): {}", e.getMessage());
         }
@@ -186,7 +186,7 @@ public final class Runner {
         }
         try {
             while (!stop.get()) {
-                Optional<Claim> claim = withStoreRetry(() -> store.claim(workerId, clock.instant(), lease));
+                Optional<Claim> claim = withStoreRetry(() -> store.claim(workerId, lease));
                 if (claim.isEmpty()) {
                     return;
                 }
