@@ -142,6 +142,7 @@ public final class SqliteStore implements CheckpointStore {
      */
     public static SqliteStore open(Path dbFile, String jobId, Clock clock) {
         Objects.requireNonNull(clock, "clock");
+        checkJobId(jobId);
         try {
             return new SqliteStore(dbFile, SqliteSchema.openReadWrite(dbFile), false, clock).bindOnOpen(jobId);
         } catch (SQLException e) {
@@ -167,6 +168,7 @@ public final class SqliteStore implements CheckpointStore {
      * @throws StoreException            if the file is not a cairn checkpoint or is newer
      */
     public static SqliteStore openReadOnly(Path dbFile, String jobId) {
+        checkJobId(jobId);
         try {
             return new SqliteStore(dbFile, SqliteSchema.openReadOnly(dbFile), true, Clock.systemUTC())
                     .bindOnOpen(jobId);
@@ -175,12 +177,14 @@ public final class SqliteStore implements CheckpointStore {
         }
     }
 
-    /** Binds to {@code jobId}, or to the most recent job when null; closes the connection on failure. */
-    private SqliteStore bindOnOpen(String jobId) {
+    private static void checkJobId(String jobId) {
         if (jobId != null && jobId.isBlank()) {
-            close();
             throw new IllegalArgumentException("A job id must not be blank; pass null for the most recent job.");
         }
+    }
+
+    /** Binds to {@code jobId}, or to the most recent job when null; closes the connection on failure. */
+    private SqliteStore bindOnOpen(String jobId) {
         try {
             Optional<JobRecord> job = read("read the job", () ->
                     jobId == null ? JobTable.latest(conn) : JobTable.find(conn, jobId));
@@ -270,8 +274,8 @@ public final class SqliteStore implements CheckpointStore {
         return write("plan " + assets.size() + " assets", () -> {
             if (bound != null && JobTable.find(conn, id).isEmpty()) {
                 throw new StoreException("Cannot plan job " + id + " in checkpoint " + file
-                        + ": another process has cleared the job since this handle was opened. Open the checkpoint"
-                        + " again.", null, false);
+                        + ": another handle or process has cleared the job since this handle was bound to it."
+                        + " Open the checkpoint again.", null, false);
             }
             return PlanWriter.plan(conn, id, fingerprint, assets, clock.millis());
         });
