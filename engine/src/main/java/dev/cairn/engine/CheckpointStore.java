@@ -1,7 +1,6 @@
 package dev.cairn.engine;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +8,36 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where a job's state survives crashes: the job spec, every planned asset with its state, and an
+ * Where jobs' state survives crashes: each job's spec, every planned asset with its state, and an
  * append-only event log. Implemented by the SQLite store (embedded default) and, later, by a
- * PostgreSQL store shared by many machines; both must pass the same contract tests.
+ * PostgreSQL store shared by many machines; both must pass the same contract tests. Stores are
+ * plug-ins ({@link CheckpointStoreProvider}), opened by URL with {@link CheckpointStores#open}.
+ *
+ * <p><b>Jobs and handles.</b> A store may hold several jobs; an instance of this interface is a
+ * <em>handle</em> on the store, bound to at most one of them:
+ * <ul>
+ *   <li>Opening with a job id binds the handle to that job. Opening without one binds it to the
+ *       store's most recently created job (for a checkpoint in an output directory, its only job),
+ *       or to none when the store holds no job. Opening for reading and writing with a job id the
+ *       store does not hold gives an unbound handle, so that {@link #createJob} can record it.</li>
+ *   <li>{@link #job()} is the bound job; {@link #createJob} records a job and binds an unbound
+ *       handle to it; {@link #clear()} forgets the bound job and leaves the handle unbound.</li>
+ *   <li>Every other method sees only the bound job: {@link #plan}, {@link #claim} (never another
+ *       job's asset), {@link #complete}, {@link #counts}, {@link #assets}, the resets,
+ *       {@link #featureIssues}, {@link #events}, {@link #removeUnplanned}, and the claims listed
+ *       or released by {@link #workersWithClaims} and {@link #releaseClaimsOf}. The same asset id
+ *       in two jobs names two assets.</li>
+ *   <li>An unbound handle works on the store's job-less assets: those planned while no job was
+ *       bound (the engine used as a library without a job spec). {@link #createJob} on that handle
+ *       makes them, and their events, the new job's.</li>
+ *   <li>{@link #jobs()} lists every job in the store; {@link #registerWorker} is store-wide (one
+ *       process may work on several jobs).</li>
+ * </ul>
+ * A handle that another handle has cleared the job of sees it as empty; open a new handle then.
+ *
+ * <p><b>Time.</b> Lease times come from the store's clock, never the caller's: the machines that
+ * share a store do not agree on the time, and a lease must mean the same to all of them. A store
+ * on one file may take an injected clock (tests); a database server store uses the server's.
  *
  * <p><b>Durability.</b> Every method that changes state is one transaction: it either happened
  * entirely (state row and event row) or not at all. A returned method has committed.
@@ -23,13 +49,26 @@ import java.util.Set;
  */
 public interface CheckpointStore extends AutoCloseable {
 
-    /** The job recorded in this store, if any. */
+    /** The job this handle is bound to, if any. */
     Optional<JobRecord> job();
 
-    /** Records the job of a first run. Fails if a job is already recorded. */
+    /** Every job in the store, oldest first, whichever this handle is bound to. */
+    List<JobRecord> jobs();
+
+    /**
+     * Records a new job in the store and binds this handle to it; the store's job-less assets
+     * become the job's (see the class comment).
+     *
+     * @throws StoreException if this handle is already bound to a job, or the store already holds
+     *                        a job with this id; nothing is changed then
+     */
     void createJob(JobRecord job);
 
-    /** Forgets the job, its assets, workers and events (for {@code --fresh}). */
+    /**
+     * Forgets the bound job, its assets and events (for {@code --fresh}), and leaves this handle
+     * unbound; other jobs in the store are untouched. On an unbound handle, forgets the job-less
+     * assets and their events. Registered workers are kept (they are store-wide).
+     */
     void clear();
 
     /**
@@ -46,32 +85,39 @@ public interface CheckpointStore extends AutoCloseable {
      * Without this, a stale pending asset of an old plan would write the same output as the new
      * plan's assets. One {@code removed} event per asset; returns how many were removed.
      */
-    int removeUnplanned(java.util.Collection<String> plannedIds);
+    int removeUnplanned(Collection<String> plannedIds);
 
-    /** Registers a worker process, so that its claims can be recovered when it dies. */
+    /** Registers a worker process (store-wide), so that its claims can be recovered when it dies. */
     void registerWorker(WorkerInfo worker);
 
-    /** Workers that currently hold {@code running} claims. */
+    /** Registered workers that currently hold {@code running} claims in the bound job. */
     List<WorkerInfo> workersWithClaims();
 
-    /** Puts every {@code running} claim of {@code workerId} back to {@code pending}; returns how many. */
+    /**
+     * Puts every {@code running} claim of {@code workerId} in the bound job back to
+     * {@code pending}; returns how many.
+     */
     int releaseClaimsOf(String workerId, String reason);
 
     /**
-     * Atomically claims one asset that is {@code pending}, or {@code running} with a lease that
-     * expired before {@code now}: it becomes {@code running} for {@code workerId} until
-     * {@code now + lease}, with its attempt number incremented. Larger inputs are claimed first.
+     * Atomically claims one asset of the bound job that is {@code pending}, or {@code running}
+     * with a lease that expired before the store's clock's now: it becomes {@code running} for
+     * {@code workerId} until now {@code + lease}, with its attempt number incremented. Larger
+     * inputs are claimed first.
      */
-    Optional<Claim> claim(String workerId, Instant now, Duration lease);
+    Optional<Claim> claim(String workerId, Duration lease);
 
-    /** Extends the lease of every claim held by {@code workerId} to {@code now + lease}. */
-    void heartbeat(String workerId, Instant now, Duration lease);
+    /**
+     * Extends the lease of every claim {@code workerId} holds in the bound job to the store's now
+     * {@code + lease} (never shortens one).
+     */
+    void heartbeat(String workerId, Duration lease);
 
     /**
      * Marks the claimed asset {@code done}.
      *
-     * @throws LeaseLostException if the asset is no longer held by this claim (same worker and
-     *                            attempt); nothing is changed then
+     * @throws LeaseLostException if the asset is no longer held by this claim (same job, worker
+     *                            and attempt); nothing is changed then
      */
     void complete(Claim claim, Outcome outcome);
 

@@ -2,7 +2,6 @@ package dev.cairn.engine;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -17,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * manual SQL). At start it registers the worker (host, pid, process start) and takes back at once
  * the claims of workers on this host whose process is provably gone (pid gone, or reused by a
  * process started at another time); claims of workers elsewhere come back when their lease
- * expires. While the run lasts, a heartbeat extends this worker's leases every third of the lease,
+ * expires. While the run lasts, a heartbeat extends this worker's leases every third of the lease
+ * (lease times are the store's clock, never this machine's),
  * so a live claim never expires under a slow asset; {@link #stop} ends it (after the work, so
  * leases stay valid to the last commit).
  *
@@ -29,14 +29,12 @@ final class LeaseKeeper {
     private final CheckpointStore store;
     private final String workerId;
     private final Duration lease;
-    private final Clock clock;
     private ScheduledExecutorService heartbeat;
 
-    LeaseKeeper(CheckpointStore store, String workerId, Duration lease, Clock clock) {
+    LeaseKeeper(CheckpointStore store, String workerId, Duration lease) {
         this.store = store;
         this.workerId = workerId;
         this.lease = lease;
-        this.clock = clock;
     }
 
     /** Recovers dead local workers' claims, registers this worker and starts the heartbeat. */
@@ -88,7 +86,7 @@ final class LeaseKeeper {
 
     private void beat() {
         try {
-            store.heartbeat(workerId, clock.instant(), lease);
+            store.heartbeat(workerId, lease);
         } catch (RuntimeException e) {
             log.warn("Heartbeat failed (leases will be extended at the next one): {}", e.getMessage());
         }

@@ -101,7 +101,7 @@ public final class Runner {
     /** Runs until no asset is claimable or a stop was requested. */
     public RunReport run() {
         Instant started = clock.instant();
-        LeaseKeeper leases = new LeaseKeeper(store, workerId, lease, clock);
+        LeaseKeeper leases = new LeaseKeeper(store, workerId, lease);
         leases.start(started);
         List<Thread> threads = new ArrayList<>();
         try {
@@ -137,7 +137,7 @@ public final class Runner {
         }
         try {
             while (!stop.get()) {
-                Optional<Claim> claim = withStoreRetry(() -> store.claim(workerId, clock.instant(), lease));
+                Optional<Claim> claim = withStoreRetry(() -> store.claim(workerId, lease));
                 if (claim.isEmpty()) {
                     return;
                 }

@@ -60,7 +60,7 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
         store.createJob(job());
         store.plan(assets(3));
         store.registerWorker(new WorkerInfo("w1", "host", 42, T0, T0));
-        store.claim("w1", T0, LEASE).orElseThrow();
+        store.claim("w1", LEASE).orElseThrow();
 
         store.clear();
 
@@ -117,7 +117,7 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
     void aDoneAssetStaysDoneWhenReplannedUnchanged() {
         CheckpointStore store = store();
         store.plan(List.of(asset("a", 1)));
-        Claim claim = store.claim("w1", T0, LEASE).orElseThrow();
+        Claim claim = store.claim("w1", LEASE).orElseThrow();
         store.complete(claim, new Outcome(10, 1, "abc"));
 
         assertThat(store.plan(List.of(asset("a", 1)))).isEqualTo(new PlanSummary(0, 1, 0));
@@ -132,7 +132,7 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
     void aFailedAssetStaysFailedWhenReplannedUnchanged() {
         CheckpointStore store = store();
         store.plan(List.of(asset("a", 1)));
-        store.fail(store.claim("w1", T0, LEASE).orElseThrow(), ErrorClass.FORMAT, "bad", false, 1);
+        store.fail(store.claim("w1", LEASE).orElseThrow(), ErrorClass.FORMAT, "bad", false, 1);
 
         store.plan(List.of(asset("a", 1)));
 
@@ -143,9 +143,9 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
     void aChangedInputSizeMtimeOrOutputIsReplannedAsPendingWithCountersReset() {
         CheckpointStore store = store();
         store.plan(List.of(asset("size", 1), asset("mtime", 1), asset("output", 1), asset("same", 1)));
-        store.fail(store.claim("w1", T0, LEASE).orElseThrow(), ErrorClass.FORMAT, "bad", true, 3);
+        store.fail(store.claim("w1", LEASE).orElseThrow(), ErrorClass.FORMAT, "bad", true, 3);
         for (int i = 0; i < 3; i++) {
-            store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(5, 0, "x"));
+            store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(5, 0, "x"));
         }
 
         PlanSummary summary = store.plan(List.of(
@@ -174,10 +174,10 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
     void replanningARunningAssetFencesOffItsClaim() {
         CheckpointStore store = store();
         store.plan(List.of(asset("a", 1)));
-        Claim old = store.claim("w1", T0, LEASE).orElseThrow();
+        Claim old = store.claim("w1", LEASE).orElseThrow();
 
         assertThat(store.plan(List.of(asset("a", 2)))).isEqualTo(new PlanSummary(0, 0, 1));
-        Claim fresh = store.claim("w1", T0, LEASE).orElseThrow();
+        Claim fresh = store.claim("w1", LEASE).orElseThrow();
 
         assertThat(fresh.attempt()).isGreaterThan(old.attempt());
         assertThatThrownBy(() -> store.complete(old, new Outcome(1, 0, null))).isInstanceOf(LeaseLostException.class);
@@ -215,7 +215,7 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
         CheckpointStore store = store();
         store.plan(List.of(asset("a", 1)));
 
-        Claim claim = store.claim("w1", T0, LEASE).orElseThrow();
+        Claim claim = store.claim("w1", LEASE).orElseThrow();
 
         assertThat(claim.asset()).isEqualTo(asset("a", 1));
         assertThat(claim.workerId()).isEqualTo("w1");
@@ -231,12 +231,12 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
     @Test
     void claimOnAnEmptyOrFinishedStoreReturnsNothing() {
         CheckpointStore store = store();
-        assertThat(store.claim("w1", T0, LEASE)).isEmpty();
+        assertThat(store.claim("w1", LEASE)).isEmpty();
 
         store.plan(List.of(asset("a", 1)));
-        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(0, 0, null));
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(0, 0, null));
 
-        assertThat(store.claim("w1", T0, LEASE)).isEmpty();
+        assertThat(store.claim("w1", LEASE)).isEmpty();
     }
 
     @Test
@@ -246,7 +246,7 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
 
         List<String> order = new ArrayList<>();
         Optional<Claim> claim;
-        while ((claim = store.claim("w1", T0, LEASE)).isPresent()) {
+        while ((claim = store.claim("w1", LEASE)).isPresent()) {
             order.add(claim.get().asset().id());
         }
 
@@ -257,20 +257,23 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
     void aLiveLeaseIsNotClaimedAgain() {
         CheckpointStore store = store();
         store.plan(List.of(asset("a", 1)));
-        store.claim("w1", T0, LEASE).orElseThrow();
+        store.claim("w1", LEASE).orElseThrow();
 
-        assertThat(store.claim("w2", T0.plus(LEASE).minusMillis(1), LEASE)).isEmpty();
-        assertThat(store.claim("w2", T0.plus(LEASE), LEASE)).isEmpty();
+        clock.set(T0.plus(LEASE).minusMillis(1));
+        assertThat(store.claim("w2", LEASE)).isEmpty();
+        clock.set(T0.plus(LEASE));
+        assertThat(store.claim("w2", LEASE)).isEmpty();
     }
 
     @Test
     void anExpiredLeaseIsClaimableAgainWithTheNextAttempt() {
         CheckpointStore store = store();
         store.plan(List.of(asset("a", 1)));
-        store.claim("w1", T0, LEASE).orElseThrow();
+        store.claim("w1", LEASE).orElseThrow();
 
         Instant later = T0.plus(LEASE).plusSeconds(1);
-        Claim takeover = store.claim("w2", later, LEASE).orElseThrow();
+        clock.set(later);
+        Claim takeover = store.claim("w2", LEASE).orElseThrow();
 
         assertThat(takeover.attempt()).isEqualTo(2);
         assertThat(takeover.workerId()).isEqualTo("w2");
@@ -282,8 +285,9 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
     void aLateCompleteFromTheOldClaimThrowsLeaseLostAndChangesNothing() {
         CheckpointStore store = store();
         store.plan(List.of(asset("a", 1)));
-        Claim old = store.claim("w1", T0, LEASE).orElseThrow();
-        Claim takeover = store.claim("w2", T0.plus(LEASE).plusSeconds(1), LEASE).orElseThrow();
+        Claim old = store.claim("w1", LEASE).orElseThrow();
+        clock.set(T0.plus(LEASE).plusSeconds(1));
+        Claim takeover = store.claim("w2", LEASE).orElseThrow();
         AssetRecord before = record(store, "a");
         int eventsBefore = store.events(1000).size();
 
@@ -301,8 +305,9 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
     void theSameWorkerCannotCompleteAnOlderAttempt() {
         CheckpointStore store = store();
         store.plan(List.of(asset("a", 1)));
-        Claim first = store.claim("w1", T0, LEASE).orElseThrow();
-        Claim second = store.claim("w1", T0.plus(LEASE).plusSeconds(1), LEASE).orElseThrow();
+        Claim first = store.claim("w1", LEASE).orElseThrow();
+        clock.set(T0.plus(LEASE).plusSeconds(1));
+        Claim second = store.claim("w1", LEASE).orElseThrow();
 
         assertThatThrownBy(() -> store.complete(first, new Outcome(1, 0, null))).isInstanceOf(LeaseLostException.class);
         store.complete(second, new Outcome(1, 0, null));
@@ -312,7 +317,7 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
     void completingTwiceThrowsLeaseLost() {
         CheckpointStore store = store();
         store.plan(List.of(asset("a", 1)));
-        Claim claim = store.claim("w1", T0, LEASE).orElseThrow();
+        Claim claim = store.claim("w1", LEASE).orElseThrow();
         store.complete(claim, new Outcome(1, 0, null));
 
         assertThatThrownBy(() -> store.complete(claim, new Outcome(1, 0, null))).isInstanceOf(LeaseLostException.class);
@@ -322,13 +327,15 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
     void heartbeatExtendsALeaseSoItIsNotReclaimed() {
         CheckpointStore store = store();
         store.plan(List.of(asset("a", 1), asset("b", 1)));
-        Claim claim = store.claim("w1", T0, LEASE).orElseThrow();
-        store.claim("w2", T0, LEASE).orElseThrow();
+        Claim claim = store.claim("w1", LEASE).orElseThrow();
+        store.claim("w2", LEASE).orElseThrow();
 
-        store.heartbeat("w1", T0.plus(Duration.ofMinutes(4)), LEASE);
+        clock.set(T0.plus(Duration.ofMinutes(4)));
+        store.heartbeat("w1", LEASE);
 
         Instant afterFirstLease = T0.plus(LEASE).plusSeconds(1);
-        Claim reclaimed = store.claim("w3", afterFirstLease, LEASE).orElseThrow();
+        clock.set(afterFirstLease);
+        Claim reclaimed = store.claim("w3", LEASE).orElseThrow();
         assertThat(reclaimed.asset().id()).as("only w2's lease expired").isEqualTo("b");
         assertThat(record(store, claim.asset().id()).leaseUntil()).isEqualTo(T0.plus(Duration.ofMinutes(9)));
         store.complete(claim, new Outcome(1, 0, null));
@@ -352,7 +359,7 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
                     start.await();
                     int mine = 0;
                     Optional<Claim> claim;
-                    while ((claim = store.claim(worker, T0, LEASE)).isPresent()) {
+                    while ((claim = store.claim(worker, LEASE)).isPresent()) {
                         if (claims.merge(claim.get().asset().id(), 1, Integer::sum) > 1) {
                             duplicates.incrementAndGet();
                         }

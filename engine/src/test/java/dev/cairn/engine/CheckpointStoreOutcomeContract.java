@@ -22,10 +22,10 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
     void failRecordsClassMessageTransientFlagAndAccumulatedTries() {
         CheckpointStore store = store();
         store.plan(List.of(asset("a", 1)));
-        store.fail(store.claim("w1", T0, LEASE).orElseThrow(), ErrorClass.IO, "timeout", true, 3);
+        store.fail(store.claim("w1", LEASE).orElseThrow(), ErrorClass.IO, "timeout", true, 3);
         store.resetFailed(null);
 
-        store.fail(store.claim("w1", T0, LEASE).orElseThrow(), ErrorClass.CRS, "unknown EPSG:99999", false, 2);
+        store.fail(store.claim("w1", LEASE).orElseThrow(), ErrorClass.CRS, "unknown EPSG:99999", false, 2);
 
         AssetRecord record = record(store, "a");
         assertThat(record.state()).isEqualTo(AssetState.FAILED);
@@ -41,7 +41,7 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
     void releaseReturnsTheAssetToPendingWithoutAddingTries() {
         CheckpointStore store = store();
         store.plan(List.of(asset("a", 1)));
-        Claim claim = store.claim("w1", T0, LEASE).orElseThrow();
+        Claim claim = store.claim("w1", LEASE).orElseThrow();
 
         store.release(claim);
 
@@ -50,7 +50,7 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
         assertThat(record.tries()).isZero();
         assertThat(record.worker()).isNull();
         assertThat(record.leaseUntil()).isNull();
-        assertThat(store.claim("w2", T0, LEASE).orElseThrow().attempt()).isEqualTo(2);
+        assertThat(store.claim("w2", LEASE).orElseThrow().attempt()).isEqualTo(2);
     }
 
     @Test
@@ -59,9 +59,9 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
         store.plan(assets(5));
         store.registerWorker(new WorkerInfo("dead", "host-a", 101, T0, T0));
         store.registerWorker(new WorkerInfo("alive", "host-a", 102, T0, T0));
-        Claim lost = store.claim("dead", T0, LEASE).orElseThrow();
-        store.claim("dead", T0, LEASE).orElseThrow();
-        store.claim("alive", T0, LEASE).orElseThrow();
+        Claim lost = store.claim("dead", LEASE).orElseThrow();
+        store.claim("dead", LEASE).orElseThrow();
+        store.claim("alive", LEASE).orElseThrow();
 
         int released = store.releaseClaimsOf("dead", "pid 101 is gone");
 
@@ -82,8 +82,8 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
         store.registerWorker(busy);
         store.registerWorker(new WorkerInfo("idle", "host-b", 8, T0, T0));
         store.registerWorker(new WorkerInfo("finished", "host-b", 9, T0, T0));
-        store.claim("busy", T0, LEASE).orElseThrow();
-        store.complete(store.claim("finished", T0, LEASE).orElseThrow(), new Outcome(0, 0, null));
+        store.claim("busy", LEASE).orElseThrow();
+        store.complete(store.claim("finished", LEASE).orElseThrow(), new Outcome(0, 0, null));
 
         assertThat(store.workersWithClaims()).containsExactly(busy);
         assertThat(second().workersWithClaims()).containsExactly(busy);
@@ -93,9 +93,9 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
     void resetFailedOfOneClassLeavesTheOthersFailed() {
         CheckpointStore store = store();
         store.plan(assets(3));
-        store.fail(store.claim("w1", T0, LEASE).orElseThrow(), ErrorClass.CRS, "crs", false, 1);
-        store.fail(store.claim("w1", T0, LEASE).orElseThrow(), ErrorClass.FORMAT, "format", false, 1);
-        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(1, 0, null));
+        store.fail(store.claim("w1", LEASE).orElseThrow(), ErrorClass.CRS, "crs", false, 1);
+        store.fail(store.claim("w1", LEASE).orElseThrow(), ErrorClass.FORMAT, "format", false, 1);
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(1, 0, null));
 
         assertThat(store.resetFailed(ErrorClass.CRS)).isEqualTo(1);
 
@@ -112,9 +112,9 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
     void resetAllPutsEveryAssetBackToPending() {
         CheckpointStore store = store();
         store.plan(assets(4));
-        store.fail(store.claim("w1", T0, LEASE).orElseThrow(), ErrorClass.CRS, "crs", false, 1);
-        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(1, 0, "x"));
-        Claim running = store.claim("w1", T0, LEASE).orElseThrow();
+        store.fail(store.claim("w1", LEASE).orElseThrow(), ErrorClass.CRS, "crs", false, 1);
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(1, 0, "x"));
+        Claim running = store.claim("w1", LEASE).orElseThrow();
 
         assertThat(store.resetAll()).isEqualTo(3);
 
@@ -138,9 +138,9 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
                 "a.gpkg: layer 'roads', fid 7: invalid geometry (Self-intersection at (1 2))");
         FeatureIssue repaired = new FeatureIssue(FeatureIssue.Action.REPAIRED, ErrorClass.GEOMETRY,
                 "a.gpkg: layer 'roads', fid 9: repaired (Ring Self-intersection at (3 4))");
-        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(5, 1, "x", List.of(skipped, repaired)));
-        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(5, 0, "y"));
-        Claim third = store.claim("w1", T0, LEASE).orElseThrow();
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(5, 1, "x", List.of(skipped, repaired)));
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(5, 0, "y"));
+        Claim third = store.claim("w1", LEASE).orElseThrow();
 
         assertThat(store.featureIssues(100)).extracting(FeatureIssueRecord::assetId, FeatureIssueRecord::issue)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("a00000", skipped),
@@ -153,7 +153,7 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
         store.complete(third, new Outcome(1, 0, null));
         assertThat(store.resetAssets(List.of("a00000"), "output missing")).isEqualTo(1);
         assertThat(store.featureIssues(100)).isEmpty();
-        store.complete(store.claim("w2", T0, LEASE).orElseThrow(), new Outcome(5, 1, "x", List.of(skipped)));
+        store.complete(store.claim("w2", LEASE).orElseThrow(), new Outcome(5, 1, "x", List.of(skipped)));
         assertThat(store.featureIssues(100)).extracting(FeatureIssueRecord::issue).containsExactly(skipped);
     }
 
@@ -173,10 +173,10 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
         CheckpointStore store = store();
         store.createJob(job());
         store.plan(assets(5));
-        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(7, 0, "crc32c:00000001"));
-        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(8, 0, "crc32c:00000002"));
-        store.fail(store.claim("w1", T0, LEASE).orElseThrow(), ErrorClass.FORMAT, "bad", false, 1);
-        Claim running = store.claim("w2", T0, LEASE).orElseThrow();
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(7, 0, "crc32c:00000001"));
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(8, 0, "crc32c:00000002"));
+        store.fail(store.claim("w1", LEASE).orElseThrow(), ErrorClass.FORMAT, "bad", false, 1);
+        Claim running = store.claim("w2", LEASE).orElseThrow();
         long eventsBefore = store.events(1000).size();
 
         int reset = store.resetAssets(List.of("a00000", "a00002", running.asset().id(), "a00004", "nope"),
@@ -207,8 +207,8 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
         CheckpointStore store = store();
         store.createJob(job());
         store.plan(assets(4));
-        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(1, 0, "crc32c:00000001"));
-        Claim running = store.claim("w2", T0, LEASE).orElseThrow();
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(1, 0, "crc32c:00000001"));
+        Claim running = store.claim("w2", LEASE).orElseThrow();
         List<String> planned = List.of(record(store, "a00003").asset().id());
 
         int removed = store.removeUnplanned(planned);
@@ -225,13 +225,13 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
     void resetAssetsMakesTheAssetsClaimableAgain() {
         CheckpointStore store = store();
         store.plan(assets(2));
-        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(1, 0, "crc32c:00000001"));
-        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(1, 0, "crc32c:00000002"));
-        assertThat(store.claim("w1", T0, LEASE)).isEmpty();
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(1, 0, "crc32c:00000001"));
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(1, 0, "crc32c:00000002"));
+        assertThat(store.claim("w1", LEASE)).isEmpty();
 
         store.resetAssets(List.of("a00001"), "checksum differs");
 
-        Claim again = store.claim("w1", T0, LEASE).orElseThrow();
+        Claim again = store.claim("w1", LEASE).orElseThrow();
         assertThat(again.asset().id()).isEqualTo("a00001");
         assertThat(again.attempt()).isEqualTo(2);
     }
@@ -244,9 +244,9 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
         assertThat(store.counts()).containsOnlyKeys(AssetState.values()).containsValues(0L);
 
         store.plan(assets(4));
-        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(1, 0, null));
-        store.fail(store.claim("w1", T0, LEASE).orElseThrow(), ErrorClass.IO, "disk", true, 4);
-        store.claim("w1", T0, LEASE).orElseThrow();
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(1, 0, null));
+        store.fail(store.claim("w1", LEASE).orElseThrow(), ErrorClass.IO, "disk", true, 4);
+        store.claim("w1", LEASE).orElseThrow();
 
         assertThat(store.counts()).isEqualTo(Map.of(AssetState.PENDING, 1L, AssetState.RUNNING, 1L,
                 AssetState.DONE, 1L, AssetState.FAILED, 1L));
@@ -256,8 +256,8 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
     void assetsFiltersByStateInPlanningOrder() {
         CheckpointStore store = store();
         store.plan(List.of(asset("x", 1), asset("y", 5), asset("z", 3)));
-        store.fail(store.claim("w1", T0, LEASE).orElseThrow(), ErrorClass.FORMAT, "y", false, 1);
-        store.fail(store.claim("w1", T0, LEASE).orElseThrow(), ErrorClass.FORMAT, "z", false, 1);
+        store.fail(store.claim("w1", LEASE).orElseThrow(), ErrorClass.FORMAT, "y", false, 1);
+        store.fail(store.claim("w1", LEASE).orElseThrow(), ErrorClass.FORMAT, "z", false, 1);
 
         assertThat(store.assets(EnumSet.of(AssetState.FAILED))).extracting(r -> r.asset().id())
                 .containsExactly("y", "z");
@@ -272,10 +272,10 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
         JobRecord job = job();
         store.createJob(job);
         store.plan(List.of(asset("a", 2), asset("b", 1)));
-        store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(3, 0, null));
-        Claim b = store.claim("w1", T0, LEASE).orElseThrow();
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(3, 0, null));
+        Claim b = store.claim("w1", LEASE).orElseThrow();
         store.release(b);
-        store.fail(store.claim("w2", T0, LEASE).orElseThrow(), ErrorClass.GEOMETRY, "self-intersection", false, 1);
+        store.fail(store.claim("w2", LEASE).orElseThrow(), ErrorClass.GEOMETRY, "self-intersection", false, 1);
         store.resetFailed(null);
         store.plan(List.of(asset("a", 9)));
 
@@ -327,7 +327,7 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
     void aSecondInstanceSeesCommittedTransitions() {
         CheckpointStore store = store();
         store.plan(assets(2));
-        Claim claim = store.claim("w1", T0, LEASE).orElseThrow();
+        Claim claim = store.claim("w1", LEASE).orElseThrow();
         CheckpointStore other = second();
 
         assertThat(other.counts()).containsEntry(AssetState.RUNNING, 1L);

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The body of {@link SqliteStore#plan}: runs inside the caller's write transaction. The stored
+ * The body of {@link SqliteStore#plan} for one job: runs inside the caller's write transaction. The stored
  * fingerprints are read in one scan and the writes are sent in JDBC batches, so planning 100,000
  * assets costs one transaction, not 100,000 round trips.
  *
@@ -31,8 +30,8 @@ final class PlanWriter {
     private static final int BATCH = 5_000;
 
     private static final String INSERT_ASSET = """
-            INSERT INTO asset (id, seq, input, part, output, input_size, input_mtime, state, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)""";
+            INSERT INTO asset (job_id, id, seq, input, part, output, input_size, input_mtime, state, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)""";
 
     private static final String REPLAN_ASSET = """
             UPDATE asset SET input = ?, part = ?, output = ?, input_size = ?, input_mtime = ?,
@@ -40,28 +39,40 @@ final class PlanWriter {
                 attempt = CASE WHEN state = 'running' THEN attempt ELSE 0 END, tries = 0,
                 error_class = NULL, message = NULL, transient = 0,
                 features = 0, skipped = 0, checksum = NULL, updated_at = ?
-            WHERE id = ?""";
+            WHERE job_id = ? AND id = ?""";
 
     private static final String INSERT_EVENT = """
-            INSERT INTO event (at, asset_id, kind, worker, attempt, detail, fingerprint)
-            VALUES (?, ?, ?, NULL, 0, ?, ?)""";
+            INSERT INTO event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
+            VALUES (?, ?, ?, ?, NULL, 0, ?, ?)""";
+
+    private static final String KNOWN_ASSETS = """
+            SELECT id, input, part, output, input_size, input_mtime FROM asset WHERE job_id = ?""";
+
+    private static final String LAST_SEQ = "SELECT coalesce(max(seq), 0) FROM asset WHERE job_id = ?";
 
     private PlanWriter() {
     }
 
-    static PlanSummary plan(Connection conn, List<Asset> assets, long nowMillis, String fingerprint)
+    /**
+     * Plans {@code assets} into the job {@code jobId} ({@link JobTable#NO_JOB} for none); its
+     * events carry {@code fingerprint}.
+     */
+    static PlanSummary plan(Connection conn, String jobId, String fingerprint, List<Asset> assets, long nowMillis)
             throws SQLException {
         Map<String, Asset> known = new HashMap<>();
         long seq;
-        try (Statement st = conn.createStatement()) {
-            try (ResultSet rs = st.executeQuery(
-                    "SELECT id, input, part, output, input_size, input_mtime FROM asset")) {
+        try (PreparedStatement st = conn.prepareStatement(KNOWN_ASSETS)) {
+            st.setString(1, jobId);
+            try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     known.put(rs.getString(1), new Asset(rs.getString(1), rs.getString(2), rs.getString(3),
                             rs.getString(4), rs.getLong(5), rs.getLong(6)));
                 }
             }
-            try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM asset")) {
+        }
+        try (PreparedStatement st = conn.prepareStatement(LAST_SEQ)) {
+            st.setString(1, jobId);
+            try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 seq = rs.getLong(1);
             }
@@ -83,16 +94,17 @@ final class PlanWriter {
                 String detail;
                 if (old == null) {
                     added++;
-                    insert.setString(1, asset.id());
-                    insert.setLong(2, ++seq);
-                    insert.setString(3, asset.input());
-                    setNullable(insert, 4, asset.part());
-                    insert.setString(5, asset.output());
-                    insert.setLong(6, asset.inputSize());
-                    insert.setLong(7, asset.inputMtimeMillis());
-                    insert.setLong(8, nowMillis);
+                    insert.setString(1, jobId);
+                    insert.setString(2, asset.id());
+                    insert.setLong(3, ++seq);
+                    insert.setString(4, asset.input());
+                    setNullable(insert, 5, asset.part());
+                    insert.setString(6, asset.output());
+                    insert.setLong(7, asset.inputSize());
+                    insert.setLong(8, asset.inputMtimeMillis());
+                    insert.setLong(9, nowMillis);
                     insert.addBatch();
-                    addEvent(event, nowMillis, asset.id(), "planned", null, fingerprint);
+                    addEvent(event, jobId, nowMillis, asset.id(), "planned", null, fingerprint);
                 } else if ((detail = differences(old, asset)) != null) {
                     changed++;
                     replan.setString(1, asset.input());
@@ -101,9 +113,10 @@ final class PlanWriter {
                     replan.setLong(4, asset.inputSize());
                     replan.setLong(5, asset.inputMtimeMillis());
                     replan.setLong(6, nowMillis);
-                    replan.setString(7, asset.id());
+                    replan.setString(7, jobId);
+                    replan.setString(8, asset.id());
                     replan.addBatch();
-                    addEvent(event, nowMillis, asset.id(), "replanned", detail, fingerprint);
+                    addEvent(event, jobId, nowMillis, asset.id(), "replanned", detail, fingerprint);
                 } else {
                     unchanged++;
                     continue;
@@ -143,13 +156,14 @@ final class PlanWriter {
         return diffs.isEmpty() ? null : String.join(", ", diffs);
     }
 
-    private static void addEvent(PreparedStatement event, long at, String assetId, String kind, String detail,
-                                 String fingerprint) throws SQLException {
-        event.setLong(1, at);
-        event.setString(2, assetId);
-        event.setString(3, kind);
-        setNullable(event, 4, detail);
-        setNullable(event, 5, fingerprint);
+    private static void addEvent(PreparedStatement event, String jobId, long at, String assetId, String kind,
+                                 String detail, String fingerprint) throws SQLException {
+        event.setString(1, jobId);
+        event.setLong(2, at);
+        event.setString(3, assetId);
+        event.setString(4, kind);
+        setNullable(event, 5, detail);
+        setNullable(event, 6, fingerprint);
         event.addBatch();
     }
 

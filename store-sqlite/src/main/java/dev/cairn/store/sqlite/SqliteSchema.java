@@ -1,5 +1,6 @@
 package dev.cairn.store.sqlite;
 
+import dev.cairn.engine.NoSuchCheckpointException;
 import dev.cairn.engine.StoreException;
 
 import java.io.IOException;
@@ -19,20 +20,36 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * Opens the connection of a {@link SqliteStore}: sets the PRAGMAs, creates the schema of a new
- * checkpoint and refuses one written by a newer cairn. The schema itself is the resource
- * {@code schema-v1.sql} next to this class; it is drawn in the Javadoc of {@link SqliteStore}.
+ * checkpoint, migrates an older one in place and refuses one written by a newer cairn. The SQL
+ * lives in resources next to this class, one file per purpose, as Spring Batch keeps its schema
+ * files: {@code schema-v2.sql} creates the current schema (drawn in the Javadoc of
+ * {@link SqliteStore}); {@code migrate-v1-to-v2.sql} brings a version 1 checkpoint to version 2;
+ * {@code read-v1-as-v2.sql} shows a version 1 checkpoint opened read-only as version 2.
+ *
+ * <p><b>Migration.</b> Opening for writing a checkpoint of an older version runs each migration
+ * from its version up to {@link #VERSION} in the same {@code BEGIN IMMEDIATE} transaction that
+ * checks the version, with foreign keys off (tables are rebuilt: SQLite cannot change a primary
+ * key in place) and a {@code PRAGMA foreign_key_check} before the commit. Either the checkpoint is
+ * at the new version with every row carried over, or, on any failure, it is untouched. A process
+ * of an older cairn still writing the file holds the write lock meanwhile, and the migration
+ * waits for it like any writer.
  */
 final class SqliteSchema {
 
     /** The schema version this code writes and understands. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+    private static final String SCHEMA = "schema-v" + VERSION + ".sql";
 
     private SqliteSchema() {
     }
 
-    /** A read-write connection; creates the file, its parent directories and the schema if missing. */
+    /**
+     * A read-write connection; creates the file, its parent directories and the schema if
+     * missing, and migrates an older schema.
+     */
     static Connection openReadWrite(Path file) throws SQLException {
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -46,25 +63,26 @@ final class SqliteSchema {
         Connection conn = new SQLiteConfig().createConnection(jdbcUrl(file));
         try (Statement st = conn.createStatement()) {
             st.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
-            st.execute("PRAGMA foreign_keys = ON");
             st.execute("PRAGMA journal_mode = WAL");
             st.execute("PRAGMA synchronous = NORMAL");
+            // Off while a migration rebuilds tables (the pragma is ignored inside a transaction).
+            st.execute("PRAGMA foreign_keys = OFF");
             st.execute("BEGIN IMMEDIATE");
             try {
                 Integer version = storedVersion(conn, file);
                 if (version == null) {
-                    for (String sql : statements()) {
-                        st.execute(sql);
-                    }
+                    run(st, SCHEMA);
                     st.execute("INSERT INTO schema_version (version) VALUES (" + VERSION + ")");
                 } else {
                     checkVersion(file, version);
+                    migrate(conn, file, version);
                 }
                 st.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
                 st.execute("ROLLBACK");
                 throw e;
             }
+            st.execute("PRAGMA foreign_keys = ON");
         } catch (SQLException | RuntimeException e) {
             closeQuietly(conn);
             throw e;
@@ -72,11 +90,16 @@ final class SqliteSchema {
         return conn;
     }
 
-    /** A read-only connection to an existing checkpoint; WAL lets it read while a run writes. */
+    /**
+     * A read-only connection to an existing checkpoint; WAL lets it read while a run writes. A
+     * checkpoint of an older version is read through temporary views, since it cannot be migrated.
+     *
+     * @throws NoSuchCheckpointException if the file does not exist
+     */
     static Connection openReadOnly(Path file) throws SQLException {
         if (!Files.isRegularFile(file)) {
-            throw new StoreException("No checkpoint at " + file
-                    + ": the file does not exist. Check the path, or run the job first.", null, false);
+            throw new NoSuchCheckpointException("No checkpoint at " + file
+                    + ": the file does not exist. Check the path, or run the job first.");
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
@@ -90,6 +113,9 @@ final class SqliteSchema {
                         + " is not a cairn checkpoint (it has no schema_version table).", null, false);
             }
             checkVersion(file, version);
+            if (version == 1) {
+                run(st, "read-v1-as-v2.sql");
+            }
         } catch (SQLException | RuntimeException e) {
             closeQuietly(conn);
             throw e;
@@ -108,7 +134,7 @@ final class SqliteSchema {
             int tables;
             try (ResultSet rs = st.executeQuery("""
                     SELECT count(*), coalesce(sum(name = 'schema_version'), 0)
-                    FROM sqlite_master WHERE type = 'table'""")) {
+                    FROM main.sqlite_master WHERE type = 'table'""")) {
                 rs.next();
                 tables = rs.getInt(1);
                 hasVersion = rs.getInt(2) > 0;
@@ -136,12 +162,42 @@ final class SqliteSchema {
         }
     }
 
-    /** The statements of {@code schema-v1.sql}, split at semicolons that end a line. */
+    /** Runs the migrations from {@code version} to {@link #VERSION}, inside the caller's transaction. */
+    private static void migrate(Connection conn, Path file, int version) throws SQLException {
+        if (version == VERSION) {
+            return;
+        }
+        try (Statement st = conn.createStatement()) {
+            for (int from = version; from < VERSION; from++) {
+                run(st, "migrate-v" + from + "-to-v" + (from + 1) + ".sql");
+            }
+            try (ResultSet rs = st.executeQuery("PRAGMA foreign_key_check")) {
+                if (rs.next()) {
+                    throw new StoreException("Cannot migrate checkpoint " + file + " from schema version " + version
+                            + " to " + VERSION + ": table " + rs.getString(1) + " has a row whose "
+                            + rs.getString(3) + " is missing. The checkpoint was left unchanged.", null, false);
+                }
+            }
+        }
+    }
+
+    private static void run(Statement st, String resource) throws SQLException {
+        for (String sql : statements(resource)) {
+            st.execute(sql);
+        }
+    }
+
+    /** The statements of the current schema, {@code schema-v2.sql}. */
     static List<String> statements() {
+        return statements(SCHEMA);
+    }
+
+    /** The statements of a SQL resource next to this class, split at semicolons that end a line. */
+    static List<String> statements(String resource) {
         String text;
-        try (InputStream in = SqliteSchema.class.getResourceAsStream("schema-v1.sql")) {
+        try (InputStream in = SqliteSchema.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("schema-v1.sql is missing from the cairn-store-sqlite jar");
+                throw new IllegalStateException(resource + " is missing from the cairn-store-sqlite jar");
             }
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -12,6 +12,8 @@ import dev.cairn.engine.Event;
 import dev.cairn.engine.FeatureIssue;
 import dev.cairn.engine.FeatureIssueRecord;
 import dev.cairn.engine.JobRecord;
+import dev.cairn.engine.LeaseLostException;
+import dev.cairn.engine.NoSuchCheckpointException;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.PlanSummary;
 import dev.cairn.engine.StoreException;
@@ -32,50 +34,65 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * The embedded checkpoint store: one SQLite file in WAL mode, shared safely by the threads of one
- * process and by several processes on one machine.
+ * process and by several processes on one machine. The file may hold several jobs; an instance is
+ * a handle bound to one of them, as {@link CheckpointStore} describes (a checkpoint in an output
+ * directory holds its one job, and {@link #open(Path)} binds to it).
  *
  * <p><b>Durability.</b> Every state change is one {@code BEGIN IMMEDIATE} transaction that writes
  * the asset row and its event row together; a method that returned has committed. With
  * {@code synchronous=NORMAL} a committed transaction survives a crash of the process (kill -9)
  * but the last few may be lost on power loss: the database is still consistent, and the assets
- * concerned are simply done again.
+ * concerned are simply done again. The binding of the handle changes in memory only after the
+ * transaction that records or forgets the job has committed.
  *
  * <p><b>Concurrency.</b> One connection per instance; its methods are synchronized. Writers in
  * other processes are serialized by {@code BEGIN IMMEDIATE} (waiting up to 10 s, then a transient
  * {@link StoreException}); readers are never blocked by a writer (WAL), which is what
  * {@link #openReadOnly} relies on. {@link #claim} picks and updates its row inside one write
  * transaction, so no asset is handed to two live claims; {@link #complete}, {@link #fail} and
- * {@link #release} only touch the row {@code WHERE state='running' AND worker=? AND attempt=?}
- * and throw {@link LeaseLostException} (changing nothing) when it is gone.
+ * {@link #release} only touch the row
+ * {@code WHERE job_id=? AND id=? AND state='running' AND worker=? AND attempt=?} and throw
+ * {@link LeaseLostException} (changing nothing) when it is gone.
+ *
+ * <p><b>Time.</b> Leases are measured with the store's {@link Clock} (UTC system clock unless one
+ * is given): the processes sharing the file run on one machine, so they read one clock.
  *
  * <p>The bodies of the writes live beside it: {@link PlanWriter} (batched planning),
- * {@link TransitionWriter} (claims and their fenced outcomes) and {@link SqliteSchema}
- * (PRAGMAs, creation, version check).
+ * {@link TransitionWriter} (claims and their fenced outcomes), {@link JobTable} (job rows) and
+ * {@link SqliteSchema} (PRAGMAs, creation, migration, version check).
  *
- * <p><b>Schema, version 1</b> ({@code schema-v1.sql}; times are epoch milliseconds):
+ * <p><b>Schema, version 2</b> ({@code schema-v2.sql}; a version 1 file is migrated in place by
+ * {@code migrate-v1-to-v2.sql} when opened for writing; times are epoch milliseconds):
  * <pre>
- * schema_version(version)                          one row: 1; a newer version is refused
- * job(id PK, fingerprint, kind, created_at)        at most one row
- *  └─ job_option(job_id → job.id, key, value)      the spec, PK (job_id, key)
- * asset(id PK, seq UNIQUE,                         seq = planning order
+ * schema_version(version)                           one row: 2; a newer version is refused
+ * job(id PK, seq UNIQUE,                            every job; seq = order of creation
+ *     fingerprint, kind, created_at)
+ *  └─ job_option(job_id → job.id, key, value)       the spec, PK (job_id, key)
+ * asset(job_id, id, PK (job_id, id),                job_id '' = planned with no job bound
+ *       seq,                                        planning order within the job
  *       input, part, output, input_size, input_mtime,        what to do, input fingerprint
  *       state pending|running|done|failed,
  *       worker, lease_until, attempt,               the claim; attempt = fencing token
  *       tries, error_class, message, transient,     the dead letter
  *       features, skipped, checksum, updated_at)    the outcome
- *   index asset_claim (state, input_size DESC, seq)          claim(), counts()
- *   index asset_running_worker (worker) WHERE state='running' heartbeat(), recovery
- * worker(id PK, host, pid, process_start, registered_at)
- * event(seq AUTOINCREMENT, at, asset_id, kind,      append-only lineage; fingerprint is the
- *       worker, attempt, detail, fingerprint)        job's at the time of the event
+ *   unique index asset_seq (job_id, seq)                              assets()
+ *   index asset_claim (job_id, state, input_size DESC, seq)           claim(), counts()
+ *   index asset_running_worker (job_id, worker) WHERE state='running' heartbeat(), recovery
+ * worker(id PK, host, pid, process_start,           store-wide: a process may serve
+ *        registered_at)                             several jobs
+ * event(seq AUTOINCREMENT, job_id, at, asset_id,    append-only lineage; fingerprint is the
+ *       kind, worker, attempt, detail, fingerprint)  job's at the time of the event
+ *   index event_job (job_id, seq)                                     events(), featureIssues()
  * </pre>
+ * Version 1 was the same without {@code job.seq} and without the {@code job_id} columns and
+ * indexes: at most one job per file, owning every asset and event.
  */
 public final class SqliteStore implements CheckpointStore {
 
@@ -88,9 +105,11 @@ public final class SqliteStore implements CheckpointStore {
     private final boolean readOnly;
     private final Clock clock;
     private final TransitionWriter transitions;
+    /** The bound job, or null: then the handle works on the job-less rows. */
+    private JobRecord bound;
     private boolean closed;
 
-    SqliteStore(Path file, Connection conn, boolean readOnly, Clock clock) {
+    private SqliteStore(Path file, Connection conn, boolean readOnly, Clock clock) {
         this.file = file;
         this.conn = conn;
         this.readOnly = readOnly;
@@ -99,31 +118,98 @@ public final class SqliteStore implements CheckpointStore {
     }
 
     /**
-     * Opens the checkpoint at {@code dbFile} for reading and writing, creating the file, its
-     * parent directories and the schema when missing.
-     *
-     * @throws StoreException if the file is not a cairn checkpoint or has a newer schema version
+     * Opens the checkpoint at {@code dbFile} for reading and writing, bound to its most recent job
+     * (or to none), with the UTC system clock; see {@link #open(Path, String, Clock)}.
      */
     public static SqliteStore open(Path dbFile) {
+        return open(dbFile, null, Clock.systemUTC());
+    }
+
+    /** As {@link #open(Path)}, with leases measured by {@code clock}. */
+    public static SqliteStore open(Path dbFile, Clock clock) {
+        return open(dbFile, null, clock);
+    }
+
+    /**
+     * Opens the checkpoint at {@code dbFile} for reading and writing, creating the file, its
+     * parent directories and the schema when missing, and migrating an older schema in place.
+     *
+     * @param jobId the job to bind to: null for the most recent job (none when the file holds no
+     *              job); an id the file does not hold gives an unbound handle, ready for
+     *              {@link #createJob}
+     * @param clock the clock leases are measured with
+     * @throws StoreException if the file is not a cairn checkpoint or has a newer schema version
+     */
+    public static SqliteStore open(Path dbFile, String jobId, Clock clock) {
+        Objects.requireNonNull(clock, "clock");
+        checkJobId(jobId);
         try {
-            return new SqliteStore(dbFile, SqliteSchema.openReadWrite(dbFile), false, Clock.systemUTC());
+            return new SqliteStore(dbFile, SqliteSchema.openReadWrite(dbFile), false, clock).bindOnOpen(jobId);
         } catch (SQLException e) {
             throw translate(dbFile, e, "open");
         }
     }
 
     /**
-     * Opens an existing checkpoint for reading only ({@code status}, {@code failures}); works while
-     * another process is writing it. Every method that changes state throws {@link StoreException}.
-     *
-     * @throws StoreException if the file does not exist, is not a cairn checkpoint or is newer
+     * Opens an existing checkpoint for reading only ({@code status}, {@code failures}), bound to
+     * its most recent job; see {@link #openReadOnly(Path, String)}.
      */
     public static SqliteStore openReadOnly(Path dbFile) {
+        return openReadOnly(dbFile, null);
+    }
+
+    /**
+     * Opens an existing checkpoint for reading only; works while another process is writing it,
+     * and writes nothing (a file of an older schema version is read as it is, not migrated).
+     * Every method that changes state throws {@link StoreException}.
+     *
+     * @param jobId the job to bind to, or null for the most recent job (none when it holds none)
+     * @throws NoSuchCheckpointException if the file does not exist, or holds no job {@code jobId}
+     * @throws StoreException            if the file is not a cairn checkpoint or is newer
+     */
+    public static SqliteStore openReadOnly(Path dbFile, String jobId) {
+        checkJobId(jobId);
         try {
-            return new SqliteStore(dbFile, SqliteSchema.openReadOnly(dbFile), true, Clock.systemUTC());
+            return new SqliteStore(dbFile, SqliteSchema.openReadOnly(dbFile), true, Clock.systemUTC())
+                    .bindOnOpen(jobId);
         } catch (SQLException e) {
             throw translate(dbFile, e, "open");
         }
+    }
+
+    private static void checkJobId(String jobId) {
+        if (jobId != null && jobId.isBlank()) {
+            throw new IllegalArgumentException("A job id must not be blank; pass null for the most recent job.");
+        }
+    }
+
+    /** Binds to {@code jobId}, or to the most recent job when null; closes the connection on failure. */
+    private SqliteStore bindOnOpen(String jobId) {
+        try {
+            Optional<JobRecord> job = read("read the job", () ->
+                    jobId == null ? JobTable.latest(conn) : JobTable.find(conn, jobId));
+            if (job.isEmpty() && jobId != null && readOnly) {
+                List<String> held = jobs().stream().map(JobRecord::id).toList();
+                throw new NoSuchCheckpointException("Checkpoint " + file + " holds no job " + jobId
+                        + (held.isEmpty() ? " (it holds no job at all)" : "; the jobs it holds are " + String.join(", ", held))
+                        + ". Check the job id.");
+            }
+            bind(job.orElse(null));
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void bind(JobRecord job) {
+        bound = job;
+        transitions.bind(scope(), job == null ? null : job.fingerprint());
+    }
+
+    /** The job id of the rows this handle works on. */
+    private String scope() {
+        return bound == null ? JobTable.NO_JOB : bound.id();
     }
 
     /** The database file. */
@@ -131,79 +217,68 @@ public final class SqliteStore implements CheckpointStore {
         return file;
     }
 
+    /** The bound job as stored now: empty when unbound, or when another handle has cleared it. */
     @Override
-    public Optional<JobRecord> job() {
-        return read("read the job", () -> {
-            try (Statement st = conn.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT id, fingerprint, kind, created_at FROM job LIMIT 1")) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                String id = rs.getString(1);
-                Map<String, String> spec = new TreeMap<>();
-                try (PreparedStatement ps = conn.prepareStatement("SELECT key, value FROM job_option WHERE job_id = ?")) {
-                    ps.setString(1, id);
-                    try (ResultSet options = ps.executeQuery()) {
-                        while (options.next()) {
-                            spec.put(options.getString(1), options.getString(2));
-                        }
-                    }
-                }
-                return Optional.of(new JobRecord(id, rs.getString(2), rs.getString(3), spec,
-                        Instant.ofEpochMilli(rs.getLong(4))));
-            }
-        });
+    public synchronized Optional<JobRecord> job() {
+        if (bound == null) {
+            return Optional.empty();
+        }
+        String id = bound.id();
+        return read("read the job", () -> JobTable.find(conn, id));
     }
 
     @Override
-    public void createJob(JobRecord job) {
-        write("record the job", () -> {
-            try (Statement st = conn.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT id, kind FROM job LIMIT 1")) {
-                if (rs.next()) {
-                    throw new StoreException("Checkpoint " + file + " already records job " + rs.getString(1)
-                            + " (" + rs.getString(2) + "); cannot record job " + job.id()
-                            + ". Clear the checkpoint first to start over.", null, false);
-                }
+    public List<JobRecord> jobs() {
+        return read("list the jobs", () -> JobTable.all(conn));
+    }
+
+    @Override
+    public synchronized void createJob(JobRecord job) {
+        if (job.id() == null || job.id().isBlank()) {
+            throw new IllegalArgumentException("A job id must not be blank: " + job);
+        }
+        if (bound != null) {
+            throw new StoreException("This handle on checkpoint " + file + " is bound to job " + bound.id()
+                    + " (" + bound.kind() + "); cannot record job " + job.id()
+                    + " on it. Clear the checkpoint first to start over, or open another handle for the new job.",
+                    null, false);
+        }
+        write("record job " + job.id(), () -> {
+            Optional<JobRecord> existing = JobTable.find(conn, job.id());
+            if (existing.isPresent()) {
+                throw new StoreException("Checkpoint " + file + " already records job " + job.id() + " ("
+                        + existing.get().kind() + "); open it with that job id to resume it, or clear it first"
+                        + " to start over.", null, false);
             }
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT INTO job (id, fingerprint, kind, created_at) VALUES (?, ?, ?, ?)")) {
-                ps.setString(1, job.id());
-                ps.setString(2, job.fingerprint());
-                ps.setString(3, job.kind());
-                ps.setLong(4, job.createdAt().toEpochMilli());
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT INTO job_option (job_id, key, value) VALUES (?, ?, ?)")) {
-                for (Map.Entry<String, String> option : job.spec().entrySet()) {
-                    ps.setString(1, job.id());
-                    ps.setString(2, option.getKey());
-                    ps.setString(3, option.getValue());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            JobTable.insert(conn, job);
+            JobTable.adoptJobLessRows(conn, job.id());
             return null;
         });
+        bind(job);
     }
 
     @Override
-    public void clear() {
-        write("clear the checkpoint", () -> {
-            try (Statement st = conn.createStatement()) {
-                for (String table : List.of("event", "asset", "worker", "job_option", "job")) {
-                    st.executeUpdate("DELETE FROM " + table);
-                }
-            }
+    public synchronized void clear() {
+        String id = scope();
+        write(bound == null ? "clear the job-less assets" : "clear job " + id, () -> {
+            JobTable.delete(conn, id);
             return null;
         });
+        bind(null);
     }
 
     @Override
-    public PlanSummary plan(List<Asset> assets) {
-        return write("plan " + assets.size() + " assets",
-                () -> PlanWriter.plan(conn, assets, clock.millis(), jobFingerprint()));
+    public synchronized PlanSummary plan(List<Asset> assets) {
+        String id = scope();
+        String fingerprint = bound == null ? null : bound.fingerprint();
+        return write("plan " + assets.size() + " assets", () -> {
+            if (bound != null && JobTable.find(conn, id).isEmpty()) {
+                throw new StoreException("Cannot plan job " + id + " in checkpoint " + file
+                        + ": another handle or process has cleared the job since this handle was bound to it."
+                        + " Open the checkpoint again.", null, false);
+            }
+            return PlanWriter.plan(conn, id, fingerprint, assets, clock.millis());
+        });
     }
 
     @Override
@@ -223,19 +298,25 @@ public final class SqliteStore implements CheckpointStore {
         });
     }
 
-    /** Registered workers holding claims; a worker that never registered cannot be proven dead, so it is not listed. */
+    /**
+     * Registered workers holding claims in the bound job; a worker that never registered cannot be
+     * proven dead, so it is not listed.
+     */
     @Override
     public List<WorkerInfo> workersWithClaims() {
         return read("list workers", () -> {
             List<WorkerInfo> workers = new ArrayList<>();
-            try (Statement st = conn.createStatement();
-                 ResultSet rs = st.executeQuery("""
+            try (PreparedStatement ps = conn.prepareStatement("""
                          SELECT id, host, pid, process_start, registered_at FROM worker w
-                         WHERE EXISTS (SELECT 1 FROM asset a WHERE a.state = 'running' AND a.worker = w.id)
+                         WHERE EXISTS (SELECT 1 FROM asset a
+                                       WHERE a.job_id = ? AND a.state = 'running' AND a.worker = w.id)
                          ORDER BY id""")) {
-                while (rs.next()) {
-                    workers.add(new WorkerInfo(rs.getString(1), rs.getString(2), rs.getLong(3),
-                            instant(rs, 4), instant(rs, 5)));
+                ps.setString(1, scope());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        workers.add(new WorkerInfo(rs.getString(1), rs.getString(2), rs.getLong(3),
+                                instant(rs, 4), instant(rs, 5)));
+                    }
                 }
             }
             return workers;
@@ -248,16 +329,19 @@ public final class SqliteStore implements CheckpointStore {
                 () -> transitions.releaseClaimsOf(workerId, reason, clock.millis()));
     }
 
+    /** Claims with the store's clock read inside the write transaction, so claims are ordered as their times. */
     @Override
-    public Optional<Claim> claim(String workerId, Instant now, Duration lease) {
-        long nowMillis = now.toEpochMilli();
-        return write("claim an asset", () -> transitions.claim(workerId, nowMillis, nowMillis + lease.toMillis()));
+    public Optional<Claim> claim(String workerId, Duration lease) {
+        return write("claim an asset", () -> {
+            long nowMillis = clock.millis();
+            return transitions.claim(workerId, nowMillis, nowMillis + lease.toMillis());
+        });
     }
 
     @Override
-    public void heartbeat(String workerId, Instant now, Duration lease) {
+    public void heartbeat(String workerId, Duration lease) {
         write("extend the leases of worker " + workerId, () -> {
-            transitions.heartbeat(workerId, now.toEpochMilli() + lease.toMillis());
+            transitions.heartbeat(workerId, clock.millis() + lease.toMillis());
             return null;
         });
     }
@@ -293,10 +377,13 @@ public final class SqliteStore implements CheckpointStore {
             for (AssetState state : AssetState.values()) {
                 counts.put(state, 0L);
             }
-            try (Statement st = conn.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT state, count(*) FROM asset GROUP BY state")) {
-                while (rs.next()) {
-                    counts.put(AssetState.fromKey(rs.getString(1)), rs.getLong(2));
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT state, count(*) FROM asset WHERE job_id = ? GROUP BY state")) {
+                ps.setString(1, scope());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        counts.put(AssetState.fromKey(rs.getString(1)), rs.getLong(2));
+                    }
                 }
             }
             return counts;
@@ -311,11 +398,13 @@ public final class SqliteStore implements CheckpointStore {
         String in = states.stream().map(s -> "'" + s.key() + "'").collect(Collectors.joining(", "));
         return read("list assets", () -> {
             List<AssetRecord> records = new ArrayList<>();
-            try (Statement st = conn.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT " + ASSET_COLUMNS + " FROM asset WHERE state IN (" + in
-                         + ") ORDER BY seq")) {
-                while (rs.next()) {
-                    records.add(assetRecord(rs));
+            try (PreparedStatement ps = conn.prepareStatement("SELECT " + ASSET_COLUMNS
+                    + " FROM asset WHERE job_id = ? AND state IN (" + in + ") ORDER BY seq")) {
+                ps.setString(1, scope());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        records.add(assetRecord(rs));
+                    }
                 }
             }
             return records;
@@ -357,11 +446,13 @@ public final class SqliteStore implements CheckpointStore {
         return read("read feature issues", () -> {
             List<FeatureIssueRecord> out = new ArrayList<>();
             try (PreparedStatement ps = conn.prepareStatement("""
-                    SELECT e.asset_id, e.at, e.kind, e.detail FROM event e JOIN asset a ON a.id = e.asset_id
-                    WHERE e.kind IN ('feature_skipped', 'feature_repaired') AND a.state = 'done'
+                    SELECT e.asset_id, e.at, e.kind, e.detail
+                    FROM event e JOIN asset a ON a.job_id = e.job_id AND a.id = e.asset_id
+                    WHERE e.job_id = ? AND e.kind IN ('feature_skipped', 'feature_repaired') AND a.state = 'done'
                       AND e.attempt = a.attempt
                     ORDER BY a.seq, e.seq LIMIT ?""")) {
-                ps.setInt(1, limit);
+                ps.setString(1, scope());
+                ps.setInt(2, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String detail = rs.getString(4);
@@ -386,8 +477,9 @@ public final class SqliteStore implements CheckpointStore {
             List<Event> events = new ArrayList<>();
             try (PreparedStatement ps = conn.prepareStatement("""
                     SELECT seq, at, asset_id, kind, worker, attempt, detail, fingerprint
-                    FROM event ORDER BY seq DESC LIMIT ?""")) {
-                ps.setInt(1, limit);
+                    FROM event WHERE job_id = ? ORDER BY seq DESC LIMIT ?""")) {
+                ps.setString(1, scope());
+                ps.setInt(2, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         events.add(new Event(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
@@ -414,13 +506,6 @@ public final class SqliteStore implements CheckpointStore {
     }
 
     // ---- plumbing -----------------------------------------------------------------------
-
-    private String jobFingerprint() throws SQLException {
-        try (Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT fingerprint FROM job LIMIT 1")) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
 
     private static AssetRecord assetRecord(ResultSet rs) throws SQLException {
         Asset asset = new Asset(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),

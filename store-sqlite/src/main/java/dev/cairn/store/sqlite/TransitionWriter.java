@@ -23,6 +23,8 @@ import java.util.Optional;
 /**
  * The state changes of claimed assets, each with its event row. Every method runs inside the
  * write transaction of its caller ({@link SqliteStore}), which commits or rolls back both rows.
+ * Every statement is confined to the job of the store's handle ({@link #bind}): a claim never
+ * reaches another job's asset, and a fenced change matches the job as well as the claim.
  *
  * <p>The claim, complete, fail and release statements run once per asset: they are prepared
  * once per connection (preparing the claim query costs more than running it). Not thread-safe;
@@ -38,22 +40,23 @@ final class TransitionWriter implements AutoCloseable {
      */
     private static final String CLAIM_CANDIDATE = """
             SELECT id, input, part, output, input_size, input_mtime, seq, state, worker, attempt, lease_until
-            FROM (SELECT * FROM asset WHERE state = 'pending' ORDER BY input_size DESC, seq LIMIT 1)
+            FROM (SELECT * FROM asset WHERE job_id = ? AND state = 'pending' ORDER BY input_size DESC, seq LIMIT 1)
             UNION ALL
             SELECT id, input, part, output, input_size, input_mtime, seq, state, worker, attempt, lease_until
-            FROM (SELECT * FROM asset WHERE state = 'running' AND lease_until < ?
+            FROM (SELECT * FROM asset WHERE job_id = ? AND state = 'running' AND lease_until < ?
                   ORDER BY input_size DESC, seq LIMIT 1)
             ORDER BY input_size DESC, seq LIMIT 1""";
 
     private static final String CLAIM = """
             UPDATE asset SET state = 'running', worker = ?, lease_until = ?, attempt = attempt + 1, updated_at = ?
-            WHERE id = ? AND (state = 'pending' OR (state = 'running' AND lease_until < ?))""";
+            WHERE job_id = ? AND id = ? AND (state = 'pending' OR (state = 'running' AND lease_until < ?))""";
 
-    private static final String HEARTBEAT =
-            "UPDATE asset SET lease_until = max(lease_until, ?) WHERE state = 'running' AND worker = ?";
+    private static final String HEARTBEAT = """
+            UPDATE asset SET lease_until = max(lease_until, ?) WHERE job_id = ? AND state = 'running' AND worker = ?""";
 
     /** The fencing condition: only the claim holding the latest attempt may change the row. */
-    private static final String FENCE = " WHERE id = ? AND state = 'running' AND worker = ? AND attempt = ?";
+    private static final String FENCE =
+            " WHERE job_id = ? AND id = ? AND state = 'running' AND worker = ? AND attempt = ?";
 
     private static final String COMPLETE = """
             UPDATE asset SET state = 'done', lease_until = NULL, features = ?, skipped = ?, checksum = ?,
@@ -67,30 +70,42 @@ final class TransitionWriter implements AutoCloseable {
             UPDATE asset SET state = 'pending', worker = NULL, lease_until = NULL, updated_at = ?""" + FENCE;
 
     private static final String INSERT_EVENT = """
-            INSERT INTO event (at, asset_id, kind, worker, attempt, detail, fingerprint)
-            VALUES (?, ?, ?, ?, ?, ?, (SELECT fingerprint FROM job LIMIT 1))""";
+            INSERT INTO event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
 
-    /** One event per asset matching the appended condition; binds at, kind, detail, then the condition's. */
+    /**
+     * One event per asset of the job matching the appended condition; binds at, kind, detail,
+     * fingerprint, the job, then the condition's parameter.
+     */
     private static final String INSERT_EVENTS_WHERE = """
-            INSERT INTO event (at, asset_id, kind, worker, attempt, detail, fingerprint)
-            SELECT ?, id, ?, worker, attempt, coalesce(?, 'was ' || state || coalesce(' (' || error_class || ')', '')),
-                (SELECT fingerprint FROM job LIMIT 1)
-            FROM asset WHERE\s""";
+            INSERT INTO event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
+            SELECT job_id, ?, id, ?, worker, attempt,
+                coalesce(?, 'was ' || state || coalesce(' (' || error_class || ')', '')), ?
+            FROM asset WHERE job_id = ? AND\s""";
 
+    /** Binds now, the job, then the condition's parameter. */
     private static final String RECOVER_WHERE = """
             UPDATE asset SET state = 'pending', worker = NULL, lease_until = NULL, updated_at = ?
-            WHERE\s""";
+            WHERE job_id = ? AND\s""";
 
     private static final String RESET_WHERE = """
             UPDATE asset SET state = 'pending', worker = NULL, lease_until = NULL, error_class = NULL,
                 message = NULL, transient = 0, features = 0, skipped = 0, checksum = NULL, updated_at = ?
-            WHERE\s""";
+            WHERE job_id = ? AND\s""";
 
     private final Connection conn;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private String jobId = JobTable.NO_JOB;
+    private String fingerprint;
 
     TransitionWriter(Connection conn) {
         this.conn = conn;
+    }
+
+    /** Confines the following calls to {@code jobId} ({@link JobTable#NO_JOB} for none); its events carry {@code fingerprint}. */
+    void bind(String jobId, String fingerprint) {
+        this.jobId = jobId;
+        this.fingerprint = fingerprint;
     }
 
     /** Claims the best candidate until {@code untilMillis}; an expired claim it takes over gets a 'recovered' event. */
@@ -101,7 +116,9 @@ final class TransitionWriter implements AutoCloseable {
         int attempt;
         long previousLease;
         PreparedStatement candidate = prepared(CLAIM_CANDIDATE);
-        candidate.setLong(1, nowMillis);
+        candidate.setString(1, jobId);
+        candidate.setString(2, jobId);
+        candidate.setLong(3, nowMillis);
         try (ResultSet rs = candidate.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
@@ -117,8 +134,9 @@ final class TransitionWriter implements AutoCloseable {
         claim.setString(1, workerId);
         claim.setLong(2, untilMillis);
         claim.setLong(3, nowMillis);
-        claim.setString(4, asset.id());
-        claim.setLong(5, nowMillis);
+        claim.setString(4, jobId);
+        claim.setString(5, asset.id());
+        claim.setLong(6, nowMillis);
         if (claim.executeUpdate() != 1) {
             // cannot happen inside BEGIN IMMEDIATE; fail loudly rather than hand out a shared claim
             throw new IllegalStateException("Claim candidate " + asset.id() + " changed inside its transaction");
@@ -137,7 +155,8 @@ final class TransitionWriter implements AutoCloseable {
     void heartbeat(String workerId, long untilMillis) throws SQLException {
         PreparedStatement ps = prepared(HEARTBEAT);
         ps.setLong(1, untilMillis);
-        ps.setString(2, workerId);
+        ps.setString(2, jobId);
+        ps.setString(3, workerId);
         ps.executeUpdate();
     }
 
@@ -187,7 +206,6 @@ final class TransitionWriter implements AutoCloseable {
         return toPending(condition, parameter, "reset", null, RESET_WHERE, nowMillis);
     }
 
-    /** Puts each listed done or failed asset back to pending, with {@code reason} as its event detail. */
     /** See CheckpointStore#removeUnplanned: the planned ids go through a temp table, so any count works. */
     int removeUnplanned(Collection<String> planned, long nowMillis) throws SQLException {
         try (java.sql.Statement st = conn.createStatement()) {
@@ -206,16 +224,22 @@ final class TransitionWriter implements AutoCloseable {
             ps.setLong(1, nowMillis);
             ps.setString(2, "removed");
             ps.setString(3, "no longer in the plan");
+            setNullable(ps, 4, fingerprint);
+            ps.setString(5, jobId);
             ps.executeUpdate();
         }
         int removed;
+        try (PreparedStatement ps = conn.prepareStatement("DELETE FROM asset WHERE job_id = ? AND " + unplanned)) {
+            ps.setString(1, jobId);
+            removed = ps.executeUpdate();
+        }
         try (java.sql.Statement st = conn.createStatement()) {
-            removed = st.executeUpdate("DELETE FROM asset WHERE " + unplanned);
             st.execute("DELETE FROM planned_id");
         }
         return removed;
     }
 
+    /** Puts each listed done or failed asset back to pending, with {@code reason} as its event detail. */
     int resetIds(Collection<String> ids, String reason, long nowMillis) throws SQLException {
         int reset = 0;
         for (String id : ids) {
@@ -227,29 +251,33 @@ final class TransitionWriter implements AutoCloseable {
     /** Events first (they read the old state), then the update; {@code condition} has at most one parameter. */
     private int toPending(String condition, String parameter, String kind, String detail, String update,
                           long nowMillis) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(INSERT_EVENTS_WHERE + condition + " ORDER BY seq")) {
+        try (PreparedStatement ps = conn.prepareStatement(INSERT_EVENTS_WHERE + "(" + condition + ") ORDER BY seq")) {
             ps.setLong(1, nowMillis);
             ps.setString(2, kind);
             setNullable(ps, 3, detail);
+            setNullable(ps, 4, fingerprint);
+            ps.setString(5, jobId);
             if (parameter != null) {
-                ps.setString(4, parameter);
+                ps.setString(6, parameter);
             }
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = conn.prepareStatement(update + condition)) {
+        try (PreparedStatement ps = conn.prepareStatement(update + "(" + condition + ")")) {
             ps.setLong(1, nowMillis);
+            ps.setString(2, jobId);
             if (parameter != null) {
-                ps.setString(2, parameter);
+                ps.setString(3, parameter);
             }
             return ps.executeUpdate();
         }
     }
 
-    /** Binds the fence (id, worker, attempt) from {@code index} on and runs the update; no row means the lease is lost. */
-    private static void fence(PreparedStatement ps, int index, Claim claim) throws SQLException {
-        ps.setString(index, claim.asset().id());
-        ps.setString(index + 1, claim.workerId());
-        ps.setInt(index + 2, claim.attempt());
+    /** Binds the fence (job, id, worker, attempt) from {@code index} on and runs the update; no row means the lease is lost. */
+    private void fence(PreparedStatement ps, int index, Claim claim) throws SQLException {
+        ps.setString(index, jobId);
+        ps.setString(index + 1, claim.asset().id());
+        ps.setString(index + 2, claim.workerId());
+        ps.setInt(index + 3, claim.attempt());
         if (ps.executeUpdate() == 0) {
             throw new LeaseLostException(claim.asset().id(), claim.workerId(), claim.attempt());
         }
@@ -258,12 +286,14 @@ final class TransitionWriter implements AutoCloseable {
     private void event(long at, String assetId, String kind, String worker, int attempt, String detail)
             throws SQLException {
         PreparedStatement ps = prepared(INSERT_EVENT);
-        setNullable(ps, 2, assetId);
-        ps.setLong(1, at);
-        ps.setString(3, kind);
-        setNullable(ps, 4, worker);
-        ps.setInt(5, attempt);
-        setNullable(ps, 6, detail);
+        ps.setString(1, jobId);
+        ps.setLong(2, at);
+        setNullable(ps, 3, assetId);
+        ps.setString(4, kind);
+        setNullable(ps, 5, worker);
+        ps.setInt(6, attempt);
+        setNullable(ps, 7, detail);
+        setNullable(ps, 8, fingerprint);
         ps.executeUpdate();
     }
 

@@ -207,8 +207,8 @@ class RunnerOnSqliteTest {
         Instant deadStart = dead.info().startInstant().orElse(Instant.now());
         store.registerWorker(new WorkerInfo("dead-worker", Runner.localHost(), dead.pid(), deadStart, Instant.now()));
         // The dead worker holds two claims with a lease far in the future.
-        assertThat(store.claim("dead-worker", Instant.now(), Duration.ofHours(1))).isPresent();
-        assertThat(store.claim("dead-worker", Instant.now(), Duration.ofHours(1))).isPresent();
+        assertThat(store.claim("dead-worker", Duration.ofHours(1))).isPresent();
+        assertThat(store.claim("dead-worker", Duration.ofHours(1))).isPresent();
 
         RunReport report = runner((asset, ctx) -> new Outcome(1, 0, null)).build().run();
 
@@ -223,7 +223,7 @@ class RunnerOnSqliteTest {
         ProcessHandle self = ProcessHandle.current();
         store.registerWorker(new WorkerInfo("other-live-worker", Runner.localHost(), self.pid(),
                 self.info().startInstant().orElse(null), Instant.now()));
-        assertThat(store.claim("other-live-worker", Instant.now(), Duration.ofHours(1))).isPresent();
+        assertThat(store.claim("other-live-worker", Duration.ofHours(1))).isPresent();
 
         RunReport report = runner((asset, ctx) -> new Outcome(1, 0, null)).build().run();
 

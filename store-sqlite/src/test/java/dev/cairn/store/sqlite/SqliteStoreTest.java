@@ -7,6 +7,7 @@ import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.CheckpointStore;
 import dev.cairn.engine.CheckpointStoreContract;
+import dev.cairn.engine.CheckpointStoreJobsContract;
 import dev.cairn.engine.CheckpointStoreOutcomeContract;
 import dev.cairn.engine.Claim;
 import dev.cairn.engine.ErrorClass;
@@ -21,6 +22,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -38,27 +40,41 @@ class SqliteStoreTest extends CheckpointStoreContract {
     private int stores;
 
     @Override
-    protected CheckpointStore newStore() {
+    protected CheckpointStore newStore(Clock clock) {
         file = dir.resolve("store-" + (++stores)).resolve("checkpoint.db");
-        return SqliteStore.open(file);
+        return SqliteStore.open(file, clock);
     }
 
     @Override
-    protected CheckpointStore reopen() {
-        return SqliteStore.open(file);
+    protected CheckpointStore reopen(Clock clock, String jobId) {
+        return SqliteStore.open(file, jobId, clock);
     }
 
     /** Part 2 of the store contract (outcomes, resets, feature issues) on the same SQLite files. */
     @Nested
     class Outcomes extends CheckpointStoreOutcomeContract {
         @Override
-        protected CheckpointStore newStore() {
-            return SqliteStoreTest.this.newStore();
+        protected CheckpointStore newStore(Clock clock) {
+            return SqliteStoreTest.this.newStore(clock);
         }
 
         @Override
-        protected CheckpointStore reopen() {
-            return SqliteStoreTest.this.reopen();
+        protected CheckpointStore reopen(Clock clock, String jobId) {
+            return SqliteStoreTest.this.reopen(clock, jobId);
+        }
+    }
+
+    /** Part 3 of the store contract (several jobs in one store) on the same SQLite files. */
+    @Nested
+    class Jobs extends CheckpointStoreJobsContract {
+        @Override
+        protected CheckpointStore newStore(Clock clock) {
+            return SqliteStoreTest.this.newStore(clock);
+        }
+
+        @Override
+        protected CheckpointStore reopen(Clock clock, String jobId) {
+            return SqliteStoreTest.this.reopen(clock, jobId);
         }
     }
 
@@ -114,7 +130,7 @@ class SqliteStoreTest extends CheckpointStoreContract {
 
         assertThatThrownBy(() -> SqliteStore.open(db))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining(db.toString()).hasMessageContaining("99").hasMessageContaining("up to 1");
+                .hasMessageContaining(db.toString()).hasMessageContaining("99").hasMessageContaining("up to " + SqliteSchema.VERSION);
         assertThatThrownBy(() -> SqliteStore.openReadOnly(db))
                 .isInstanceOf(StoreException.class).hasMessageContaining("99");
     }
@@ -148,7 +164,7 @@ class SqliteStoreTest extends CheckpointStoreContract {
         try (SqliteStore writer = SqliteStore.open(db)) {
             writer.createJob(new JobSpec("convert", Map.of("crs", "EPSG:4326")).toRecord(T0));
             writer.plan(assets(10));
-            writer.complete(writer.claim("w1", T0, LEASE).orElseThrow(), new Outcome(1, 0, null));
+            writer.complete(writer.claim("w1", LEASE).orElseThrow(), new Outcome(1, 0, null));
 
             try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + db);
                  Statement st = other.createStatement()) {
@@ -235,9 +251,9 @@ class SqliteStoreTest extends CheckpointStoreContract {
         try (SqliteStore store = SqliteStore.open(db)) {
             store.createJob(new JobSpec("convert", Map.of("crs", "EPSG:2056")).toRecord(T0));
             store.plan(assets(5));
-            store.complete(store.claim("w1", T0, LEASE).orElseThrow(), new Outcome(7, 2, "sum"));
-            store.fail(store.claim("w1", T0, LEASE).orElseThrow(), ErrorClass.FORMAT, "truncated", false, 2);
-            Claim inFlight = store.claim("w1", T0, LEASE).orElseThrow();
+            store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(7, 2, "sum"));
+            store.fail(store.claim("w1", LEASE).orElseThrow(), ErrorClass.FORMAT, "truncated", false, 2);
+            Claim inFlight = store.claim("w1", LEASE).orElseThrow();
             assertThat(inFlight.attempt()).isEqualTo(1);
             before = store.assets(EnumSet.allOf(AssetState.class));
         }
@@ -265,6 +281,6 @@ class SqliteStoreTest extends CheckpointStoreContract {
         assertThat(SqliteSchema.statements())
                 .allSatisfy(sql -> assertThat(sql).endsWith(";").doesNotContain("--"))
                 .anySatisfy(sql -> assertThat(sql).startsWith("CREATE TABLE asset"))
-                .hasSize(8);
+                .hasSize(10);
     }
 }
