@@ -4,13 +4,13 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Where the commands that work on an earlier run find it: OUTDIR and, optionally, another checkpoint file. */
+/** Where the commands that work on an earlier run find it: OUTDIR and, optionally, another checkpoint store. */
 final class CheckpointOptions {
 
     @Parameters(paramLabel = "OUTDIR", description = "Output directory of a run.")
     Path outDir;
 
-    @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
+    @Option(names = "--store", paramLabel = "URL", description = "Checkpoint store: a SQLite file path or sqlite:PATH (default: OUTDIR/.cairn/checkpoint.db).")
     String store;
 
     /** OUTDIR, absolute and normalised. */

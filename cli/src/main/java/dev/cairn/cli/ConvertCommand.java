@@ -9,7 +9,7 @@ import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.format.RequiredCrs;
 import dev.cairn.geo.pipeline.FormatRegistry;
 import dev.cairn.geo.pipeline.GeometryPolicy;
-import dev.cairn.store.sqlite.SqliteStore;
+import dev.cairn.engine.CheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,7 +67,7 @@ final class ConvertCommand implements Callable<Integer> {
                     + "each checkpointed on its own (a kill redoes only the chunks in flight). 0: never chunk. Default: ${DEFAULT-VALUE}.")
     long chunkFeatures;
 
-    @Option(names = "--store", paramLabel = "PATH", description = "Checkpoint SQLite file (default: OUTDIR/.cairn/checkpoint.db).")
+    @Option(names = "--store", paramLabel = "URL", description = "Checkpoint store: a SQLite file path or sqlite:PATH (default: OUTDIR/.cairn/checkpoint.db).")
     String store;
 
     @Option(names = "--fresh", description = "Forget the checkpoint in OUTDIR and start the job over.")
@@ -116,8 +116,7 @@ final class ConvertCommand implements Callable<Integer> {
         }
         var assets = JobExecution.plan(job);
         JobExecution.RunSettings settings = run.settings();
-        Path db = Stores.location(options.outDir(), store);
-        try (SqliteStore cp = SqliteStore.open(db)) {
+        try (CheckpointStore cp = Stores.open(options.outDir(), store)) {
             JobExecution.checkDrift(cp, job.spec(), fresh, options.outDir().toString());
             JobExecution.applyPlan(cp, assets);
             return JobExecution.run(cp, job, settings, signals);

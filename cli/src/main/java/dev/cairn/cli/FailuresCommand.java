@@ -5,7 +5,7 @@ import dev.cairn.engine.AssetState;
 import dev.cairn.engine.FeatureIssue;
 import dev.cairn.engine.FeatureIssueRecord;
 import dev.cairn.engine.RunReport;
-import dev.cairn.store.sqlite.SqliteStore;
+import dev.cairn.engine.CheckpointStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,7 +47,7 @@ final class FailuresCommand implements Callable<Integer> {
         if (examples < 0) {
             throw new CliException(RunReport.USAGE, "--examples " + examples + ": must be 0 or more.");
         }
-        try (SqliteStore cp = Stores.openReadOnly(checkpoint.dir(), checkpoint.store)) {
+        try (CheckpointStore cp = Stores.openReadOnly(checkpoint.dir(), checkpoint.store)) {
             List<AssetRecord> failed = cp.assets(EnumSet.of(AssetState.FAILED));
             Map<String, List<AssetRecord>> byClass = byClass(failed);
             long skipped = cp.assets(EnumSet.of(AssetState.DONE)).stream().mapToLong(AssetRecord::skipped).sum();

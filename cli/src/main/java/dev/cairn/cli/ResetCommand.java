@@ -4,7 +4,7 @@ import dev.cairn.engine.PublishedMarkers;
 import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.RunReport;
-import dev.cairn.store.sqlite.SqliteStore;
+import dev.cairn.engine.CheckpointStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -55,7 +55,7 @@ final class ResetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path dir = checkpoint.dir();
-        try (SqliteStore cp = Stores.openExisting(dir, checkpoint.store)) {
+        try (CheckpointStore cp = Stores.openExisting(dir, checkpoint.store)) {
             int reset;
             if (which.all) {
                 Instant now = Instant.now();

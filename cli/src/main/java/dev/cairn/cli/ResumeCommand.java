@@ -1,7 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.engine.Job;
-import dev.cairn.store.sqlite.SqliteStore;
+import dev.cairn.engine.CheckpointStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +27,7 @@ final class ResumeCommand implements Callable<Integer> {
     public Integer call() {
         Signals signals = Signals.installed();
         JobExecution.RunSettings settings = run.settings();
-        try (SqliteStore cp = Stores.openExisting(checkpoint.dir(), checkpoint.store)) {
+        try (CheckpointStore cp = Stores.openExisting(checkpoint.dir(), checkpoint.store)) {
             Job job = JobExecution.storedJob(cp, checkpoint.outDir);
             JobExecution.applyPlan(cp, JobExecution.plan(job));
             return JobExecution.run(cp, job, settings, signals);

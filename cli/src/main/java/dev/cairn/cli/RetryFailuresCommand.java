@@ -3,7 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.RunReport;
 import dev.cairn.engine.Job;
-import dev.cairn.store.sqlite.SqliteStore;
+import dev.cairn.engine.CheckpointStore;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
@@ -41,7 +41,7 @@ final class RetryFailuresCommand implements Callable<Integer> {
             }
         }
         JobExecution.RunSettings settings = run.settings();
-        try (SqliteStore cp = Stores.openExisting(checkpoint.dir(), checkpoint.store)) {
+        try (CheckpointStore cp = Stores.openExisting(checkpoint.dir(), checkpoint.store)) {
             Job job = JobExecution.storedJob(cp, checkpoint.outDir);
             int reset = cp.resetFailed(only);
             LoggerFactory.getLogger(RetryFailuresCommand.class).info("{} failed asset(s) put back to pending", reset);

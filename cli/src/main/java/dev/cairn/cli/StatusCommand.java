@@ -4,7 +4,7 @@ import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.Event;
 import dev.cairn.engine.JobRecord;
-import dev.cairn.store.sqlite.SqliteStore;
+import dev.cairn.engine.CheckpointStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Instant now = Instant.now();
-        try (SqliteStore cp = Stores.openReadOnly(checkpoint.dir(), checkpoint.store)) {
+        try (CheckpointStore cp = Stores.openReadOnly(checkpoint.dir(), checkpoint.store)) {
             JobRecord job = cp.job().orElse(null);
             Map<AssetState, Long> counts = cp.counts();
             List<AssetRecord> running = cp.assets(EnumSet.of(AssetState.RUNNING));

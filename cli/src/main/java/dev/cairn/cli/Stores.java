@@ -1,11 +1,18 @@
 package dev.cairn.cli;
 
+import dev.cairn.engine.CheckpointStore;
+import dev.cairn.engine.CheckpointStores;
+import dev.cairn.engine.NoSuchCheckpointException;
 import dev.cairn.engine.RunReport;
-import dev.cairn.store.sqlite.SqliteStore;
-import java.nio.file.Files;
+import dev.cairn.engine.UnknownStoreException;
 import java.nio.file.Path;
+import java.util.Optional;
 
-/** Where a job's checkpoint lives and how to open it. */
+/**
+ * Where a job's checkpoint lives and how to open it: {@code --store URL} (resolved by the store
+ * plug-in that accepts it, see {@link CheckpointStores}), else {@code OUTDIR/.cairn/checkpoint.db}.
+ * The CLI names no store implementation.
+ */
 final class Stores {
     static final String DIR = ".cairn";
     static final String FILE = "checkpoint.db";
@@ -13,39 +20,58 @@ final class Stores {
     private Stores() {
     }
 
-    /**
-     * The checkpoint file: {@code --store} when given (a SQLite file path, optionally prefixed
-     * with {@code sqlite:}), else {@code OUTDIR/.cairn/checkpoint.db}.
-     */
-    static Path location(Path outDir, String storeUrl) {
+    /** The store's URL: {@code --store} when given, else the default checkpoint file's path. */
+    static String url(Path outDir, String storeUrl) {
         if (storeUrl == null || storeUrl.isBlank()) {
-            return outDir.resolve(DIR).resolve(FILE);
+            return outDir.toAbsolutePath().normalize().resolve(DIR).resolve(FILE).toString();
         }
-        if (storeUrl.startsWith("postgresql:") || storeUrl.startsWith("jdbc:postgresql:")) {
-            throw new CliException(RunReport.USAGE, "--store " + storeUrl
-                    + ": PostgreSQL checkpoints are not available in this version of cairn; use a SQLite file path or leave --store out.");
-        }
-        String path = storeUrl.startsWith("sqlite:") ? storeUrl.substring("sqlite:".length()) : storeUrl;
-        return Path.of(path).toAbsolutePath();
+        return storeUrl;
     }
 
-    /** Opens an existing checkpoint for reading while a run may be writing it. */
-    static SqliteStore openExisting(Path outDir, String storeUrl) {
-        Path db = location(outDir, storeUrl);
-        if (!Files.isRegularFile(db)) {
-            throw new CliException(RunReport.USAGE, "No cairn checkpoint at " + db
-                    + ": is " + outDir + " the output directory of a cairn run?");
+    /**
+     * The file of the store when it is a local file ({@code sqlite:PATH} or a bare path), so that
+     * {@code verify} does not count it as an output; empty for a server URL.
+     */
+    static Optional<Path> localFile(Path outDir, String storeUrl) {
+        String url = url(outDir, storeUrl);
+        if (url.startsWith("sqlite:")) {
+            return Optional.of(Path.of(url.substring("sqlite:".length())).toAbsolutePath());
         }
-        return SqliteStore.open(db);
+        boolean scheme = url.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*");
+        return scheme ? Optional.empty() : Optional.of(Path.of(url).toAbsolutePath());
+    }
+
+    /** Opens the store for a run, creating it when missing. */
+    static CheckpointStore open(Path outDir, String storeUrl) {
+        return open(url(outDir, storeUrl), false);
+    }
+
+    /** Opens an existing checkpoint for a run on it (resume, reset, retry-failures). */
+    static CheckpointStore openExisting(Path outDir, String storeUrl) {
+        try (CheckpointStore probe = openReadOnly(outDir, storeUrl)) {
+            // exists: the writer below will not create an empty one
+        }
+        return open(url(outDir, storeUrl), false);
     }
 
     /** Opens an existing checkpoint read-only: safe while a run is writing it. */
-    static SqliteStore openReadOnly(Path outDir, String storeUrl) {
-        Path db = location(outDir, storeUrl);
-        if (!Files.isRegularFile(db)) {
-            throw new CliException(RunReport.USAGE, "No cairn checkpoint at " + db
+    static CheckpointStore openReadOnly(Path outDir, String storeUrl) {
+        String url = url(outDir, storeUrl);
+        try {
+            return open(url, true);
+        } catch (NoSuchCheckpointException e) {
+            throw new CliException(RunReport.USAGE, "No cairn checkpoint at " + url
                     + ": is " + outDir + " the output directory of a cairn run?");
         }
-        return SqliteStore.openReadOnly(db);
+    }
+
+    private static CheckpointStore open(String url, boolean readOnly) {
+        try {
+            return CheckpointStores.open(url, null, readOnly);
+        } catch (UnknownStoreException e) {
+            throw new CliException(RunReport.USAGE, "--store " + url + ": no checkpoint store of this version of cairn"
+                    + " reads " + url.substring(0, Math.max(url.indexOf(':'), 0)) + " URLs (it has: "
+                    + String.join(", ", e.schemes()) + "); use a SQLite file path or leave --store out.");
+        }
     }
 }

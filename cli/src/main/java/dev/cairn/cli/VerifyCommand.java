@@ -4,7 +4,7 @@ import dev.cairn.cli.OutputAudit.Finding;
 import dev.cairn.cli.OutputAudit.Kind;
 import dev.cairn.engine.OutputLayout;
 import dev.cairn.engine.RunReport;
-import dev.cairn.store.sqlite.SqliteStore;
+import dev.cairn.engine.CheckpointStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,14 +49,13 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path dir = OutputAudit.normal(checkpoint.outDir);
-        Path db = Stores.location(dir, checkpoint.store);
         List<Finding> findings;
-        try (SqliteStore cp = Stores.openReadOnly(dir, checkpoint.store)) {
+        try (CheckpointStore cp = Stores.openReadOnly(dir, checkpoint.store)) {
             if (cp.job().isEmpty()) {
                 throw new CliException(RunReport.USAGE, "The checkpoint in " + dir + " records no job: nothing to verify.");
             }
             OutputLayout layout = JobExecution.storedJob(cp, dir).layout();
-            findings = OutputAudit.audit(cp, dir, layout, checkpointFiles(dir, db));
+            findings = OutputAudit.audit(cp, dir, layout, checkpointFiles(dir, Stores.localFile(dir, checkpoint.store)));
         }
         Map<String, Object> repaired = repair && !findings.isEmpty() ? repair(dir, findings) : null;
         print(findings, repaired);
@@ -64,12 +63,14 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** The checkpoint's directory and files, which are not outputs. */
-    private static Set<Path> checkpointFiles(Path dir, Path db) {
+    private static Set<Path> checkpointFiles(Path dir, java.util.Optional<Path> db) {
         Set<Path> skip = new LinkedHashSet<>();
         skip.add(dir.resolve(Stores.DIR));
-        Path file = OutputAudit.normal(db);
-        for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
-            skip.add(file.resolveSibling(file.getFileName() + suffix));
+        if (db.isPresent()) {
+            Path file = OutputAudit.normal(db.get());
+            for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+                skip.add(file.resolveSibling(file.getFileName() + suffix));
+            }
         }
         return skip;
     }
@@ -77,7 +78,7 @@ final class VerifyCommand implements Callable<Integer> {
     private Map<String, Object> repair(Path dir, List<Finding> findings) {
         int reset = 0;
         int removed = 0;
-        try (SqliteStore cp = Stores.openExisting(dir, checkpoint.store)) {
+        try (CheckpointStore cp = Stores.openExisting(dir, checkpoint.store)) {
             for (Kind kind : List.of(Kind.MISSING, Kind.CHECKSUM)) {
                 List<String> ids = findings.stream().filter(f -> f.kind() == kind)
                         .flatMap(f -> f.assetIds().stream()).toList();

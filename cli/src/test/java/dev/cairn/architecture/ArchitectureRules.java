@@ -56,6 +56,13 @@ final class ArchitectureRules {
                 .because("only the CLI prints, parses flags or exits (DESIGN §5)");
     }
 
+    /** The CLI opens checkpoint stores through the engine's plug-in registry, never by their class. */
+    static ArchRule cliNamesNoStoreImplementation(String root) {
+        return noClasses().that().resideInAPackage(root + ".cli..")
+                .should().dependOnClassesThat().resideInAPackage(root + ".store..")
+                .because("--store takes a URL resolved by a CheckpointStoreProvider; a new store is a plug-in, not an if in the CLI");
+    }
+
     /** Checkpoint stores depend on the engine only. */
     static ArchRule storesDependOnTheEngineOnly(String root) {
         return noClasses().that().resideInAPackage(root + ".store..")

@@ -37,6 +37,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void theCliNamesNoStoreImplementation() {
+        ArchitectureRules.cliNamesNoStoreImplementation("dev.cairn").check(cairn);
+    }
+
+    @Test
     void storesImportTheEngineOnly() {
         ArchitectureRules.storesDependOnTheEngineOnly("dev.cairn").check(cairn);
     }
