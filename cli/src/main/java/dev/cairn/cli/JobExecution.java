@@ -84,7 +84,7 @@ final class JobExecution {
             Runner runner = Runner.builder(store, kind.processor())
                     .workers(settings.workers())
                     .jobId(job.id())
-                    .listener(RunListeners.of(new LoggingListener(), progress))
+                    .listener(RunListeners.of(new LoggingListener(unit), progress))
                     .build();
             signals.onStop(runner::requestStop);
             report = runner.run();
@@ -118,8 +118,8 @@ final class JobExecution {
             sb.append(" (failed by class: ").append(r.failuresByClassKey()).append(')');
         }
         sb.append(String.format(Locale.ROOT, "; this run: %d done, %d failed, %,d %s (%,d skipped) in %.1f s (%,.0f %s/s); exit %d",
-                r.doneThisRun(), r.failedThisRun(), r.featuresThisRun(), unit, skipped, r.duration().toMillis() / 1000.0,
-                r.featuresPerSecond(), unit, r.exitCode()));
+                r.doneThisRun(), r.failedThisRun(), r.itemsThisRun(), unit, skipped, r.duration().toMillis() / 1000.0,
+                r.itemsPerSecond(), unit, r.exitCode()));
         System.err.println(sb);
         if (r.count(AssetState.FAILED) > 0) {
             List<AssetRecord> failed = store.assets(EnumSet.of(AssetState.FAILED));
@@ -145,10 +145,10 @@ final class JobExecution {
             m.put("done_this_run", r.doneThisRun());
             m.put("failed_this_run", r.failedThisRun());
             m.put("unit", unit);
-            m.put("features", r.featuresThisRun());
+            m.put("features", r.itemsThisRun());
             m.put("skipped_features", skipped);
             m.put("duration_ms", r.duration().toMillis());
-            m.put("features_per_second", Math.round(r.featuresPerSecond()));
+            m.put("features_per_second", Math.round(r.itemsPerSecond()));
             m.put("checkpoint_ms", r.checkpointTime().toMillis());
             m.put("workers", settings.workers());
             System.out.println(Json.line(m));

@@ -26,6 +26,13 @@ import org.slf4j.spi.LoggingEventBuilder;
  * error says so, since its message alone may not be enough to report a bug.
  */
 final class LoggingListener implements RunListener {
+    private final String unit;
+
+    /** @param unit the job's unit of progress, named in the text of each done line */
+    LoggingListener(String unit) {
+        this.unit = unit;
+    }
+
     private static final Logger log = LoggerFactory.getLogger("dev.cairn.run");
     private static final Pattern CHUNK_OFFSET = Pattern.compile("\\[\\s*(\\d+)\\s*,");
 
@@ -41,9 +48,9 @@ final class LoggingListener implements RunListener {
         startedNanos.remove(claim);
         fields(log.atInfo(), claim.asset())
                 .addKeyValue("duration_ms", millis)
-                .addKeyValue("features", outcome.features())
+                .addKeyValue("features", outcome.items())
                 .addKeyValue("skipped", outcome.skipped())
-                .log("done {} ({} features, {} ms)", claim.asset().id(), outcome.features(), millis);
+                .log("done {} ({} {}, {} ms)", claim.asset().id(), outcome.items(), unit, millis);
     }
 
     @Override

@@ -82,7 +82,7 @@ final class ProgressReporter implements RunListener, AutoCloseable {
         long total = 0;
         if (mode != LogSetup.ProgressMode.OFF) {
             for (AssetRecord r : store.assets(EnumSet.of(AssetState.DONE))) {
-                doneFeatures += r.features() + r.skipped();
+                doneFeatures += r.items() + r.skipped();
             }
             total = doneFeatures;
             for (AssetRecord r : store.assets(EnumSet.of(AssetState.PENDING, AssetState.RUNNING))) {
@@ -171,7 +171,7 @@ final class ProgressReporter implements RunListener, AutoCloseable {
 
     @Override
     public void done(Claim claim, Outcome outcome, long millis) {
-        long actual = outcome.features() + outcome.skipped();
+        long actual = outcome.items() + outcome.skipped();
         featuresDone.addAndGet(actual - endOf(claim));
         Long estimate = estimated.remove(claim.asset().id());
         if (estimate != null) {

@@ -52,7 +52,7 @@ final class StatusCommand implements Callable<Integer> {
             StatusRate rate = StatusRate.of(done, cp.workersWithClaims(), liveClaims > 0, now);
             long remaining = counts.get(AssetState.PENDING) + counts.get(AssetState.RUNNING);
             Duration eta = liveClaims > 0 ? rate.eta(remaining) : null;
-            long features = done.stream().mapToLong(AssetRecord::features).sum();
+            long features = done.stream().mapToLong(AssetRecord::items).sum();
             if (json) {
                 System.out.println(Json.line(toJson(job, counts, features, rate, eta, running, lastCheckpoint, now)));
             } else {
@@ -73,6 +73,7 @@ final class StatusCommand implements Callable<Integer> {
         m.put("options", job == null ? null : keyOptions(job));
         m.put("counts", Json.counts(counts));
         m.put("features_done", features);
+        m.put("unit", unit(job));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("window_seconds", rate.window() == null ? null : rate.window().toSeconds());
         r.put("features_per_second", rate.known() ? Math.round(rate.featuresPerSecond()) : null);
@@ -112,12 +113,13 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("fingerprint " + job.fingerprint() + ", created " + job.createdAt());
         }
         long total = counts.values().stream().mapToLong(Long::longValue).sum();
-        System.out.printf(Locale.ROOT, "done %d  failed %d  pending %d  running %d  total %d  (%,d features done)%n",
+        String unit = unit(job);
+        System.out.printf(Locale.ROOT, "done %d  failed %d  pending %d  running %d  total %d  (%,d %s done)%n",
                 counts.get(AssetState.DONE), counts.get(AssetState.FAILED), counts.get(AssetState.PENDING),
-                counts.get(AssetState.RUNNING), total, features);
+                counts.get(AssetState.RUNNING), total, features, unit);
         String rateText = rate.known()
-                ? String.format(Locale.ROOT, "%,.0f features/s, %.1f assets/min over the last %s",
-                rate.featuresPerSecond(), rate.assetsPerMinute(), StatusRate.text(rate.window()))
+                ? String.format(Locale.ROOT, "%,.0f %s/s, %.1f assets/min over the last %s",
+                rate.featuresPerSecond(), unit, rate.assetsPerMinute(), StatusRate.text(rate.window()))
                 : "not known yet (no asset finished recently)";
         if (liveClaims > 0) {
             System.out.println("rate " + rateText + "; ETA " + (eta == null ? "unknown" : StatusRate.text(eta)
@@ -143,6 +145,11 @@ final class StatusCommand implements Callable<Integer> {
                         a.attempt(), a.updatedAt() == null ? "?" : StatusRate.text(Duration.between(a.updatedAt(), now)), lease);
             }
         }
+    }
+
+    /** The unit of progress of the job's kind ({@code features} when no job or kind is known). */
+    private static String unit(JobRecord job) {
+        return job == null ? "features" : JobExecution.JOB_TYPES.forKind(job.kind()).map(t -> t.unit()).orElse("items");
     }
 
     /** The options a user recognises the job by; inputs are summarised by their count. */

@@ -56,7 +56,7 @@ record StatusRate(Duration window, long assets, long features) {
         if (finished.isEmpty() || window.toMillis() <= 0) {
             return new StatusRate(null, 0, 0);
         }
-        return new StatusRate(window, finished.size(), finished.stream().mapToLong(AssetRecord::features).sum());
+        return new StatusRate(window, finished.size(), finished.stream().mapToLong(AssetRecord::items).sum());
     }
 
     boolean known() {

@@ -8,6 +8,7 @@ import java.time.Instant;
  * @param attempt   number of claims so far (the fencing token of the latest claim)
  * @param tries     total processing tries over all claims, including in-claim retries
  * @param transientFailure whether the last failure was transient (retries exhausted)
+ * @param items     items the done asset wrote, in the job's unit (see {@link Outcome#items()})
  */
 public record AssetRecord(
         Asset asset,
@@ -19,7 +20,7 @@ public record AssetRecord(
         ErrorClass errorClass,
         String message,
         boolean transientFailure,
-        long features,
+        long items,
         long skipped,
         String checksum,
         Instant updatedAt) {

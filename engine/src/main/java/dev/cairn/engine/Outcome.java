@@ -5,13 +5,14 @@ import java.util.List;
 /**
  * What processing one asset produced, stored with its {@code done} state.
  *
- * @param features number of features (or items) written
- * @param skipped  number of features skipped by policy (recorded, not an error)
+ * @param items    number of items written, in the job's unit ({@link JobType#unit()}: features,
+ *                 tiles, pixels)
+ * @param skipped  number of items skipped by policy (recorded, not an error)
  * @param checksum checksum of the output as written, or {@code null}
  * @param issues   the features skipped or repaired by policy, one record each, at most
  *                 {@link #MAX_ISSUES} (the counts stay exact beyond that)
  */
-public record Outcome(long features, long skipped, String checksum, List<FeatureIssue> issues) {
+public record Outcome(long items, long skipped, String checksum, List<FeatureIssue> issues) {
     /** Feature issues kept per asset: enough to find and fix the data, bounded for the store. */
     public static final int MAX_ISSUES = 1_000;
 
@@ -23,7 +24,7 @@ public record Outcome(long features, long skipped, String checksum, List<Feature
     }
 
     /** An outcome without feature issues. */
-    public Outcome(long features, long skipped, String checksum) {
-        this(features, skipped, checksum, List.of());
+    public Outcome(long items, long skipped, String checksum) {
+        this(items, skipped, checksum, List.of());
     }
 }

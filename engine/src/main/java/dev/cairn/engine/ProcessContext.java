@@ -19,6 +19,6 @@ public interface ProcessContext {
         }
     }
 
-    /** Reports progress (features written since the last call), for rate and ETA. */
-    void progress(long features);
+    /** Reports progress (items written since the last call, in the job's unit), for rate and ETA. */
+    void progress(long items);
 }

@@ -20,6 +20,6 @@ public interface RunListener {
     default void released(Claim claim) {
     }
 
-    default void progress(long features) {
+    default void progress(long items) {
     }
 }

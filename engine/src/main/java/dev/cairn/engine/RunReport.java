@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * @param failuresByClass   failed assets per error class in the whole job after the run
  * @param doneThisRun       assets this run completed
  * @param failedThisRun     assets this run dead-lettered
- * @param featuresThisRun   features written by this run
+ * @param itemsThisRun      items written by this run, in the job's unit
  * @param duration          wall time of this run
  * @param interrupted       true if a stop was requested before the job finished
  * @param checkpointTime    time the workers spent in checkpoint transitions (claim, complete,
@@ -20,7 +20,7 @@ import java.util.TreeMap;
  *                          workers: divided by workers x duration it is the checkpoint's share
  */
 public record RunReport(Map<AssetState, Long> counts, Map<ErrorClass, Long> failuresByClass,
-                        long doneThisRun, long failedThisRun, long featuresThisRun,
+                        long doneThisRun, long failedThisRun, long itemsThisRun,
                         Duration duration, boolean interrupted, Duration checkpointTime) {
 
     public RunReport {
@@ -31,8 +31,8 @@ public record RunReport(Map<AssetState, Long> counts, Map<ErrorClass, Long> fail
 
     /** A report without checkpoint timing. */
     public RunReport(Map<AssetState, Long> counts, Map<ErrorClass, Long> failuresByClass, long doneThisRun,
-            long failedThisRun, long featuresThisRun, Duration duration, boolean interrupted) {
-        this(counts, failuresByClass, doneThisRun, failedThisRun, featuresThisRun, duration, interrupted, Duration.ZERO);
+            long failedThisRun, long itemsThisRun, Duration duration, boolean interrupted) {
+        this(counts, failuresByClass, doneThisRun, failedThisRun, itemsThisRun, duration, interrupted, Duration.ZERO);
     }
 
     public static final int OK = 0;
@@ -71,10 +71,10 @@ public record RunReport(Map<AssetState, Long> counts, Map<ErrorClass, Long> fail
         return PARTIAL;
     }
 
-    /** Features per second of this run. */
-    public double featuresPerSecond() {
+    /** Items per second of this run, in the job's unit. */
+    public double itemsPerSecond() {
         double seconds = Math.max(duration.toMillis(), 1) / 1000.0;
-        return featuresThisRun / seconds;
+        return itemsThisRun / seconds;
     }
 
     /** Failures by class keyed by the lower-case class name, sorted. */

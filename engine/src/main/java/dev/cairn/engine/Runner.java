@@ -61,7 +61,7 @@ public final class Runner {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong doneThisRun = new AtomicLong();
     private final AtomicLong failedThisRun = new AtomicLong();
-    private final AtomicLong featuresThisRun = new AtomicLong();
+    private final AtomicLong itemsThisRun = new AtomicLong();
     private final AtomicLong checkpointNanos = new AtomicLong();
 
     private Runner(Builder b) {
@@ -124,7 +124,7 @@ public final class Runner {
             }
         }
         boolean unfinished = counts.getOrDefault(AssetState.PENDING, 0L) + counts.getOrDefault(AssetState.RUNNING, 0L) > 0;
-        return new RunReport(counts, byClass, doneThisRun.get(), failedThisRun.get(), featuresThisRun.get(),
+        return new RunReport(counts, byClass, doneThisRun.get(), failedThisRun.get(), itemsThisRun.get(),
                 Duration.between(started, clock.instant()), stop.get() && unfinished,
                 Duration.ofNanos(checkpointNanos.get()));
     }
@@ -183,7 +183,7 @@ public final class Runner {
                 return;
             }
             doneThisRun.incrementAndGet();
-            featuresThisRun.addAndGet(outcome.features());
+            itemsThisRun.addAndGet(outcome.items());
             listener.done(claim, outcome, (System.nanoTime() - t0) / 1_000_000);
         } catch (Throwable raw) {
             Throwable e = raw instanceof FailsafeException && raw.getCause() != null ? raw.getCause() : raw;
@@ -292,8 +292,8 @@ public final class Runner {
         }
 
         @Override
-        public void progress(long features) {
-            listener.progress(features);
+        public void progress(long items) {
+            listener.progress(items);
         }
     }
 

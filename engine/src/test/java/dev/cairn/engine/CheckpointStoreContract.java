@@ -124,7 +124,7 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
 
         AssetRecord record = record(store, "a");
         assertThat(record.state()).isEqualTo(AssetState.DONE);
-        assertThat(record.features()).isEqualTo(10);
+        assertThat(record.items()).isEqualTo(10);
         assertThat(record.checksum()).isEqualTo("abc");
     }
 
@@ -165,7 +165,7 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
         assertThat(size.message()).isNull();
         assertThat(size.transientFailure()).isFalse();
         assertThat(record(store, "output").asset().output()).isEqualTo("/elsewhere/output");
-        assertThat(record(store, "output").features()).isZero();
+        assertThat(record(store, "output").items()).isZero();
         assertThat(store.events(100)).filteredOn(e -> e.kind().equals("replanned"))
                 .extracting(Event::assetId).containsExactlyInAnyOrder("size", "mtime", "output");
     }
@@ -182,7 +182,7 @@ public abstract class CheckpointStoreContract extends CheckpointStoreContractBas
         assertThat(fresh.attempt()).isGreaterThan(old.attempt());
         assertThatThrownBy(() -> store.complete(old, new Outcome(1, 0, null))).isInstanceOf(LeaseLostException.class);
         store.complete(fresh, new Outcome(2, 0, null));
-        assertThat(record(store, "a").features()).isEqualTo(2);
+        assertThat(record(store, "a").items()).isEqualTo(2);
     }
 
     @Test

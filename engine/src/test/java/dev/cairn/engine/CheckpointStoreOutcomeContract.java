@@ -186,7 +186,7 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
         AssetRecord wasDone = record(store, "a00000");
         assertThat(wasDone.state()).isEqualTo(AssetState.PENDING);
         assertThat(wasDone.checksum()).isNull();
-        assertThat(wasDone.features()).isZero();
+        assertThat(wasDone.items()).isZero();
         assertThat(record(store, "a00001").state()).isEqualTo(AssetState.DONE);
         assertThat(record(store, "a00001").checksum()).isEqualTo("crc32c:00000002");
         assertThat(record(store, "a00002").state()).isEqualTo(AssetState.PENDING);

@@ -39,7 +39,7 @@ final class SqliteSchema {
     /** The schema version this code writes and understands. */
     static final int VERSION = 2;
 
-    static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    static final long BUSY_TIMEOUT_MILLIS = dev.cairn.engine.RetrySettings.STORE_BUSY_TIMEOUT.toMillis();
 
     private static final String SCHEMA = "schema-v" + VERSION + ".sql";
 

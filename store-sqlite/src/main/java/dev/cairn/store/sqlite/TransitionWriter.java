@@ -162,13 +162,13 @@ final class TransitionWriter implements AutoCloseable {
 
     void complete(Claim claim, Outcome outcome, long nowMillis) throws SQLException {
         PreparedStatement ps = prepared(COMPLETE);
-        ps.setLong(1, outcome.features());
+        ps.setLong(1, outcome.items());
         ps.setLong(2, outcome.skipped());
         setNullable(ps, 3, outcome.checksum());
         ps.setLong(4, nowMillis);
         fence(ps, 5, claim);
         event(nowMillis, claim.asset().id(), "done", claim.workerId(), claim.attempt(),
-                "features=" + outcome.features() + " skipped=" + outcome.skipped());
+                "features=" + outcome.items() + " skipped=" + outcome.skipped());
         for (FeatureIssue issue : outcome.issues()) {
             event(nowMillis, claim.asset().id(), issue.action().eventKind(), claim.workerId(), claim.attempt(),
                     issue.errorClass().key() + " " + issue.message());

@@ -79,7 +79,7 @@ class RunnerOnSqliteTest {
         assertThat(calls).hasValue(3);
         assertThat(report.exitCode()).isEqualTo(0);
         assertThat(record("a0").state()).isEqualTo(AssetState.DONE);
-        assertThat(record("a0").features()).isEqualTo(7);
+        assertThat(record("a0").items()).isEqualTo(7);
     }
 
     @Test
