@@ -1,6 +1,5 @@
 package dev.cairn.cli;
 
-import dev.cairn.geo.format.ChunkSpec;
 import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.CheckpointStore;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.LoggerFactory;
 
 /**
  * The options of a job that determine its output, and the fingerprint that identifies the job.
@@ -74,7 +75,7 @@ public final class JobSpec {
             if (!fresh) {
                 throw new OptionDriftException(where, stored, diffs);
             }
-            org.slf4j.LoggerFactory.getLogger(JobSpec.class).info("--fresh: forgetting job {} recorded in {}",
+            LoggerFactory.getLogger(JobSpec.class).info("--fresh: forgetting job {} recorded in {}",
                     stored.id(), where);
             store.clear();
         }

@@ -6,8 +6,6 @@ import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.ProcessContext;
 import dev.cairn.engine.PublishedMarkers;
-import dev.cairn.geo.crs.CrsException;
-import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.format.ChunkSpec;
 import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.FormatProvider;
@@ -15,6 +13,7 @@ import dev.cairn.geo.format.LayerDef;
 import dev.cairn.geo.gpkg.GpkgChunkConverter;
 import dev.cairn.geo.gpkg.GpkgConverter;
 import dev.cairn.geo.pipeline.FeatureConverter;
+import dev.cairn.geo.pipeline.TargetCrs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,13 +84,11 @@ public final class ChunkProcessor {
      * takes its fields from here.
      */
     private LayerDef sourceLayerInTarget(Path input, FormatProvider format) throws AssetFailure {
+        TargetCrs target = TargetCrs.of(options.targetCrs());
         try (FeatureSource source = format.open(input)) {
             LayerDef in = source.layers().get(0);
-            String code = CrsResolver.canonicalCode(options.targetCrs());
-            return new LayerDef(in.name(), in.geometryKind(), in.hasZ(), in.hasM(), CrsResolver.forCode(code), code,
+            return new LayerDef(in.name(), in.geometryKind(), in.hasZ(), in.hasM(), target.crs(), target.code(),
                     in.fields(), in.featureCount());
-        } catch (CrsException e) {
-            throw AssetFailure.permanent(ErrorClass.CRS, e.getMessage(), e);
         }
     }
 }

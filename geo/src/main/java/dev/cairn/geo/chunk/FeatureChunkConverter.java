@@ -3,7 +3,6 @@ package dev.cairn.geo.chunk;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
-import dev.cairn.geo.crs.CrsException;
 import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.format.ChunkSpec;
 import dev.cairn.geo.format.FeatureCursor;
@@ -16,6 +15,7 @@ import dev.cairn.geo.pipeline.FeatureConverter;
 import dev.cairn.geo.pipeline.FeatureIssues;
 import dev.cairn.geo.pipeline.FeatureTransformer;
 import dev.cairn.geo.pipeline.GeometryPolicy;
+import dev.cairn.geo.pipeline.TargetCrs;
 import java.nio.file.Path;
 import java.util.List;
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
@@ -43,14 +43,9 @@ public final class FeatureChunkConverter {
         if (!chunk.byPosition() || chunk.fidFrom() == null) {
             throw new IllegalArgumentException("not a position chunk: " + chunk.toPart());
         }
-        String code;
-        CoordinateReferenceSystem crs;
-        try {
-            code = CrsResolver.canonicalCode(options.targetCrs());
-            crs = CrsResolver.forCode(code);
-        } catch (CrsException e) {
-            throw AssetFailure.permanent(ErrorClass.CRS, e.getMessage(), e);
-        }
+        TargetCrs target = TargetCrs.of(options.targetCrs());
+        String code = target.code();
+        CoordinateReferenceSystem crs = target.crs();
         FeatureIssues issues = new FeatureIssues();
         try (FeatureSource source = format.open(input)) {
             List<LayerDef> layers = source.layers();

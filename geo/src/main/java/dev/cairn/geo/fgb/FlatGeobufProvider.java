@@ -65,10 +65,6 @@ public final class FlatGeobufProvider implements FormatProvider {
     /** The feature count of the header. */
     @Override
     public long estimateFeatures(Path file) {
-        try (FeatureSource source = open(file)) {
-            return source.layers().stream().mapToLong(l -> Math.max(0, l.featureCount())).sum();
-        } catch (AssetFailure | RuntimeException unreadable) {
-            return 0;
-        }
+        return FormatProvider.declaredFeatures(this, file);
     }
 }

@@ -73,6 +73,19 @@ public interface FormatProvider {
     }
 
     /**
+     * The feature counts the layers of {@code file} declare in their header, summed: the
+     * {@link #estimateFeatures} of formats with a count in the header (Shapefile, FlatGeobuf). 0 for
+     * an unreadable file.
+     */
+    static long declaredFeatures(FormatProvider format, Path file) {
+        try (FeatureSource source = format.open(file)) {
+            return source.layers().stream().mapToLong(l -> Math.max(0, l.featureCount())).sum();
+        } catch (AssetFailure | RuntimeException unreadable) {
+            return 0;
+        }
+    }
+
+    /**
      * The CRS every output of this format is in, whatever {@code --to} says (GeoJSON: RFC 7946's
      * EPSG:4326 longitude/latitude), or empty when any CRS can be written.
      */

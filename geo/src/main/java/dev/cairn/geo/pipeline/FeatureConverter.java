@@ -88,14 +88,9 @@ public final class FeatureConverter {
 
     public static Result convert(Path input, FormatProvider in, Path output, FormatProvider out, Options options,
             ProcessContext ctx) throws AssetFailure {
-        String targetCode;
-        CoordinateReferenceSystem target;
-        try {
-            targetCode = CrsResolver.canonicalCode(options.targetCrs());
-            target = CrsResolver.forCode(targetCode);
-        } catch (CrsException e) {
-            throw AssetFailure.permanent(ErrorClass.CRS, e.getMessage(), e);
-        }
+        TargetCrs resolved = TargetCrs.of(options.targetCrs());
+        String targetCode = resolved.code();
+        CoordinateReferenceSystem target = resolved.crs();
         try (FeatureSource source = in.open(input)) {
             List<LayerDef> all = source.layers();
             List<Integer> selected = select(input, all, options.layer(), out);

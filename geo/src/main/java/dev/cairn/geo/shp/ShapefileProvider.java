@@ -95,11 +95,7 @@ public final class ShapefileProvider implements FormatProvider {
     /** The feature count of the header. */
     @Override
     public long estimateFeatures(Path file) {
-        try (FeatureSource source = open(file)) {
-            return source.layers().stream().mapToLong(l -> Math.max(0, l.featureCount())).sum();
-        } catch (AssetFailure | RuntimeException unreadable) {
-            return 0;
-        }
+        return FormatProvider.declaredFeatures(this, file);
     }
 
     /** Sidecars first, the .shp last, after checking the three files agree on {@code features} ({@link #publish(Path, Path, long)}). */
