@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cairn.geo.sample.GeometryKind;
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.nio.file.Files;
@@ -54,7 +54,7 @@ class CrashIT {
         input = work.resolve("in");
         Random random = new Random(SEED);
         GeometryKind[] kinds = {GeometryKind.POINT, GeometryKind.LINESTRING, GeometryKind.POLYGON,
-                GeometryKind.MULTIPOLYGON, GeometryKind.MIXED, GeometryKind.MULTILINESTRING};
+                GeometryKind.MULTIPOLYGON, GeometryKind.GEOMETRY, GeometryKind.MULTILINESTRING};
         int[] crs = {2056, 32632, 27700, 4326, 3857};
         long t0 = System.nanoTime();
         for (int i = 0; i < SMALL_FILES; i++) {

@@ -1,5 +1,6 @@
 package dev.cairn.geo.gpkg;
 
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.testing.CountingContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.ErrorClass;
-import dev.cairn.geo.sample.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.nio.file.Files;
