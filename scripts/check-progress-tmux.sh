@@ -2,20 +2,22 @@
 # Checks the progress bar in a real terminal: runs cairn inside a detached tmux session
 # (120x30), captures the pane a few times during a conversion of 300,000 generated features,
 # and checks that the bar line (percent, assets, features, features/s, ETA) is drawn in place and
-# that the run ends with the summary. Needs tmux and a built jar (cli/target/cairn.jar).
+# that the run ends with the summary. Needs tmux and a built jar (cli/target/cairn.jar); the input
+# is written by the sample-data generator (scripts/sample-classpath.sh).
 # Exit 0 when the bar looks right, 1 otherwise; prints the captured panes.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jar="$here/cli/target/cairn.jar"
 command -v tmux >/dev/null || { echo "tmux is not installed" >&2; exit 1; }
-[ -f "$jar" ] || { echo "build the jar first: mvn -B -q install -DskipTests" >&2; exit 1; }
+[ -f "$jar" ] || { echo "build the jar first: mvn -B -q -DskipTests package" >&2; exit 1; }
+sample_cp=$("$here/scripts/sample-classpath.sh")
 
 work=$(mktemp -d)
 session="cairn-progress-$$"
 trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 cat > "$work/Gen.java" <<'JAVA'
-import dev.cairn.geo.sample.GeometryKind;
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.nio.file.Path;
@@ -30,7 +32,7 @@ public class Gen {
     }
 }
 JAVA
-java -Dderby.stream.error.field=dev.cairn.geo.sample.SampleData.DERBY_LOG -cp "$jar" "$work/Gen.java" "$work/in"
+java -Dderby.stream.error.field=dev.cairn.geo.sample.SampleData.DERBY_LOG -cp "$sample_cp" "$work/Gen.java" "$work/in"
 
 tmux new-session -d -s "$session" -x 120 -y 30 \
   "java -jar '$jar' convert '$work/in' -o '$work/out' --workers 2; echo CAIRN_EXIT=\$?; sleep 300"

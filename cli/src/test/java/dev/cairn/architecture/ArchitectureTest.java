@@ -13,6 +13,7 @@ class ArchitectureTest {
     @BeforeAll
     static void importCairn() {
         cairn = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar")) // geo's test jar (sample data)
                 .importPackages("dev.cairn");
     }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.cli.it.CliProcess;
-import dev.cairn.geo.sample.GeometryKind;
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.cairn.cli.gdal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.cli.it.CliProcess;
-import dev.cairn.geo.sample.GeometryKind;
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cairn.geo.sample.GeometryKind;
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.io.IOException;
@@ -257,7 +257,7 @@ class BadInputIT {
                 List.of(new LayerSpec("polygons", GeometryKind.POLYGON, 32632, 45)), SEED + 1);
         SampleData.writeGpkg(in.resolve("good_lines.gpkg"), List.of(
                 new LayerSpec("lines", GeometryKind.LINESTRING, 27700, 30),
-                new LayerSpec("sites", GeometryKind.MIXED, 4326, 25, true)), SEED + 2);
+                new LayerSpec("sites", GeometryKind.GEOMETRY, 4326, 25, true)), SEED + 2);
     }
 
     /** Writes the bad corpus; returns asset id → expected error class. */

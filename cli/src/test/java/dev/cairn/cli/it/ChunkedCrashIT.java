@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cairn.geo.sample.GeometryKind;
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.nio.file.Files;
@@ -16,9 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,34 +83,22 @@ class ChunkedCrashIT {
     @Test
     void killLoopInsideOneChunkedLayerLosesAndDuplicatesNothing() throws Exception {
         Path out = work.resolve("out-killed");
-        Path logs = work.resolve("logs-killed");
-        Random random = new Random(SEED + 1);
         // Kill moments: stratified over a window of start-up plus about three chunks, so that
         // every run makes some progress and kills land in every phase of a chunk.
         long perChunk = Math.max(200, referenceMillis / CHUNKS);
         long span = 1_500 + 3 * perChunk;
-        int landed = 0;
-        List<String> phases = new ArrayList<>();
-        for (int k = 0; k < KILLS; k++) {
-            long delay = 500 + (long) ((k % 4 + random.nextDouble()) / 4 * span);
-            CliProcess p = CliProcess.start(logs, convertArgs(out, CHUNK));
-            if (p.process().waitFor(delay, TimeUnit.MILLISECONDS)) {
-                assertThat(p.process().exitValue()).as("a run that ends on its own: stderr%n%s", p.stderrSoFar()).isZero();
-                phases.add(delay + "ms:exited");
-                break;
-            }
-            p.kill();
-            landed++;
-            phases.add(delay + "ms:" + doneEvents(out).values().stream().mapToInt(Integer::intValue).sum() + " done");
-        }
-        log("%d kills landed: %s", landed, phases);
-        assertThat(landed).as("kills that landed while cairn was running").isGreaterThanOrEqualTo(10);
-
-        CliProcess.Result last = null;
-        for (int attempt = 0; attempt < 4 && (last == null || last.exitCode() != 0); attempt++) {
-            last = CliProcess.run(logs, RUN_TIMEOUT, convertArgs(out, CHUNK));
-        }
-        assertThat(last.exitCode()).as("final run; stderr:%n%s", last.stderr()).isZero();
+        KillLoop.Outcome killed = KillLoop.of(work.resolve("logs-killed"), convertArgs(out, CHUNK))
+                .seed(SEED + 1)
+                .kills(KILLS)
+                .window(500, span, 4)
+                .inspectEachRun(run -> run.killed()
+                        ? doneEvents(out).values().stream().mapToInt(Integer::intValue).sum() + " done" : "exited")
+                .minLanded(10)
+                .finalRuns(4, RUN_TIMEOUT)
+                .run();
+        int landed = killed.landed();
+        log("%d kills landed: %s", landed, killed.phases());
+        CliProcess.Result last = killed.last();
         JsonNode summary = JSON.readTree(last.lastStdoutLine());
         assertThat(summary.get("counts").get("done").asInt()).isEqualTo(CHUNKS);
         assertThat(summary.get("features").asLong()).as("features of the chunks done over all runs")

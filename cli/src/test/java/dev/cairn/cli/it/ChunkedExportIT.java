@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cairn.geo.sample.GeometryKind;
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.nio.file.Files;
@@ -15,9 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -187,30 +185,15 @@ class ChunkedExportIT {
      */
     private static void killThenFinish(Path in, Path out, String format, int chunk, int chunks, long referenceMillis,
             Path logs) throws Exception {
-        Random random = new Random(SEED);
-        long span = referenceMillis * 4 / 5;
-        int landed = 0;
-        List<String> phases = new ArrayList<>();
-        for (int k = 0; k < KILLS; k++) {
-            long delay = 400 + (long) ((k % 4 + random.nextDouble()) / 4 * span);
-            CliProcess p = CliProcess.start(logs, args(in, out, format, chunk));
-            if (p.process().waitFor(delay, TimeUnit.MILLISECONDS)) {
-                assertThat(p.process().exitValue()).as("a run that ends on its own: stderr%n%s", p.stderrSoFar()).isZero();
-                phases.add(delay + "ms:exited");
-                break;
-            }
-            p.kill();
-            landed++;
-            phases.add(delay + "ms:killed");
-        }
-        log("%s: reference %d ms; %d kills landed: %s", out.getFileName(), referenceMillis, landed, phases);
-        assertThat(landed).as("kills that landed while cairn was running").isGreaterThanOrEqualTo(3);
-
-        CliProcess.Result last = null;
-        for (int attempt = 0; attempt < 3 && (last == null || last.exitCode() != 0); attempt++) {
-            last = CliProcess.run(logs, RUN_TIMEOUT, args(in, out, format, chunk));
-        }
-        assertThat(last.exitCode()).as("final run; stderr:%n%s", last.stderr()).isZero();
+        KillLoop.Outcome killed = KillLoop.of(logs, args(in, out, format, chunk))
+                .seed(SEED)
+                .kills(KILLS)
+                .window(400, referenceMillis * 4 / 5, 4)
+                .minLanded(3)
+                .finalRuns(3, RUN_TIMEOUT)
+                .run();
+        log("%s: reference %d ms; %d kills landed: %s", out.getFileName(), referenceMillis, killed.landed(), killed.phases());
+        CliProcess.Result last = killed.last();
         JsonNode summary = JSON.readTree(last.lastStdoutLine());
         assertThat(summary.get("counts").get("done").asInt()).isEqualTo(chunks);
         assertThat(doneEvents(out)).hasSize(chunks)

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cairn.geo.sample.GeometryKind;
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.nio.file.Files;
@@ -13,9 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +54,7 @@ class CrashIT {
         input = work.resolve("in");
         Random random = new Random(SEED);
         GeometryKind[] kinds = {GeometryKind.POINT, GeometryKind.LINESTRING, GeometryKind.POLYGON,
-                GeometryKind.MULTIPOLYGON, GeometryKind.MIXED, GeometryKind.MULTILINESTRING};
+                GeometryKind.MULTIPOLYGON, GeometryKind.GEOMETRY, GeometryKind.MULTILINESTRING};
         int[] crs = {2056, 32632, 27700, 4326, 3857};
         long t0 = System.nanoTime();
         for (int i = 0; i < SMALL_FILES; i++) {
@@ -89,43 +89,23 @@ class CrashIT {
     @Test
     void killedRepeatedlyAtRandomMomentsThenResumedEqualsUninterruptedRun() throws Exception {
         Path out = work.resolve("out-killed");
-        Path logs = work.resolve("logs-killed");
-        Random random = new Random(SEED + 1);
         // Kill moments are stratified over the first seconds of a run (start-up and planning
         // included, capped by the reference run's wall time), so that they land in every phase:
         // before planning, mid-file (the big file is always in flight) and at small files' commits.
         long span = Math.max(2_000, Math.min(referenceMillis, MAX_KILL_DELAY_MS));
-        int landed = 0;
-        int finishedBeforeKill = 0;
-        int doneLogged = 0;
-        List<String> phases = new ArrayList<>();
-        for (int k = 0; k < KILLS; k++) {
-            long delay = 300 + (long) ((k + random.nextDouble()) / KILLS * (span - 300));
-            CliProcess p = CliProcess.start(logs, convertArgs(out));
-            if (p.process().waitFor(delay, TimeUnit.MILLISECONDS)) {
-                finishedBeforeKill++;
-                phases.add(delay + "ms:exited(" + p.process().exitValue() + ")");
-                assertThat(p.process().exitValue()).as("a run that ends on its own: stderr%n%s", p.stderrSoFar()).isZero();
-                doneLogged += countDone(p.stderrSoFar());
-                continue;
-            }
-            String before = p.stderrSoFar();
-            p.kill();
-            landed++;
-            int done = countDone(p.stderrSoFar());
-            doneLogged += done;
-            String phase = !before.contains("Planned:") ? "start-up/planning" : done == 0 ? "converting" : "converting(" + done + " done)";
-            phases.add(delay + "ms:" + phase);
-        }
-        log("%d kills landed, %d runs finished before their kill: %s", landed, finishedBeforeKill, phases);
-        assertThat(landed).as("kills that landed while cairn was running").isGreaterThanOrEqualTo(KILLS * 7 / 10);
-
-        CliProcess.Result last = null;
-        for (int attempt = 0; attempt < 4 && (last == null || last.exitCode() != 0); attempt++) {
-            last = CliProcess.run(logs, RUN_TIMEOUT, convertArgs(out));
-            doneLogged += countDone(last.stderr());
-        }
-        assertThat(last.exitCode()).as("final run; stderr:%n%s", last.stderr()).isZero();
+        KillLoop.Outcome killed = KillLoop.of(work.resolve("logs-killed"), convertArgs(out))
+                .seed(SEED + 1)
+                .kills(KILLS)
+                .window(300, span - 300, KILLS)
+                .keepKillingAfterAnExit()
+                .inspectEachRun(CrashIT::phase)
+                .minLanded(KILLS * 7 / 10)
+                .finalRuns(4, RUN_TIMEOUT)
+                .run();
+        log("%d kills landed, %d runs finished before their kill: %s", killed.landed(), killed.exited(), killed.phases());
+        CliProcess.Result last = killed.last();
+        int doneLogged = Stream.concat(killed.runs().stream().map(KillLoop.Run::stderr),
+                killed.finalRuns().stream().map(CliProcess.Result::stderr)).mapToInt(CrashIT::countDone).sum();
         JsonNode summary = JSON.readTree(last.lastStdoutLine());
         log("final run: %s; assets logged done over all runs: %d of %d", last.lastStdoutLine(), doneLogged, assets);
         assertThat(summary.get("counts").get("done").asInt()).isEqualTo(assets);
@@ -180,6 +160,15 @@ class CrashIT {
         assertThat(counts.get("total").asInt()).isEqualTo(assets);
         log("%s: %d features equal to the reference, no temp leftovers, integrity ok, status all done",
                 out.getFileName(), cmp.featuresCompared());
+    }
+
+    /** Where a run was when it was killed, from its log: before "Planned:", or converting (and how many assets it logged done). */
+    private static String phase(KillLoop.Run run) {
+        if (!run.killed()) {
+            return "exited(" + run.exitCode() + ")";
+        }
+        int done = countDone(run.stderr());
+        return !run.stderrBeforeKill().contains("Planned:") ? "start-up/planning" : done == 0 ? "converting" : "converting(" + done + " done)";
     }
 
     private static String[] convertArgs(Path out) {

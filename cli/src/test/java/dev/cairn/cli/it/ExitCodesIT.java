@@ -2,7 +2,7 @@ package dev.cairn.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.geo.sample.GeometryKind;
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.nio.file.Files;

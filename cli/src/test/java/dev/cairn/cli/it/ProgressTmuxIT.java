@@ -3,7 +3,7 @@ package dev.cairn.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.cairn.geo.sample.GeometryKind;
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.io.IOException;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.engine.Asset;
+import dev.cairn.geo.format.GeometryKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -106,8 +107,8 @@ class ConvertPlannerTest {
     void aHugeLayerIsPlannedAsStableChunksOfEveryLayer() throws Exception {
         Path in = dir.resolve("data/huge.gpkg");
         dev.cairn.geo.sample.SampleData.writeGpkg(in, List.of(
-                new dev.cairn.geo.sample.LayerSpec("big", dev.cairn.geo.sample.GeometryKind.POINT, 4326, 2_500),
-                new dev.cairn.geo.sample.LayerSpec("tiny", dev.cairn.geo.sample.GeometryKind.POINT, 4326, 30)), 3L);
+                new dev.cairn.geo.sample.LayerSpec("big", GeometryKind.POINT, 4326, 2_500),
+                new dev.cairn.geo.sample.LayerSpec("tiny", GeometryKind.POINT, 4326, 30)), 3L);
         ConvertOptions o = new ConvertOptions(List.of(dir.resolve("data")), dir.resolve("out"), "EPSG:4326", "gpkg", null, 1000);
         List<Asset> assets = ConvertPlanner.plan(o);
         assertThat(assets).extracting(Asset::id).containsExactly("huge.gpkg#big[0]", "huge.gpkg#big[1]", "huge.gpkg#big[2]",
@@ -126,7 +127,7 @@ class ConvertPlannerTest {
     void hugeShapefileFlatGeobufAndGeoJsonInputsArePlannedAsPositionChunks() throws Exception {
         Path gpkg = dir.resolve("src/pts.gpkg");
         dev.cairn.geo.sample.SampleData.writeGpkg(gpkg, List.of(
-                new dev.cairn.geo.sample.LayerSpec("pts", dev.cairn.geo.sample.GeometryKind.POINT, 4326, 2_500)), 5L);
+                new dev.cairn.geo.sample.LayerSpec("pts", GeometryKind.POINT, 4326, 2_500)), 5L);
         var formats = dev.cairn.geo.pipeline.FormatRegistry.load();
         for (String f : List.of("shp", "fgb", "geojson")) {
             Path out = dir.resolve("data/" + f + "_in." + f);

@@ -1,6 +1,7 @@
 package dev.cairn.geo.gpkg;
 
 import dev.cairn.geo.format.ChunkSpec;
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.testing.CountingContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.ErrorClass;
-import dev.cairn.geo.sample.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.nio.file.Files;

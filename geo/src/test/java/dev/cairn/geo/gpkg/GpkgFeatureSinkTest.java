@@ -88,7 +88,7 @@ class GpkgFeatureSinkTest {
     @Test
     void cursorRangesByFidTogetherYieldTheWholeLayer() throws Exception {
         Path in = dir.resolve("s.gpkg");
-        SampleData.writeGpkg(in, List.of(new LayerSpec("s", dev.cairn.geo.sample.GeometryKind.POINT, 2056, 50)), 41);
+        SampleData.writeGpkg(in, List.of(new LayerSpec("s", GeometryKind.POINT, 2056, 50)), 41);
         try (FeatureSource source = GPKG.open(in)) {
             List<Long> whole = fids(source, 0, -1);
             List<Long> parts = new ArrayList<>(fids(source, 0, 17));

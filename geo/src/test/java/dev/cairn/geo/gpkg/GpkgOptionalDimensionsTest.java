@@ -3,8 +3,8 @@ package dev.cairn.geo.gpkg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.geo.format.FeatureSource;
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.format.LayerDef;
-import dev.cairn.geo.sample.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.nio.file.Path;

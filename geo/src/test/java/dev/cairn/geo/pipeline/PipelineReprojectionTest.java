@@ -1,5 +1,6 @@
 package dev.cairn.geo.pipeline;
 
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.testing.CountingContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +16,6 @@ import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.geo.format.FormatProvider;
 import dev.cairn.geo.gpkg.GpkgConverter;
-import dev.cairn.geo.sample.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 

@@ -1,5 +1,6 @@
 package dev.cairn.geo.pipeline;
 
+import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.testing.CountingContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.cairn.geo.format.FieldType;
 import dev.cairn.geo.format.FormatProvider;
-import dev.cairn.geo.sample.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import dev.cairn.geo.testing.Gdal;

@@ -1,5 +1,6 @@
 package dev.cairn.geo.sample;
 
+import dev.cairn.geo.format.GeometryKind;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -28,6 +29,7 @@ import mil.nga.geopackage.srs.SpatialReferenceSystem;
 import mil.nga.geopackage.srs.SpatialReferenceSystemDao;
 import mil.nga.sf.Geometry;
 import mil.nga.sf.GeometryEnvelope;
+import mil.nga.sf.GeometryType;
 import mil.nga.sf.util.GeometryEnvelopeBuilder;
 
 /**
@@ -130,7 +132,7 @@ public final class SampleData {
                 new LayerSpec("sites", GeometryKind.POINT, 27700, 150),
                 new LayerSpec("areas", GeometryKind.POLYGON, 27700, 60)), seed + 4);
         writeGpkg(out.resolve("uk").resolve("mixed_survey.gpkg"), List.of(
-                new LayerSpec("survey", GeometryKind.MIXED, 4326, 100)), seed + 5);
+                new LayerSpec("survey", GeometryKind.GEOMETRY, 4326, 100)), seed + 5);
         System.out.println("Wrote sample GeoPackages to " + out);
     }
 
@@ -169,7 +171,7 @@ public final class SampleData {
         GeometryColumns gc = new GeometryColumns();
         gc.setTableName(layer.name());
         gc.setColumnName("geom");
-        gc.setGeometryType(layer.kind().declared);
+        gc.setGeometryType(declared(layer.kind()));
         gc.setSrsId(srsId(gp, layer.epsg()));
         gc.setZ((byte) (layer.withZ() ? 1 : 0));
         gc.setM((byte) 0);
@@ -183,6 +185,20 @@ public final class SampleData {
         columns.add(FeatureColumn.createColumn("note", GeoPackageDataType.TEXT));
         double[] a = SrsDefinitions.area(layer.epsg());
         gp.createFeatureTable(new FeatureTableMetadata(gc, "fid", columns, new BoundingBox(a[0], a[1], a[2], a[3])));
+    }
+
+    /** The library's name of {@code kind}, as {@code gpkg_geometry_columns.geometry_type_name} declares it. */
+    private static GeometryType declared(GeometryKind kind) {
+        return switch (kind) {
+            case POINT -> GeometryType.POINT;
+            case LINESTRING -> GeometryType.LINESTRING;
+            case POLYGON -> GeometryType.POLYGON;
+            case MULTIPOINT -> GeometryType.MULTIPOINT;
+            case MULTILINESTRING -> GeometryType.MULTILINESTRING;
+            case MULTIPOLYGON -> GeometryType.MULTIPOLYGON;
+            case GEOMETRYCOLLECTION -> GeometryType.GEOMETRYCOLLECTION;
+            case GEOMETRY -> GeometryType.GEOMETRY;
+        };
     }
 
     private static void fill(GeoPackage gp, LayerSpec layer, SplittableRandom random) throws SQLException, IOException {

@@ -1,5 +1,6 @@
 package dev.cairn.geo.sample;
 
+import dev.cairn.geo.format.GeometryKind;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
@@ -17,6 +18,10 @@ import mil.nga.sf.Polygon;
  * disjoint parts. Sizes are a small fraction of the box so that features stay inside it.
  */
 final class SampleGeometries {
+    /** The member types of a {@link GeometryKind#GEOMETRY} (mixed) layer, in the order they cycle. */
+    private static final GeometryKind[] MIXED = {GeometryKind.POINT, GeometryKind.LINESTRING, GeometryKind.POLYGON,
+        GeometryKind.MULTIPOINT, GeometryKind.MULTILINESTRING, GeometryKind.MULTIPOLYGON};
+
     private final SplittableRandom random;
     private final double minX;
     private final double minY;
@@ -35,7 +40,7 @@ final class SampleGeometries {
         this.withZ = withZ;
     }
 
-    /** A geometry of {@code kind}; {@code index} picks the member type of a {@link GeometryKind#MIXED} layer. */
+    /** A geometry of {@code kind}; {@code index} picks the member type of a {@link GeometryKind#GEOMETRY} layer. */
     Geometry next(GeometryKind kind, int index) {
         return switch (kind) {
             case POINT -> point(randomX(), randomY());
@@ -44,7 +49,8 @@ final class SampleGeometries {
             case MULTIPOINT -> multiPoint();
             case MULTILINESTRING -> multiLine();
             case MULTIPOLYGON -> multiPolygon();
-            case MIXED -> next(GeometryKind.values()[index % (GeometryKind.values().length - 1)], index / 7);
+            case GEOMETRY -> next(MIXED[index % MIXED.length], index / 7);
+            case GEOMETRYCOLLECTION -> throw new IllegalArgumentException("GEOMETRYCOLLECTION layers are not generated");
         };
     }
 
@@ -53,16 +59,17 @@ final class SampleGeometries {
      * library's encoder leaves out the WKB body of empty geometries, which GDAL cannot read.
      * Layout (GeoPackage 1.4 §2.1.3): "GP", version 0, flags (empty bit 0x10, no envelope,
      * little-endian 0x01), int32 srs_id, then ISO WKB: an empty point is POINT(NaN NaN), every
-     * other type has zero parts. A MIXED layer gets an empty POLYGON.
+     * other type has zero parts. A GEOMETRY (mixed) layer gets an empty POLYGON.
      */
     byte[] emptyBlob(GeometryKind kind, int srsId) {
         int type = switch (kind) {
             case POINT -> 1;
             case LINESTRING -> 2;
-            case POLYGON, MIXED -> 3;
+            case POLYGON, GEOMETRY -> 3;
             case MULTIPOINT -> 4;
             case MULTILINESTRING -> 5;
             case MULTIPOLYGON -> 6;
+            case GEOMETRYCOLLECTION -> throw new IllegalArgumentException("GEOMETRYCOLLECTION layers are not generated");
         };
         int dims = withZ ? 3 : 2;
         ByteBuffer b = ByteBuffer.allocate(8 + 5 + (type == 1 ? 8 * dims : 4)).order(ByteOrder.LITTLE_ENDIAN);

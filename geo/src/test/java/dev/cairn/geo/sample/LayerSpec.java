@@ -1,12 +1,15 @@
 package dev.cairn.geo.sample;
 
+import dev.cairn.geo.format.GeometryKind;
 import java.util.Objects;
 
 /**
  * One feature layer of a generated GeoPackage.
  *
  * @param name     table name (also the layer name GDAL shows)
- * @param kind     geometry type
+ * @param kind     declared geometry type; {@link GeometryKind#GEOMETRY} makes a mixed layer whose
+ *                 features cycle through points, lines, polygons and their multi-geometries;
+ *                 {@link GeometryKind#GEOMETRYCOLLECTION} is not generated
  * @param epsg     EPSG code of the layer's CRS; 0 writes the layer with GeoPackage's "undefined"
  *                 SRS (no CRS at all), its coordinates still in EPSG:2056's area
  * @param features number of features
@@ -16,6 +19,9 @@ public record LayerSpec(String name, GeometryKind kind, int epsg, int features, 
     public LayerSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
+        if (kind == GeometryKind.GEOMETRYCOLLECTION) {
+            throw new IllegalArgumentException("kind GEOMETRYCOLLECTION is not generated; GEOMETRY makes a mixed layer");
+        }
         if (features < 0) {
             throw new IllegalArgumentException("features must be >= 0: " + features);
         }
