@@ -30,7 +30,7 @@ enum ConfigKey {
 
     static final String DEFAULT_TO = "EPSG:4326";
     static final String DEFAULT_FORMAT = "gpkg";
-    static final String DEFAULT_ON_INVALID = "fail";
+    static final String DEFAULT_ON_INVALID = "keep";
 
     private final String key;
     private final Type type;
@@ -129,11 +129,11 @@ enum ConfigKey {
                 throw new IllegalArgumentException(expected());
             }
         },
-        ON_INVALID("fail, skip or repair") {
+        ON_INVALID("keep, warn, fail, skip or repair") {
             @Override
             String normalise(String v) {
                 String s = v.toLowerCase(Locale.ROOT);
-                if (s.equals("fail") || s.equals("skip") || s.equals("repair")) {
+                if (java.util.List.of("keep", "warn", "fail", "skip", "repair").contains(s)) {
                     return s;
                 }
                 throw new IllegalArgumentException(expected());

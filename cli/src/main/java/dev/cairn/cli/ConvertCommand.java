@@ -57,9 +57,11 @@ final class ConvertCommand implements Callable<Integer> {
     String expectCrs;
 
     @Option(names = "--on-invalid", paramLabel = "POLICY", defaultValue = ConfigKey.DEFAULT_ON_INVALID,
-            description = "What an invalid geometry (OGC validity, checked as read) does: fail (default: the file or chunk "
+            description = "What an invalid geometry (OGC validity, checked as read) does: keep (default: written as read,"
+                    + " not even checked, as ogr2ogr does), warn (checked, written as read and listed), fail (the file or chunk "
                     + "fails as a GEOMETRY error), skip (left out) or repair (fixed with JTS GeometryFixer). skip also leaves out "
-                    + "geometries the target CRS cannot hold (a pole in Web Mercator). Skipped and repaired features are listed by 'cairn failures' with file, layer and fid.")
+                    + "geometries the target CRS cannot hold (a pole in Web Mercator). Features kept under warn, skipped or repaired "
+                    + "are listed by 'cairn failures' with file, layer and fid.")
     String onInvalid;
 
     @Option(names = "--chunk-features", paramLabel = "N", defaultValue = "200000",

@@ -88,9 +88,11 @@ final class FailuresCommand implements Callable<Integer> {
             return;
         }
         long repaired = issues.stream().filter(i -> i.issue().action() == FeatureIssue.Action.REPAIRED).count();
+        long kept = issues.stream().filter(i -> i.issue().action() == FeatureIssue.Action.KEPT).count();
+        String more = issues.size() >= FEATURE_ISSUES_SCANNED ? "+" : "";
         System.out.println();
-        System.out.println("--on-invalid: " + skipped + " feature(s) skipped, " + repaired
-                + (issues.size() >= FEATURE_ISSUES_SCANNED ? "+" : "") + " repaired");
+        System.out.println("--on-invalid: " + skipped + " feature(s) skipped, " + repaired + more + " repaired"
+                + (kept > 0 ? ", " + kept + more + " kept invalid as read" : ""));
         issues.stream().limit(Math.max(examples, 1) * 2L).forEach(i -> System.out.printf("  %s  %s%n",
                 i.issue().action().name().toLowerCase(java.util.Locale.ROOT), i.issue().message()));
         if (issues.size() > Math.max(examples, 1) * 2L) {

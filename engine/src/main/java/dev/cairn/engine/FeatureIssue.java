@@ -3,7 +3,7 @@ package dev.cairn.engine;
 import java.util.Objects;
 
 /**
- * One feature that a processor skipped or repaired by policy (for example {@code --on-invalid}),
+ * One feature that a processor skipped, repaired or kept (though invalid) by policy (for example {@code --on-invalid}),
  * stored with the asset's {@code done} transition so that it is recorded exactly once, and listed
  * by {@code cairn failures}.
  *
@@ -14,7 +14,9 @@ import java.util.Objects;
 public record FeatureIssue(Action action, ErrorClass errorClass, String message) {
     /** What a policy did to a feature. */
     public enum Action {
-        SKIPPED("feature_skipped"), REPAIRED("feature_repaired");
+        SKIPPED("feature_skipped"), REPAIRED("feature_repaired"),
+        /** Written as read although invalid ({@code --on-invalid warn}). */
+        KEPT("feature_kept");
 
         private final String eventKind;
 

@@ -192,7 +192,8 @@ class BadInputIT {
     }
 
     @Test
-    void invalidGeometriesFailOrAreSkippedOrRepairedAsOnInvalidSaysAndFailuresListsThem() throws Exception {
+    void invalidGeometriesAreKeptByDefaultAndWarnedFailedSkippedOrRepairedAsOnInvalidSaysAndFailuresListsThem()
+            throws Exception {
         Path in = work.resolve("in");
         java.nio.file.Files.createDirectories(in);
         String square = "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}";
@@ -205,7 +206,29 @@ class BadInputIT {
         java.nio.file.Files.writeString(in.resolve("parcels.geojson"), fc.append("]}").toString());
         Path file = in.resolve("parcels.geojson");
 
-        CliProcess.Result fail = cairn("convert", in.toString(), "-o", work.resolve("fail").toString(), "--json");
+        // by default, as ogr2ogr: every feature written as read, the bow-tie still a bow-tie, nothing checked
+        Path keepOut = work.resolve("keep");
+        CliProcess.Result keep = cairn("convert", in.toString(), "-o", keepOut.toString(), "--json");
+        assertThat(keep.exitCode()).as("stderr:%n%s", keep.stderr()).isZero();
+        assertThat(rows(keepOut.resolve("parcels.gpkg"), "parcels")).isEqualTo(5);
+        assertThat(JSON.readTree(cairn("failures", keepOut.toString(), "--json").lastStdoutLine()).get("feature_issues"))
+                .isEmpty();
+
+        // warn: checked, written as read, listed
+        Path warnOut = work.resolve("warn");
+        CliProcess.Result warn = cairn("convert", in.toString(), "-o", warnOut.toString(), "--on-invalid", "warn");
+        assertThat(warn.exitCode()).as("stderr:%n%s", warn.stderr()).isZero();
+        assertThat(rows(warnOut.resolve("parcels.gpkg"), "parcels")).isEqualTo(5);
+        JsonNode warned = JSON.readTree(cairn("failures", warnOut.toString(), "--json").lastStdoutLine());
+        assertThat(warned.get("skipped_features").asInt()).isZero();
+        assertThat(warned.get("feature_issues").get(0).get("action").asText()).isEqualTo("kept");
+        assertThat(warned.get("feature_issues").get(0).get("message").asText())
+                .isEqualTo(file + ": layer 'parcels', fid 3: invalid geometry kept as read (Self-intersection at (0.5 0.5))");
+        assertThat(cairn("failures", warnOut.toString()).stdout())
+                .contains("--on-invalid: 0 feature(s) skipped, 0 repaired, 1 kept invalid as read");
+
+        CliProcess.Result fail = cairn("convert", in.toString(), "-o", work.resolve("fail").toString(), "--on-invalid",
+                "fail", "--json");
         assertThat(fail.exitCode()).as("stderr:%n%s", fail.stderr()).isEqualTo(12);
         assertNoStackTrace(fail.stderr());
         assertThat(JSON.readTree(fail.lastStdoutLine()).get("failures_by_class").get("geometry").asInt()).isEqualTo(1);

@@ -70,7 +70,8 @@ public record ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, S
         if (expectCrs != null) {
             m.put(EXPECT_CRS, expectCrs); // absent = none, and absent = the default policy below: old jobs keep theirs
         }
-        if (onInvalid != GeometryPolicy.DEFAULT) {
+        if (onInvalid != GeometryPolicy.LEGACY_DEFAULT) {
+            // absent = fail, the default of the jobs recorded before keep: they keep their fingerprint and policy
             m.put(ON_INVALID, onInvalid.key());
         }
         return new JobSpec(KIND, m);
@@ -91,6 +92,6 @@ public record ConvertOptions(List<Path> inputs, Path outDir, String targetCrs, S
         String assume = m.getOrDefault("--assume-crs", "");
         return new ConvertOptions(inputs, Path.of(m.get("-o")), m.get("--to"), m.getOrDefault("--format", "gpkg"),
                 assume.isEmpty() ? null : assume, Long.parseLong(m.getOrDefault(CHUNK_FEATURES, "0")),
-                m.get(EXPECT_CRS), GeometryPolicy.OnInvalid.parse(m.getOrDefault(ON_INVALID, GeometryPolicy.DEFAULT.key())));
+                m.get(EXPECT_CRS), GeometryPolicy.OnInvalid.parse(m.getOrDefault(ON_INVALID, GeometryPolicy.LEGACY_DEFAULT.key())));
     }
 }

@@ -147,7 +147,9 @@ final class LayerCopier {
                 batch.fail(r, failure);
                 return batch;
             }
-            if (transcoder.lastRepair() != null) {
+            if (transcoder.lastRepair() != null && policy == GeometryPolicy.OnInvalid.WARN) {
+                batch.kept(r, GeometryPolicy.keptMessage(locator(layer, batch.fids[r]), transcoder.lastRepair()));
+            } else if (transcoder.lastRepair() != null) {
                 batch.repaired(r, GeometryPolicy.repairedMessage(locator(layer, batch.fids[r]), transcoder.lastRepair()));
             }
             if (!transcoder.lastEmpty()) {

@@ -8,7 +8,7 @@ import dev.cairn.engine.FeatureIssue;
 import dev.cairn.engine.Outcome;
 
 /**
- * The features of one asset that a policy skipped or repaired: exact counts, and the first
+ * The features of one asset that a policy skipped, repaired or kept invalid: exact counts, and the first
  * {@link Outcome#MAX_ISSUES} records (file, layer, fid, reason) for the checkpoint. Filled by the
  * one thread that writes the asset's output; not thread-safe.
  */
@@ -16,6 +16,7 @@ public final class FeatureIssues {
     private final List<FeatureIssue> issues = new ArrayList<>();
     private long skipped;
     private long repaired;
+    private long kept;
 
     public void skipped(String message) {
         skipped++;
@@ -25,6 +26,12 @@ public final class FeatureIssues {
     public void repaired(String message) {
         repaired++;
         add(FeatureIssue.Action.REPAIRED, message);
+    }
+
+    /** An invalid feature written as read under {@code --on-invalid warn}. */
+    public void kept(String message) {
+        kept++;
+        add(FeatureIssue.Action.KEPT, message);
     }
 
     private void add(FeatureIssue.Action action, String message) {
@@ -39,6 +46,10 @@ public final class FeatureIssues {
 
     public long repairedCount() {
         return repaired;
+    }
+
+    public long keptCount() {
+        return kept;
     }
 
     public List<FeatureIssue> list() {

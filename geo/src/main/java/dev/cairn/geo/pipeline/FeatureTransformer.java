@@ -108,7 +108,9 @@ public final class FeatureTransformer {
                     repair[0] = null;
                     try {
                         Geometry g = policy.apply(f.geometry(), repair);
-                        if (g != f.geometry()) {
+                        if (repair[0] != null && policy.onInvalid() == GeometryPolicy.OnInvalid.WARN) {
+                            batch.kept(r, GeometryPolicy.keptMessage(where(f), repair[0]));
+                        } else if (g != f.geometry()) {
                             f = new Feature(f.fid(), g, f.values());
                             batch.features[r] = f;
                             batch.repaired(r, GeometryPolicy.repairedMessage(where(f), repair[0]));

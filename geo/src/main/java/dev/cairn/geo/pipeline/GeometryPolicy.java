@@ -24,6 +24,10 @@ public final class GeometryPolicy {
 
     /** The choices of {@code --on-invalid}. */
     public enum OnInvalid {
+        /** Written as read, reprojected, with no validity check at all (no cost): what ogr2ogr does. The default. */
+        KEEP,
+        /** Checked; an invalid feature is written as read and recorded (listed by {@code cairn failures}). */
+        WARN,
         /** The asset fails (permanent GEOMETRY dead letter) at its first invalid feature. */
         FAIL,
         /** Invalid features are left out and recorded; the asset goes on. */
@@ -35,19 +39,28 @@ public final class GeometryPolicy {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        /** Parses {@code fail}, {@code skip} or {@code repair} (any case). */
+        /** Parses {@code keep}, {@code warn}, {@code fail}, {@code skip} or {@code repair} (any case). */
         public static OnInvalid parse(String s) {
             for (OnInvalid v : values()) {
                 if (v.key().equalsIgnoreCase(s == null ? "" : s.trim())) {
                     return v;
                 }
             }
-            throw new IllegalArgumentException("'" + s + "' is not one of fail, skip, repair");
+            throw new IllegalArgumentException("'" + s + "' is not one of keep, warn, fail, skip, repair");
         }
     }
 
-    /** The default: an invalid geometry is an error, as DESIGN §2.5 lists it. */
-    public static final OnInvalid DEFAULT = OnInvalid.FAIL;
+    /**
+     * The default: geometries are written as read, as ogr2ogr does (real data is full of
+     * self-intersecting polygons; failing a whole file for one of them helps nobody).
+     */
+    public static final OnInvalid DEFAULT = OnInvalid.KEEP;
+
+    /**
+     * The policy of a job recorded without {@code --on-invalid}: before {@code keep} existed the
+     * default was {@code fail}, and such a job keeps what it was started with.
+     */
+    public static final OnInvalid LEGACY_DEFAULT = OnInvalid.FAIL;
 
     /** Thrown for an invalid geometry under {@code fail} or {@code skip}; the caller acts on {@link #onInvalid}. */
     public static final class InvalidGeometryException extends Exception {
@@ -69,12 +82,21 @@ public final class GeometryPolicy {
     }
 
     /**
-     * The geometry to write for {@code g}: {@code g} itself when valid, its repair under
-     * {@code repair} (then {@code repairs[0]} is set to the reason), else throws.
+     * The geometry to write for {@code g}: {@code g} itself when valid or under {@code keep} (not
+     * even checked); under {@code warn} {@code g} itself with {@code repairs[0]} set to why it is
+     * invalid; its repair under {@code repair} (then {@code repairs[0]} is set to the reason);
+     * else throws.
      */
     public Geometry apply(Geometry g, String[] repairs) throws InvalidGeometryException {
+        if (onInvalid == OnInvalid.KEEP) {
+            return g;
+        }
         String reason = invalidReason(g);
         if (reason == null) {
+            return g;
+        }
+        if (onInvalid == OnInvalid.WARN) {
+            repairs[0] = reason;
             return g;
         }
         if (onInvalid != OnInvalid.REPAIR) {
@@ -111,6 +133,11 @@ public final class GeometryPolicy {
     public static dev.cairn.engine.AssetFailure untransformableFailure(String message, Throwable cause) {
         return dev.cairn.engine.AssetFailure.permanent(dev.cairn.engine.ErrorClass.GEOMETRY, message
                 + "; --on-invalid skip leaves such features out", cause);
+    }
+
+    /** "WHERE: invalid geometry kept as read (WHY)": what a feature kept under {@code warn} is recorded as. */
+    public static String keptMessage(String where, String why) {
+        return where + ": invalid geometry kept as read (" + why + ")";
     }
 
     /** "WHERE: invalid geometry repaired (WHAT)": what a repaired feature is recorded as. */

@@ -11,6 +11,7 @@ import dev.cairn.engine.ProcessContext;
 public abstract class TransformedBatch {
     private final String[] skip;
     private final String[] repaired;
+    private final String[] kept;
     private int failedRow = -1;
     private AssetFailure failure;
     /** Rows in the batch. */
@@ -19,6 +20,7 @@ public abstract class TransformedBatch {
     protected TransformedBatch(int capacity) {
         skip = new String[capacity];
         repaired = new String[capacity];
+        kept = new String[capacity];
     }
 
     /** Row {@code r} is left out, recorded with {@code why}. */
@@ -29,6 +31,11 @@ public abstract class TransformedBatch {
     /** Row {@code r} was repaired, recorded with {@code what}. */
     public void repaired(int r, String what) {
         repaired[r] = what;
+    }
+
+    /** Row {@code r} is invalid and written as read ({@code --on-invalid warn}), recorded with {@code what}. */
+    public void kept(int r, String what) {
+        kept[r] = what;
     }
 
     /** Row {@code r} failed: the rows before it are written, then {@code f} is thrown. */
@@ -59,6 +66,9 @@ public abstract class TransformedBatch {
             } else {
                 if (repaired[r] != null) {
                     issues.repaired(repaired[r]);
+                }
+                if (kept[r] != null) {
+                    issues.kept(kept[r]);
                 }
                 writer.write(r);
                 written++;

@@ -15,6 +15,7 @@ import org.locationtech.jts.geom.Geometry;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.FeatureIssue;
+import dev.cairn.geo.pipeline.GeometryPolicy;
 import dev.cairn.geo.pipeline.GeometryPolicy.OnInvalid;
 import dev.cairn.geo.testing.CountingContext;
 
@@ -38,6 +39,33 @@ class GeometryPolicyGpkgTest {
 
     private static GpkgConverter.Options options(OnInvalid policy) {
         return new GpkgConverter.Options("EPSG:3857", null, null, policy);
+    }
+
+    @Test
+    void byDefaultEveryFeatureIsWrittenAndABowTieStaysABowTie(@TempDir Path dir) throws Exception {
+        Path in = input(dir);
+        Path out = dir.resolve("out.gpkg");
+        GpkgConverter.Result r = GpkgConverter.convert(in, out, options(GeometryPolicy.DEFAULT), new CountingContext());
+        assertThat(r.features()).isEqualTo(2_000);
+        assertThat(r.issues().list()).as("nothing checked, nothing recorded").isEmpty();
+        Geometry g = Coordinates.read((byte[]) Outputs.query(out, "SELECT geom FROM parcels WHERE fid = 500").get(0).get("geom"));
+        assertThat(g.getGeometryType()).isEqualTo("Polygon");
+        assertThat(g.isValid()).as("still a bow-tie, reprojected as read").isFalse();
+    }
+
+    @Test
+    void warnWritesEveryFeatureAndRecordsEachInvalidOneAsKept(@TempDir Path dir) throws Exception {
+        Path in = input(dir);
+        Path out = dir.resolve("out.gpkg");
+        GpkgConverter.Result r = GpkgConverter.convert(in, out, options(OnInvalid.WARN), new CountingContext());
+        assertThat(r.features()).isEqualTo(2_000);
+        assertThat(r.issues().skippedCount()).isZero();
+        assertThat(r.issues().keptCount()).isEqualTo(4);
+        assertThat(r.issues().list()).extracting(FeatureIssue::action).containsOnly(FeatureIssue.Action.KEPT);
+        assertThat(r.issues().list().get(0).message()).isEqualTo(in + ": layer 'parcels', fid 500: invalid geometry"
+                + " kept as read (Self-intersection at (0.5 0.5))");
+        Geometry g = Coordinates.read((byte[]) Outputs.query(out, "SELECT geom FROM parcels WHERE fid = 500").get(0).get("geom"));
+        assertThat(g.isValid()).isFalse();
     }
 
     @Test

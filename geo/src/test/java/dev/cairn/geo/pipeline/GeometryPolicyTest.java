@@ -61,6 +61,25 @@ class GeometryPolicyTest {
     void policyNamesParseInAnyCase() {
         assertThat(OnInvalid.parse("Repair")).isEqualTo(OnInvalid.REPAIR);
         assertThat(OnInvalid.parse(" skip ")).isEqualTo(OnInvalid.SKIP);
-        assertThatThrownBy(() -> OnInvalid.parse("keep")).hasMessage("'keep' is not one of fail, skip, repair");
+        assertThat(OnInvalid.parse("KEEP")).isEqualTo(OnInvalid.KEEP);
+        assertThat(OnInvalid.parse("warn")).isEqualTo(OnInvalid.WARN);
+        assertThatThrownBy(() -> OnInvalid.parse("ignore")).hasMessage("'ignore' is not one of keep, warn, fail, skip, repair");
+    }
+
+    @Test
+    void theDefaultKeepsAnInvalidGeometryAsReadWithoutCheckingIt() throws Exception {
+        Geometry bowtie = new org.locationtech.jts.io.WKTReader().read("POLYGON ((0 0, 1 1, 1 0, 0 1, 0 0))");
+        String[] note = new String[1];
+        assertThat(GeometryPolicy.DEFAULT).isEqualTo(OnInvalid.KEEP);
+        assertThat(new GeometryPolicy(OnInvalid.KEEP).apply(bowtie, note)).isSameAs(bowtie);
+        assertThat(note[0]).as("not even checked").isNull();
+    }
+
+    @Test
+    void warnKeepsAnInvalidGeometryAsReadAndSaysWhyItIsInvalid() throws Exception {
+        Geometry bowtie = new org.locationtech.jts.io.WKTReader().read("POLYGON ((0 0, 1 1, 1 0, 0 1, 0 0))");
+        String[] note = new String[1];
+        assertThat(new GeometryPolicy(OnInvalid.WARN).apply(bowtie, note)).isSameAs(bowtie);
+        assertThat(note[0]).isEqualTo("Self-intersection at (0.5 0.5)");
     }
 }
