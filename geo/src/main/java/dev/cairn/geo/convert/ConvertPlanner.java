@@ -11,16 +11,21 @@ import dev.cairn.geo.format.LayerDef;
 import dev.cairn.geo.pipeline.FormatRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the inputs of a convert job into assets: one per input GeoPackage, or, for a file with a
@@ -36,6 +41,8 @@ import java.util.Map;
  * OUTDIR, stable across runs.
  */
 public final class ConvertPlanner {
+    private static final Logger log = LoggerFactory.getLogger(ConvertPlanner.class);
+
     private ConvertPlanner() {
     }
 
@@ -188,7 +195,20 @@ public final class ConvertPlanner {
     private static void walk(Path root, Path outDir, List<Path[]> found) throws PlanningException {
         List<Path> files = new ArrayList<>();
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            // Links are followed, to files and to directories: data trees are often assembled from
+            // links. A file found through a link is keyed by its path under the input root (the
+            // link's), so the asset and its output name do not depend on where the data lives.
+            Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof FileSystemLoopException) {
+                        // a link to one of its own ancestors: its files are found once, under the ancestor
+                        log.warn("{}: a link back to one of its parent directories; not followed", file);
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    throw e;
+                }
+
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     boolean hidden = !dir.equals(root) && dir.getFileName().toString().startsWith(".");

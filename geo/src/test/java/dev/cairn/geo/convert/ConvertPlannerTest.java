@@ -42,6 +42,24 @@ class ConvertPlannerTest {
     }
 
     @Test
+    void linksToFilesAndDirectoriesAreFollowedAndKeyedByTheirPathUnderTheInputRoot() throws Exception {
+        Path elsewhere = touch("store/roads.gpkg");
+        touch("store/more/rivers.gpkg");
+        touch("data/a.gpkg");
+        Files.createSymbolicLink(dir.resolve("data/linked.gpkg"), elsewhere);
+        Files.createSymbolicLink(dir.resolve("data/more"), dir.resolve("store/more"));
+        Files.createSymbolicLink(dir.resolve("data/loop"), dir.resolve("data")); // a link to its own parent
+        Files.createSymbolicLink(dir.resolve("data/broken.gpkg"), dir.resolve("store/gone.gpkg"));
+        List<Asset> assets = ConvertPlanner.plan(options(dir.resolve("out"), dir.resolve("data")));
+
+        assertThat(assets).extracting(Asset::id).containsExactly("a.gpkg", "linked.gpkg", "more/rivers.gpkg");
+        assertThat(assets.get(1).input()).isEqualTo(dir.resolve("data/linked.gpkg").toString());
+        assertThat(assets.get(1).output()).isEqualTo(dir.resolve("out/linked.gpkg").toString());
+        assertThat(assets.get(1).inputSize()).as("the target's size").isEqualTo(1);
+        assertThat(assets.get(2).output()).isEqualTo(dir.resolve("out/more/rivers.gpkg").toString());
+    }
+
+    @Test
     void hiddenDirectoriesAndTheOutputDirectoryAreNotSearched() throws Exception {
         touch("data/a.gpkg");
         touch("data/.cairn/x.gpkg");
