@@ -14,6 +14,7 @@ import dev.cairn.geo.format.LayerDef;
 import dev.cairn.geo.pipeline.DirectConverter;
 import dev.cairn.geo.pipeline.FeatureConverter;
 import dev.cairn.geo.pipeline.FeatureIssues;
+import dev.cairn.geo.pipeline.FormatRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +106,11 @@ public final class ConvertProcessor implements AssetProcessor {
             String name = input.getFileName().toString().toLowerCase(Locale.ROOT);
             for (FormatProvider p : ConvertPlanner.FORMATS.providers()) {
                 if (p.extensions().stream().anyMatch(name::endsWith)) {
+                    Optional<String> what = FormatRegistry.foreignContent(input);
+                    if (what.isPresent()) {
+                        throw AssetFailure.permanent(ErrorClass.FORMAT, input + ": not a " + p.title() + ": the content is "
+                                + what.get());
+                    }
                     return p;
                 }
             }

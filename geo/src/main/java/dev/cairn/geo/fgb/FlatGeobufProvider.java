@@ -31,6 +31,11 @@ public final class FlatGeobufProvider implements FormatProvider {
     }
 
     @Override
+    public String title() {
+        return "FlatGeobuf file";
+    }
+
+    @Override
     public List<String> extensions() {
         return List.of(".fgb");
     }

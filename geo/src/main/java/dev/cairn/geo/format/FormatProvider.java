@@ -26,6 +26,11 @@ public interface FormatProvider {
     /** The name used with {@code --format}: gpkg, shp, geojson, geojsonseq, fgb. */
     String name();
 
+    /** The format's name in messages: GeoPackage, Shapefile, ... */
+    default String title() {
+        return name();
+    }
+
     /** File extensions, lower case with the dot, preferred first (used for output names and input discovery). */
     List<String> extensions();
 

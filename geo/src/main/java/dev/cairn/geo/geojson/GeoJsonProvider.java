@@ -30,6 +30,11 @@ public final class GeoJsonProvider implements FormatProvider {
     }
 
     @Override
+    public String title() {
+        return "GeoJSON file";
+    }
+
+    @Override
     public List<String> extensions() {
         return List.of(".geojson", ".json");
     }

@@ -27,6 +27,11 @@ public final class GeoJsonSeqProvider implements FormatProvider {
     }
 
     @Override
+    public String title() {
+        return "GeoJSON text sequence";
+    }
+
+    @Override
     public List<String> extensions() {
         return GeoJsonFiles.SEQUENCE_EXTENSIONS;
     }

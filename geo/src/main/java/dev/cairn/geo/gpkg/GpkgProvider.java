@@ -31,6 +31,11 @@ public final class GpkgProvider implements FormatProvider {
     }
 
     @Override
+    public String title() {
+        return "GeoPackage";
+    }
+
+    @Override
     public List<String> extensions() {
         return List.of(".gpkg");
     }

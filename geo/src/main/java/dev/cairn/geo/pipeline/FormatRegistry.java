@@ -64,6 +64,51 @@ public final class FormatRegistry {
     }
 
     /**
+     * What {@code file}'s content is when it is a common non-vector format (a TIFF or PNG image,
+     * an archive...), judged by its first bytes, so that a GeoTIFF named {@code .shp} is reported
+     * as what it is instead of as a broken Shapefile; empty otherwise (or when unreadable).
+     */
+    public static Optional<String> foreignContent(Path file) {
+        byte[] h;
+        try (InputStream in = Files.newInputStream(file)) {
+            h = in.readNBytes(8);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (starts(h, 'I', 'I', 42, 0) || starts(h, 'M', 'M', 0, 42) || starts(h, 'I', 'I', 43, 0) || starts(h, 'M', 'M', 0, 43)) {
+            return Optional.of("a TIFF image (GeoTIFF rasters are not vector data)");
+        }
+        if (starts(h, 0x89, 'P', 'N', 'G')) {
+            return Optional.of("a PNG image");
+        }
+        if (starts(h, 0xFF, 0xD8, 0xFF)) {
+            return Optional.of("a JPEG image");
+        }
+        if (starts(h, 'P', 'K', 3, 4)) {
+            return Optional.of("a ZIP archive (unpack it first)");
+        }
+        if (starts(h, 0x1F, 0x8B)) {
+            return Optional.of("a gzip archive (unpack it first)");
+        }
+        if (starts(h, '%', 'P', 'D', 'F')) {
+            return Optional.of("a PDF document");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean starts(byte[] head, int... magic) {
+        if (head.length < magic.length) {
+            return false;
+        }
+        for (int i = 0; i < magic.length; i++) {
+            if ((head[i] & 0xFF) != magic[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The format of {@code file}, judged by its content. None or more than one matching provider is
      * a permanent FORMAT failure naming the file; an unreadable file an IO failure.
      */
@@ -92,8 +137,10 @@ public final class FormatRegistry {
             return matches.get(0);
         }
         if (matches.isEmpty()) {
+            Optional<String> foreign = foreignContent(file);
             throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": not a GeoPackage, Shapefile, GeoJSON or "
                     + "FlatGeobuf file (" + (head.length == 0 ? "the file is empty"
+                    : foreign.isPresent() ? "the content is " + foreign.get()
                     : "its first bytes match none of the formats " + String.join(", ", names())) + ")");
         }
         throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": the content matches several formats ("

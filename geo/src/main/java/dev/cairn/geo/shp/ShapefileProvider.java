@@ -34,6 +34,11 @@ public final class ShapefileProvider implements FormatProvider {
     }
 
     @Override
+    public String title() {
+        return "Shapefile";
+    }
+
+    @Override
     public List<String> extensions() {
         return List.of(".shp");
     }

@@ -126,7 +126,7 @@ final class ShapefileSource implements FeatureSource {
                 if (new String(content, StandardCharsets.ISO_8859_1).isBlank()) {
                     prj = null;
                 } else {
-                    prj = PrjCodec.parse(prjFile.getFileName().toString(), content);
+                    prj = PrjCodec.parse(prjFile.toString(), content); // the path as the user gave it
                 }
             }
             List<FieldDef> fields = new ArrayList<>();
