@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.cairn.engine.Asset;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
-import dev.cairn.engine.ProcessContext;
+import dev.cairn.geo.testing.CountingContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,31 +24,10 @@ class ContentOverExtensionTest {
     /** The first bytes of a little-endian classic TIFF, then padding: what GDAL writes for a GeoTIFF. */
     private static final byte[] TIFF = {'I', 'I', 42, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
-    private static final ProcessContext CONTEXT = new ProcessContext() {
-        @Override
-        public String workerId() {
-            return "test";
-        }
-
-        @Override
-        public int attempt() {
-            return 1;
-        }
-
-        @Override
-        public boolean stopRequested() {
-            return false;
-        }
-
-        @Override
-        public void progress(long items) {
-        }
-    };
-
     private AssetFailure convert(Path input) {
         ConvertOptions options = new ConvertOptions(List.of(input), dir.resolve("out"), "EPSG:4326", "gpkg", null);
         Asset asset = new Asset("x", input.toString(), null, dir.resolve("out/x.gpkg").toString(), 16, 0);
-        return catchThrowableOfType(AssetFailure.class, () -> new ConvertProcessor(options).process(asset, CONTEXT));
+        return catchThrowableOfType(AssetFailure.class, () -> new ConvertProcessor(options).process(asset, new CountingContext()));
     }
 
     @Test
