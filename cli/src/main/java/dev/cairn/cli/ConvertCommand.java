@@ -6,6 +6,7 @@ import dev.cairn.engine.InvalidJobSpecException;
 import dev.cairn.engine.Job;
 import dev.cairn.geo.crs.CrsException;
 import dev.cairn.geo.crs.CrsResolver;
+import dev.cairn.geo.format.CoordinatePrecision;
 import dev.cairn.geo.format.RequiredCrs;
 import dev.cairn.geo.pipeline.FormatRegistry;
 import dev.cairn.geo.pipeline.GeometryPolicy;
@@ -64,6 +65,18 @@ final class ConvertCommand implements Callable<Integer> {
                     + "are listed by 'cairn failures' with file, layer and fid.")
     String onInvalid;
 
+    @Option(names = "--allow-ballpark",
+            description = "Convert a layer whose CRS is on a datum EPSG knows no shift for (a custom .prj on an unnamed datum"
+                    + " and another ellipsoid) by keeping latitude and longitude, as PROJ's ballpark does, instead of failing it"
+                    + " as a CRS error. Each such layer is warned about once and listed by 'cairn failures': its coordinates may be"
+                    + " off by the omitted datum shift, typically tens to hundreds of metres.")
+    boolean allowBallpark;
+
+    @Option(names = "--coordinate-precision", paramLabel = "N",
+            description = "GeoJSON outputs: round coordinates to N decimals (7 is about 1 cm in degrees). Default: the shortest"
+                    + " decimal that reads back as the same double, so nothing is lost and valid polygons stay valid.")
+    String coordinatePrecision;
+
     @Option(names = "--chunk-features", paramLabel = "N", defaultValue = "200000",
             description = "A layer of more than N features (GeoPackage, Shapefile, FlatGeobuf, GeoJSON) is converted in chunks of N features, "
                     + "each checkpointed on its own (a kill redoes only the chunks in flight). 0: never chunk. Default: ${DEFAULT-VALUE}.")
@@ -109,7 +122,22 @@ final class ConvertCommand implements Callable<Integer> {
         if (chunkFeatures < 0) {
             throw new CliException(RunReport.USAGE, "--chunk-features " + chunkFeatures + ": must be 0 (never chunk) or positive.");
         }
-        ConvertOptions options = new ConvertOptions(inputs, outDir, target, fmt, assumed, chunkFeatures, expected, policy);
+        CoordinatePrecision precision = CoordinatePrecision.SHORTEST;
+        if (coordinatePrecision != null) {
+            if (!formats.forName(fmt).get().writesDecimalCoordinates()) {
+                throw new CliException(RunReport.USAGE, "--coordinate-precision " + coordinatePrecision
+                        + ": applies to GeoJSON outputs (--format geojson or geojsonseq); --format " + fmt
+                        + " stores coordinates as binary doubles.");
+            }
+            try {
+                precision = CoordinatePrecision.parse(coordinatePrecision);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(RunReport.USAGE, "--coordinate-precision " + coordinatePrecision + ": expected "
+                        + e.getMessage() + ".");
+            }
+        }
+        ConvertOptions options = new ConvertOptions(inputs, outDir, target, fmt, assumed, chunkFeatures, expected, policy,
+                allowBallpark, precision);
         Job job;
         try {
             job = JobExecution.JOB_TYPES.open(options.toSpec());

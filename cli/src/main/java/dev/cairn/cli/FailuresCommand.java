@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "failures", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"List the dead letters of OUTDIR's job grouped by error class, with counts and examples",
-                "(asset, attempts, message), then the features --on-invalid skipped or repaired (file, layer, fid, reason).",
+                "(asset, attempts, message), then the features --on-invalid kept, skipped or repaired (file, layer, fid, reason)",
+                "and the layers --allow-ballpark converted without a datum shift.",
                 "--json lists every failure. Read-only: safe while a run is going on."})
 final class FailuresCommand implements Callable<Integer> {
 
@@ -89,10 +90,17 @@ final class FailuresCommand implements Callable<Integer> {
         }
         long repaired = issues.stream().filter(i -> i.issue().action() == FeatureIssue.Action.REPAIRED).count();
         long kept = issues.stream().filter(i -> i.issue().action() == FeatureIssue.Action.KEPT).count();
+        long approximated = issues.stream().filter(i -> i.issue().action() == FeatureIssue.Action.APPROXIMATED).count();
         String more = issues.size() >= FEATURE_ISSUES_SCANNED ? "+" : "";
         System.out.println();
-        System.out.println("--on-invalid: " + skipped + " feature(s) skipped, " + repaired + more + " repaired"
-                + (kept > 0 ? ", " + kept + more + " kept invalid as read" : ""));
+        if (skipped > 0 || repaired > 0 || kept > 0) {
+            System.out.println("--on-invalid: " + skipped + " feature(s) skipped, " + repaired + more + " repaired"
+                    + (kept > 0 ? ", " + kept + more + " kept invalid as read" : ""));
+        }
+        if (approximated > 0) {
+            System.out.println("--allow-ballpark: " + approximated + more
+                    + " layer(s) converted without a datum shift (latitude and longitude kept)");
+        }
         issues.stream().limit(Math.max(examples, 1) * 2L).forEach(i -> System.out.printf("  %s  %s%n",
                 i.issue().action().name().toLowerCase(java.util.Locale.ROOT), i.issue().message()));
         if (issues.size() > Math.max(examples, 1) * 2L) {

@@ -3,7 +3,8 @@ package dev.cairn.engine;
 import java.util.Objects;
 
 /**
- * One feature that a processor skipped, repaired or kept (though invalid) by policy (for example {@code --on-invalid}),
+ * One feature (or one layer) that a processor skipped, repaired, kept (though invalid) or approximated by
+ * policy (for example {@code --on-invalid}, {@code --allow-ballpark}),
  * stored with the asset's {@code done} transition so that it is recorded exactly once, and listed
  * by {@code cairn failures}.
  *
@@ -16,7 +17,12 @@ public record FeatureIssue(Action action, ErrorClass errorClass, String message)
     public enum Action {
         SKIPPED("feature_skipped"), REPAIRED("feature_repaired"),
         /** Written as read although invalid ({@code --on-invalid warn}). */
-        KEPT("feature_kept");
+        KEPT("feature_kept"),
+        /**
+         * Written with a known approximation the user allowed: a layer converted without a datum
+         * shift ({@code --allow-ballpark}).
+         */
+        APPROXIMATED("feature_approximated");
 
         private final String eventKind;
 

@@ -43,7 +43,7 @@ public final class ChunkProcessor {
     public ChunkProcessor(FeatureConverter.Options options, FormatProvider outputFormat, Path outDir,
             InputFormat inputFormat) {
         this.options = new GpkgConverter.Options(options.targetCrs(), options.assumeCrs(), options.expectCrs(),
-                options.onInvalid());
+                options.onInvalid(), options.allowBallpark());
         this.outputFormat = outputFormat;
         this.outDir = outDir;
         this.inputFormat = inputFormat;

@@ -55,14 +55,17 @@ public final class FeatureChunkConverter {
             }
             LayerDef in = layers.get(0);
             CrsResolver.Operation op = FeatureConverter.operation(input, in, source.extent(0), options.assumeCrs(),
-                    options.expectCrs(), crs);
+                    options.expectCrs(), crs, options.allowBallpark());
+            if (chunk.index() == 0) {
+                issues.ballpark(input, in.name(), op); // once per layer: with its first chunk
+            }
             LayerDef out = new LayerDef(in.name(), in.geometryKind(), in.hasZ(), in.hasM(), crs, code, in.fields(),
                     in.featureCount());
             long limit = chunk.fidTo() == null ? -1 : chunk.fidTo() - chunk.fidFrom();
             return GpkgChunkConverter.stageFeatures(input, out, output, assetId, chunk, options, ctx, publisher,
                     publishedMark, issues, planned(chunk, in), rows -> {
-                        FeatureTransformer transformer = new FeatureTransformer(op.operation().getMathTransform(),
-                                op::withHeights, options.onInvalid() == null ? null : new GeometryPolicy(options.onInvalid()),
+                        FeatureTransformer transformer = new FeatureTransformer(op,
+                                options.onInvalid() == null ? null : new GeometryPolicy(options.onInvalid()),
                                 issues, input, in.name(), code);
                         try (FeatureCursor cursor = source.cursor(0, chunk.fidFrom(), limit)) {
                             return transformer.copy(cursor, rows, ctx);

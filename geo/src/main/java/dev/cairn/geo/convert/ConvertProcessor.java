@@ -42,9 +42,11 @@ public final class ConvertProcessor implements AssetProcessor {
     public ConvertProcessor(ConvertOptions options) {
         this.options = options;
         this.outputFormat = ConvertPlanner.FORMATS.forName(options.format()).orElseThrow(
-                () -> new IllegalArgumentException("unknown output format " + options.format()));
+                () -> new IllegalArgumentException("unknown output format " + options.format()))
+                .withCoordinatePrecision(options.coordinatePrecision());
         this.chunks = new ChunkProcessor(new FeatureConverter.Options(options.targetCrs(), options.assumeCrs(),
-                options.expectCrs(), options.onInvalid(), FeatureConverter.ALL_LAYERS), outputFormat, options.outDir(),
+                options.expectCrs(), options.onInvalid(), FeatureConverter.ALL_LAYERS, options.allowBallpark()),
+                outputFormat, options.outDir(),
                 ConvertProcessor::inputFormat);
     }
 
@@ -67,7 +69,7 @@ public final class ConvertProcessor implements AssetProcessor {
             layer = 0;
         }
         FeatureConverter.Options convert = new FeatureConverter.Options(options.targetCrs(), options.assumeCrs(),
-                options.expectCrs(), options.onInvalid(), layer);
+                options.expectCrs(), options.onInvalid(), layer, options.allowBallpark());
         Optional<DirectConverter> direct = layer == FeatureConverter.ALL_LAYERS
                 ? DirectConverter.between(inputFormat, outputFormat) : Optional.empty();
         AtomicFiles.removeLeftovers(output);

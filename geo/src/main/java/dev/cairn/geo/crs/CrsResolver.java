@@ -25,6 +25,11 @@ import org.apache.sis.referencing.cs.AxesConvention;
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
 import org.opengis.referencing.operation.CoordinateOperation;
 import org.opengis.util.FactoryException;
+import org.apache.sis.measure.Units;
+import org.apache.sis.referencing.operation.transform.MathTransforms;
+import org.opengis.referencing.crs.GeographicCRS;
+import org.opengis.referencing.crs.ProjectedCRS;
+import org.opengis.referencing.datum.PrimeMeridian;
 
 /**
  * Resolves CRS codes with Apache SIS and its embedded EPSG dataset (offline), and finds the
@@ -66,44 +71,76 @@ public final class CrsResolver {
     }
 
     /** An operation's cache key; {@code area} is the whole-degree box (west, south, east, north) or null. */
-    private record Pair(CoordinateReferenceSystem source, CoordinateReferenceSystem target, List<Double> area) {
+    private record Pair(CoordinateReferenceSystem source, CoordinateReferenceSystem target, List<Double> area,
+            boolean allowBallpark) {
     }
 
     /**
-     * A coordinate operation between two normalised CRSs (x = east/longitude) and the accuracy
-     * EPSG states for it. Thread-safe.
+     * A coordinate operation between two normalised CRSs (x = east/longitude), the accuracy EPSG
+     * states for it, the domain of its source CRS, and whether it is a ballpark (no datum shift
+     * known: see {@link #ballpark}). Thread-safe.
      */
     public static final class Operation {
         private final CoordinateOperation operation;
+        private final MathTransform transform;
+        private final CoordinateReferenceSystem source;
+        private final CoordinateReferenceSystem target;
         private final double linearAccuracy;
+        private final CrsDomain sourceDomain;
+        private final String ballpark;
         private volatile MathTransform withHeights;
         private volatile boolean heightsLookedUp;
 
         Operation(CoordinateOperation operation, double linearAccuracy) {
+            this(operation, operation.getMathTransform(), operation.getSourceCRS(), operation.getTargetCRS(),
+                    linearAccuracy, null);
+        }
+
+        private Operation(CoordinateOperation operation, MathTransform transform, CoordinateReferenceSystem source,
+                CoordinateReferenceSystem target, double linearAccuracy, String ballpark) {
             this.operation = operation;
+            this.transform = transform;
+            this.source = source;
+            this.target = target;
             this.linearAccuracy = linearAccuracy;
+            this.sourceDomain = CrsDomain.of(source);
+            this.ballpark = ballpark;
         }
 
-        /** The SIS operation; its math transform is thread-safe. */
-        public CoordinateOperation operation() {
-            return operation;
+        /** The horizontal transform (x = east, y = north on both sides); thread-safe. */
+        public MathTransform transform() {
+            return transform;
         }
 
-        /** In metres; 0 for exact conversions, NaN when unknown. */
+        /** In metres; 0 for exact conversions, NaN when unknown (a ballpark). */
         public double linearAccuracy() {
             return linearAccuracy;
+        }
+
+        /** Where the source CRS's coordinates can lie at all, or null when it has no such bound. */
+        public CrsDomain sourceDomain() {
+            return sourceDomain;
+        }
+
+        /**
+         * Null for an operation EPSG knows; for a ballpark ({@code --allow-ballpark}), the warning
+         * to give once per layer: which datums, what was done, the error it may carry.
+         */
+        public String ballpark() {
+            return ballpark;
         }
 
         /**
          * The operation on (x, y, ellipsoidal height), or null when heights do not matter; see
          * {@link #withEllipsoidalHeights}. Looked up on first call, not before: finding it
-         * searches the EPSG database for seconds, which only geometries with Z need.
+         * searches the EPSG database for seconds, which only geometries with Z need. A ballpark
+         * keeps latitude and longitude whatever the height: null.
          */
         public MathTransform withHeights() {
             if (!heightsLookedUp) {
                 synchronized (this) {
                     if (!heightsLookedUp) {
-                        withHeights = withEllipsoidalHeights(operation);
+                        withHeights = operation == null ? null : withEllipsoidalHeights(operation);
                         heightsLookedUp = true;
                     }
                 }
@@ -113,14 +150,15 @@ public final class CrsResolver {
 
         /** True when coordinates do not change (same CRS on both sides). */
         public boolean isIdentity() {
-            return operation.getMathTransform().isIdentity();
+            return transform.isIdentity();
         }
 
         /** A short description for reports, e.g. {@code "WGS 84 → CH1903+ / LV95 (±1 m)"}. */
         public String describe() {
-            String acc = Double.isNaN(linearAccuracy) ? "accuracy unknown"
+            String acc = ballpark != null ? "ballpark, no datum shift"
+                    : Double.isNaN(linearAccuracy) ? "accuracy unknown"
                     : linearAccuracy == 0 ? "exact" : "±" + formatMetres(linearAccuracy) + " m";
-            return name(operation.getSourceCRS()) + " → " + name(operation.getTargetCRS()) + " (" + acc + ")";
+            return name(source) + " → " + name(target) + " (" + acc + ")";
         }
 
         private static String name(CoordinateReferenceSystem crs) {
@@ -199,26 +237,45 @@ public final class CrsResolver {
      */
     public static Operation operation(CoordinateReferenceSystem source, CoordinateReferenceSystem target, double[] extent)
             throws CrsException {
+        return operation(source, target, extent, false);
+    }
+
+    /**
+     * {@link #operation(CoordinateReferenceSystem, CoordinateReferenceSystem, double[])}; with
+     * {@code allowBallpark}, a datum change EPSG knows no shift for is done as PROJ's ballpark
+     * ({@link #ballpark}) instead of being refused.
+     */
+    public static Operation operation(CoordinateReferenceSystem source, CoordinateReferenceSystem target, double[] extent,
+            boolean allowBallpark) throws CrsException {
         CoordinateReferenceSystem s = horizontal(source);
         CoordinateReferenceSystem t = horizontal(target);
         DefaultGeographicBoundingBox area = areaOf(s, extent);
         Pair key = new Pair(source, target, area == null ? null : List.of(area.getWestBoundLongitude(),
-                area.getSouthBoundLatitude(), area.getEastBoundLongitude(), area.getNorthBoundLatitude()));
+                area.getSouthBoundLatitude(), area.getEastBoundLongitude(), area.getNorthBoundLatitude()), allowBallpark);
         Operation cached = OPERATIONS.get(key);
         if (cached != null) {
             return cached;
         }
+        Operation result;
         try {
             CoordinateOperation op = CRS.findOperation(s, t, area);
             double accuracy = CRS.getLinearAccuracy(op);
-            refuseUnknownDatumShift(s, t, accuracy);
-            Operation result = new Operation(op, accuracy);
-            OPERATIONS.putIfAbsent(key, result);
-            return result;
+            String unknownShift = unknownDatumShift(s, t, accuracy);
+            if (unknownShift == null) {
+                result = new Operation(op, accuracy);
+            } else if (allowBallpark) {
+                result = ballpark(s, t, unknownShift);
+            } else {
+                throw new CrsException(unknownShift + ". The input's CRS matches no EPSG definition: declare it by its"
+                        + " EPSG code (a .prj or SRS row naming e.g. EPSG:4267 for NAD27), or pass --allow-ballpark to"
+                        + " convert it without a datum shift (latitude and longitude kept, as PROJ's ballpark)", null);
+            }
         } catch (FactoryException | RuntimeException e) {
             throw new CrsException("No coordinate operation from " + s.getName().getCode() + " to "
                     + t.getName().getCode() + ": " + e.getMessage(), e);
         }
+        Operation previous = OPERATIONS.putIfAbsent(key, result);
+        return previous != null ? previous : result;
     }
 
     /** The geographic box around {@code extent} in {@code crs}, widened to whole degrees, or null. */
@@ -246,35 +303,90 @@ public final class CrsResolver {
     /** The accuracy SIS states for an operation that changes the datum without a known shift. */
     private static final double DATUM_SHIFT_OMITTED = 3000;
 
-    /** Semi-axes that differ by less than this are the same ellipsoid for {@link #refuseUnknownDatumShift}. */
+    /** Semi-axes that differ by less than this are the same ellipsoid for {@link #unknownDatumShift}. */
     private static final double SAME_ELLIPSOID_M = 1;
 
     /**
-     * Refuses an operation between two datums that EPSG knows no transformation for, when their
-     * ellipsoids differ (a CRS read from a .prj or GeoPackage SRS that matches no EPSG code, on
-     * an old datum such as NAD27 on Clarke 1866). SIS then only changes the ellipsoid (its stated
-     * accuracy: 3 km): coordinates move by up to a few hundred metres, silently, in a direction
-     * unrelated to the real datum shift. PROJ in that case keeps latitude and longitude
-     * ("ballpark"), which is not right either. A datum on an ellipsoid within 1 m of the target's
-     * (GRS 80 against WGS 84) is let through: there both keep latitude and longitude, and the
-     * error is the (metre-sized) datum shift itself.
+     * Why an operation between two datums that EPSG knows no transformation for must not be done
+     * as SIS proposes, or null when it may. Such a pair arises from a CRS read from a .prj or
+     * GeoPackage SRS that matches no EPSG code, on an old datum such as NAD27 on Clarke 1866. SIS
+     * then only changes the ellipsoid through geocentric coordinates (its stated accuracy: 3 km):
+     * coordinates move by up to a few hundred metres, silently, in a direction unrelated to the
+     * real datum shift. PROJ keeps latitude and longitude ("ballpark"), which is not right either
+     * but is what GDAL users get and know: {@code --allow-ballpark} asks for it
+     * ({@link #ballpark}). A datum on an ellipsoid within 1 m of the target's (GRS 80 against
+     * WGS 84) is let through: there both keep latitude and longitude, and the error is the
+     * (metre-sized) datum shift itself.
      */
-    private static void refuseUnknownDatumShift(CoordinateReferenceSystem s, CoordinateReferenceSystem t, double accuracy)
-            throws CrsException {
+    private static String unknownDatumShift(CoordinateReferenceSystem s, CoordinateReferenceSystem t, double accuracy) {
         if (!(accuracy >= DATUM_SHIFT_OMITTED)) {
-            return;
+            return null;
         }
         Ellipsoid a = DatumOrEnsemble.getEllipsoid(s).orElse(null);
         Ellipsoid b = DatumOrEnsemble.getEllipsoid(t).orElse(null);
         if (a == null || b == null || (Math.abs(a.getSemiMajorAxis() - b.getSemiMajorAxis()) < SAME_ELLIPSOID_M
                 && Math.abs(a.getSemiMinorAxis() - b.getSemiMinorAxis()) < SAME_ELLIPSOID_M)) {
-            return;
+            return null;
         }
-        throw new CrsException("no datum transformation is known from " + describe(s) + " (ellipsoid "
-                + a.getName().getCode() + ") to " + describe(t) + ": converting would move every coordinate by up"
-                + " to a few hundred metres. The input's CRS matches no EPSG definition; declare it by its EPSG code"
-                + " (a .prj or SRS row naming e.g. EPSG:4267 for NAD27), or convert it with a tool given the datum"
-                + " shift", null);
+        return "no datum transformation is known from " + describe(s) + " (ellipsoid " + a.getName().getCode()
+                + ") to " + describe(t) + ": converting would move every coordinate by up to a few hundred metres";
+    }
+
+    /**
+     * PROJ's "ballpark geographic offset": the source's latitude and longitude are taken as the
+     * target datum's, unchanged, only the prime meridian's offset applied. For a projected CRS
+     * on either side its own projection (on its own ellipsoid) is undone or applied around that:
+     *
+     * <pre>
+     *   source ──(inverse projection, source ellipsoid)──▶ λ, φ on the source datum (degrees)
+     *          ──(λ + Greenwich longitude of the source's prime meridian − the target's)──▶
+     *          λ, φ taken as on the target datum ──(target projection, target ellipsoid)──▶ target
+     * </pre>
+     *
+     * What this omits is the datum shift itself, unknown here: typically tens to hundreds of
+     * metres. That is what the warning says; it is given once per layer and recorded with the
+     * asset.
+     */
+    private static Operation ballpark(CoordinateReferenceSystem s, CoordinateReferenceSystem t, String why)
+            throws FactoryException {
+        GeographicCRS sourceGeo = baseGeographic(s);
+        GeographicCRS targetGeo = baseGeographic(t);
+        if (sourceGeo == null || targetGeo == null) {
+            throw new FactoryException(why + "; and no ballpark is possible between these kinds of CRS");
+        }
+        CoordinateReferenceSystem sourceDegrees = degrees(sourceGeo);
+        CoordinateReferenceSystem targetDegrees = degrees(targetGeo);
+        double offset = greenwichDegrees(sourceGeo) - greenwichDegrees(targetGeo);
+        MathTransform transform = MathTransforms.concatenate(
+                CRS.findOperation(s, sourceDegrees, null).getMathTransform(),
+                MathTransforms.linear(new org.apache.sis.referencing.operation.matrix.Matrix3(1, 0, offset, 0, 1, 0, 0, 0, 1)),
+                CRS.findOperation(targetDegrees, t, null).getMathTransform());
+        String warning = why.replace(": converting would move every coordinate by up to a few hundred metres", "")
+                + ": converted with --allow-ballpark, latitude and longitude kept (PROJ's ballpark); every coordinate"
+                + " may be off by the datum shift this omits, typically tens to hundreds of metres";
+        return new Operation(null, transform, s, t, Double.NaN, warning);
+    }
+
+    /** The geographic CRS a geographic or projected CRS is based on, or null for other kinds. */
+    private static GeographicCRS baseGeographic(CoordinateReferenceSystem crs) {
+        if (crs instanceof GeographicCRS g) {
+            return g;
+        }
+        if (crs instanceof ProjectedCRS p) {
+            return p.getBaseCRS();
+        }
+        return null;
+    }
+
+    /** {@code crs} with (longitude, latitude) in degrees; the datum and its prime meridian unchanged. */
+    private static CoordinateReferenceSystem degrees(GeographicCRS crs) {
+        return AbstractCRS.castOrCopy(crs).forConvention(AxesConvention.NORMALIZED);
+    }
+
+    /** Greenwich longitude of {@code crs}'s prime meridian in degrees (a datum ensemble has no datum: asked of the CRS). */
+    private static double greenwichDegrees(GeographicCRS crs) {
+        PrimeMeridian pm = DatumOrEnsemble.getPrimeMeridian(crs).orElse(null);
+        return pm == null ? 0 : pm.getAngularUnit().getConverterTo(Units.DEGREE).convert(pm.getGreenwichLongitude());
     }
 
     /**

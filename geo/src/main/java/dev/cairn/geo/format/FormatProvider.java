@@ -111,4 +111,17 @@ public interface FormatProvider {
     default boolean isStagingFormat() {
         return false;
     }
+
+    /**
+     * True when this format writes coordinates as decimal text, so that
+     * {@link #withCoordinatePrecision} means something (GeoJSON); binary formats store the doubles.
+     */
+    default boolean writesDecimalCoordinates() {
+        return false;
+    }
+
+    /** This format writing coordinates with {@code precision}; formats that store doubles return themselves. */
+    default FormatProvider withCoordinatePrecision(CoordinatePrecision precision) {
+        return this;
+    }
 }

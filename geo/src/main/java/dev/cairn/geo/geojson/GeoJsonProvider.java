@@ -3,6 +3,7 @@ package dev.cairn.geo.geojson;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.geo.format.FeatureSink;
 import dev.cairn.geo.format.FeatureSource;
+import dev.cairn.geo.format.CoordinatePrecision;
 import dev.cairn.geo.format.FormatProvider;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +24,16 @@ import java.util.List;
  * only (see {@link GeoJsonSink}).
  */
 public final class GeoJsonProvider implements FormatProvider {
+    private final CoordinatePrecision precision;
+
+    /** Writes the shortest decimal that reads back as the same double (see {@link GeometryWriter}). */
+    public GeoJsonProvider() {
+        this(CoordinatePrecision.SHORTEST);
+    }
+
+    private GeoJsonProvider(CoordinatePrecision precision) {
+        this.precision = precision;
+    }
 
     @Override
     public String name() {
@@ -60,7 +71,17 @@ public final class GeoJsonProvider implements FormatProvider {
 
     @Override
     public FeatureSink create(Path file) throws AssetFailure {
-        return new GeoJsonSink(file, false, false);
+        return new GeoJsonSink(file, false, false, precision);
+    }
+
+    @Override
+    public boolean writesDecimalCoordinates() {
+        return true;
+    }
+
+    @Override
+    public FormatProvider withCoordinatePrecision(CoordinatePrecision p) {
+        return new GeoJsonProvider(p);
     }
 
     /** A cursor starts at the byte offset the schema pass recorded for every 1,024th feature (see {@code ScanCache}). */

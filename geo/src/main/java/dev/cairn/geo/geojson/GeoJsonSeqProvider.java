@@ -3,6 +3,7 @@ package dev.cairn.geo.geojson;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.geo.format.FeatureSink;
 import dev.cairn.geo.format.FeatureSource;
+import dev.cairn.geo.format.CoordinatePrecision;
 import dev.cairn.geo.format.FormatProvider;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +21,16 @@ import java.util.List;
  * {@code .geojsonl} and {@code .geojsonseq}; one Feature per line; EPSG:4326 lon/lat only.
  */
 public final class GeoJsonSeqProvider implements FormatProvider {
+    private final CoordinatePrecision precision;
+
+    /** Writes the shortest decimal that reads back as the same double (see {@link GeometryWriter}). */
+    public GeoJsonSeqProvider() {
+        this(CoordinatePrecision.SHORTEST);
+    }
+
+    private GeoJsonSeqProvider(CoordinatePrecision precision) {
+        this.precision = precision;
+    }
 
     @Override
     public String name() {
@@ -57,7 +68,17 @@ public final class GeoJsonSeqProvider implements FormatProvider {
 
     @Override
     public FeatureSink create(Path file) throws AssetFailure {
-        return new GeoJsonSink(file, true, GeoJsonFiles.finalName(file).endsWith(".geojsons"));
+        return new GeoJsonSink(file, true, GeoJsonFiles.finalName(file).endsWith(".geojsons"), precision);
+    }
+
+    @Override
+    public boolean writesDecimalCoordinates() {
+        return true;
+    }
+
+    @Override
+    public FormatProvider withCoordinatePrecision(CoordinatePrecision p) {
+        return new GeoJsonSeqProvider(p);
     }
 
     /** A cursor starts at the byte offset the schema pass recorded for every 1,024th feature (see {@code ScanCache}). */

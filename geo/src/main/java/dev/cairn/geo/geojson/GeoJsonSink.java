@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.geo.format.Feature;
+import dev.cairn.geo.format.CoordinatePrecision;
 import dev.cairn.geo.format.FeatureSink;
 import dev.cairn.geo.format.FieldDef;
 import dev.cairn.geo.format.FieldType;
@@ -34,7 +35,7 @@ import java.util.HexFormat;
  * <p>Values: {@code "id"} is the fid; properties follow the {@link FieldDef} order and type —
  * DATE as {@code "YYYY-MM-DD"}, DATETIME as its text, BINARY as upper-case hex text (as GDAL's
  * GeoJSON writer does), non-finite doubles as null (JSON has no NaN; GDAL's default too), null as
- * null. Coordinates: see {@link GeometryWriter} (1e-9 precision). No {@code "bbox"}, no
+ * null. Coordinates: see {@link GeometryWriter} (shortest round-trip decimal, or N decimals). No {@code "bbox"}, no
  * {@code "crs"} member: RFC 7946 output is EPSG:4326 lon/lat, and a layer in any other CRS is
  * refused with a CRS failure ({@link #beginLayer}).
  *
@@ -47,14 +48,17 @@ final class GeoJsonSink implements FeatureSink {
     private final Path file;
     private final boolean sequence;
     private final boolean recordSeparator;
+    private final CoordinatePrecision precision;
     private JsonGenerator out;
     private LayerDef layer;
     private FieldDef[] fields;
     private boolean layerDone;
     private long written;
 
-    GeoJsonSink(Path file, boolean sequence, boolean recordSeparator) throws AssetFailure {
+    GeoJsonSink(Path file, boolean sequence, boolean recordSeparator, CoordinatePrecision precision)
+            throws AssetFailure {
         this.file = file;
+        this.precision = precision;
         this.sequence = sequence;
         this.recordSeparator = recordSeparator;
         try {
@@ -117,7 +121,7 @@ final class GeoJsonSink implements FeatureSink {
             if (feature.geometry() == null) {
                 out.writeNull();
             } else {
-                GeometryWriter.write(out, feature.geometry(), layer.hasZ());
+                GeometryWriter.write(out, feature.geometry(), layer.hasZ(), precision);
             }
             out.writeEndObject();
             if (sequence) {

@@ -8,6 +8,7 @@ import org.locationtech.jts.io.WKBReader;
 import org.opengis.referencing.operation.MathTransform;
 import org.opengis.referencing.operation.TransformException;
 
+import dev.cairn.geo.crs.CrsDomain;
 import dev.cairn.geo.pipeline.GeometryPolicy;
 import dev.cairn.geo.pipeline.GeometryReprojector;
 
@@ -42,6 +43,7 @@ final class GeometryTranscoder {
     private static final int[] ENVELOPE_BYTES = {0, 32, 48, 48, 64};
 
     private final GeometryReprojector reprojector;
+    private final CrsDomain domain;
     private final GeometryPolicy policy;
     private final String[] repair = new String[1];
     private final int targetSrsId;
@@ -51,7 +53,7 @@ final class GeometryTranscoder {
 
     /** @param transform horizontal transform on (x = east, y = north); null or identity to copy */
     GeometryTranscoder(MathTransform transform, int targetSrsId) {
-        this(transform, () -> null, null, targetSrsId);
+        this(transform, () -> null, null, null, targetSrsId);
     }
 
     /**
@@ -59,12 +61,15 @@ final class GeometryTranscoder {
      * @param transform3d gives the same on (x, y, ellipsoidal height), used for geometries with Z
      *                    so that x and y agree with PROJ (see CrsResolver), or null to ignore
      *                    heights; asked when the first geometry with Z comes
+     * @param domain      where the source's coordinates can lie ({@link CrsDomain}), checked first;
+     *                    null for no check
      * @param policy      validity policy applied to each geometry before it is transformed; null
      *                    to write geometries as they are
      */
     GeometryTranscoder(MathTransform transform, java.util.function.Supplier<MathTransform> transform3d,
-            GeometryPolicy policy, int targetSrsId) {
+            CrsDomain domain, GeometryPolicy policy, int targetSrsId) {
         this.reprojector = new GeometryReprojector(transform, transform3d);
+        this.domain = domain;
         this.policy = policy;
         this.targetSrsId = targetSrsId;
     }
@@ -84,9 +89,18 @@ final class GeometryTranscoder {
         return writer.envelope();
     }
 
+    /** A geometry with a coordinate outside the declared CRS's domain; the message says which. */
+    static final class OutsideDomainException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        OutsideDomainException(String message) {
+            super(message);
+        }
+    }
+
     /** Transcodes {@code blob}; the returned array is new. */
     byte[] transcode(byte[] blob) throws MalformedGeometryException, TransformException,
-            GeometryPolicy.InvalidGeometryException {
+            GeometryPolicy.InvalidGeometryException, OutsideDomainException {
         repair[0] = null;
         int wkbStart = wkbStart(blob);
         int flags = blob[3] & 0xff;
@@ -120,6 +134,10 @@ final class GeometryTranscoder {
         }
         if (g.isEmpty()) {
             return emptyCopy(blob, wkbStart);
+        }
+        String outside = domain == null ? null : domain.firstOutside(g);
+        if (outside != null) {
+            throw new OutsideDomainException(domain.message(outside));
         }
         if (policy != null) {
             g = policy.apply(g, repair);

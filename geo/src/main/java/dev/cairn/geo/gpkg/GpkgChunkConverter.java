@@ -111,6 +111,9 @@ public final class GpkgChunkConverter {
             // layer alone; otherwise the staging file holds every layer of the input.
             List<LayerSchema> staged = chunk.fileChunks() == chunk.layerChunks() ? List.of(layer) : layers;
             CrsResolver.Operation op = GpkgConverter.operation(reader, layer, input, options, target.crs());
+            if (chunk.index() == 0) {
+                copier.ballpark(layer, op); // once per layer: with its first chunk
+            }
             Supplier<GeometryTranscoder> transcoders = () -> GpkgConverter.transcoder(op, target, options);
             if (alreadyPublished(publishedMark, staging, output)) {
                 return new Result(count(reader, layer, chunk, input), true, checksum(output), copier.issues());

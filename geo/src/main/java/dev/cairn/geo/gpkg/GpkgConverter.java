@@ -19,6 +19,7 @@ import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.pipeline.ExpectedCrs;
 import dev.cairn.geo.pipeline.FeatureIssues;
 import dev.cairn.geo.pipeline.GeometryPolicy;
+import dev.cairn.geo.pipeline.OutsideCrs;
 
 /**
  * Converts one GeoPackage into a new GeoPackage with every feature layer reprojected to a target
@@ -45,10 +46,16 @@ public final class GpkgConverter {
      * @param targetCrs EPSG code of the output CRS, e.g. {@code "EPSG:4326"}
      * @param assumeCrs EPSG code used for layers that declare no CRS (srs_id 0/-1, undefined); null to fail them
      */
-    public record Options(String targetCrs, String assumeCrs, String expectCrs, GeometryPolicy.OnInvalid onInvalid) {
+    public record Options(String targetCrs, String assumeCrs, String expectCrs, GeometryPolicy.OnInvalid onInvalid,
+            boolean allowBallpark) {
         public Options {
             Objects.requireNonNull(targetCrs, "targetCrs");
             onInvalid = onInvalid == null ? GeometryPolicy.DEFAULT : onInvalid;
+        }
+
+        /** No --allow-ballpark. */
+        public Options(String targetCrs, String assumeCrs, String expectCrs, GeometryPolicy.OnInvalid onInvalid) {
+            this(targetCrs, assumeCrs, expectCrs, onInvalid, false);
         }
 
         /** No --expect-crs, the default --on-invalid. */
@@ -98,7 +105,7 @@ public final class GpkgConverter {
 
     /** The transcoder of one layer into the target CRS. */
     static GeometryTranscoder transcoder(CrsResolver.Operation op, Target target, Options options) {
-        return new GeometryTranscoder(op.operation().getMathTransform(), op::withHeights,
+        return new GeometryTranscoder(op.transform(), op::withHeights, op.sourceDomain(),
                 new GeometryPolicy(options.onInvalid()), target.code());
     }
 
@@ -122,6 +129,9 @@ public final class GpkgConverter {
             Set<String> described = new LinkedHashSet<>();
             double worst = 0;
             LayerCopier copier = new LayerCopier(input, output, ctx, options.onInvalid());
+            for (int i = 0; i < layers.size(); i++) {
+                copier.ballpark(layers.get(i), operations.get(i));
+            }
             try (GpkgWriter writer = GpkgWriter.create(output)) {
                 t.addSrsRows(writer);
                 for (int i = 0; i < layers.size(); i++) {
@@ -151,8 +161,10 @@ public final class GpkgConverter {
             Options options, CoordinateReferenceSystem target) throws AssetFailure {
         CoordinateReferenceSystem source = sourceCrs(reader, layer, input, options);
         ExpectedCrs.check(source, options.expectCrs(), input, layer.table());
+        double[] extent = reader.extent(layer.table());
+        OutsideCrs.checkExtent(source, extent, input + ": layer '" + layer.table() + "'");
         try {
-            return CrsResolver.operation(source, target, reader.extent(layer.table()));
+            return CrsResolver.operation(source, target, extent, options.allowBallpark());
         } catch (CrsException e) {
             throw AssetFailure.permanent(ErrorClass.CRS, input + ": layer '" + layer.table() + "': "
                     + e.getMessage(), e);

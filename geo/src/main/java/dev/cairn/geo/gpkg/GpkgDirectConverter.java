@@ -19,7 +19,7 @@ public final class GpkgDirectConverter implements DirectConverter {
     public FeatureConverter.Result convert(Path input, Path temp, FeatureConverter.Options options, ProcessContext ctx)
             throws AssetFailure {
         GpkgConverter.Result r = GpkgConverter.convert(input, temp, new GpkgConverter.Options(options.targetCrs(),
-                options.assumeCrs(), options.expectCrs(), options.onInvalid()), ctx);
+                options.assumeCrs(), options.expectCrs(), options.onInvalid(), options.allowBallpark()), ctx);
         return new FeatureConverter.Result(r.features(), r.layers(), r.layerNames(), r.issues());
     }
 }

@@ -12,6 +12,7 @@ import org.opengis.referencing.operation.TransformException;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
+import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.pipeline.FeatureIssues;
 import dev.cairn.geo.pipeline.GeometryPolicy;
 import dev.cairn.engine.pipeline.OrderedPipeline;
@@ -237,6 +238,8 @@ final class LayerCopier {
             String targetCode) throws AssetFailure, GeometryPolicy.InvalidGeometryException, Untransformable {
         try {
             return transcoder.transcode(blob);
+        } catch (GeometryTranscoder.OutsideDomainException e) {
+            throw AssetFailure.permanent(ErrorClass.CRS, locator(layer, fid) + ": " + e.getMessage(), e);
         } catch (MalformedGeometryException e) {
             throw AssetFailure.permanent(ErrorClass.FORMAT, locator(layer, fid) + ": unreadable geometry ("
                     + e.getMessage() + ")", e);
@@ -260,6 +263,11 @@ final class LayerCopier {
     }
 
     /** The features skipped or repaired by this copier so far. */
+    /** Records and warns when {@code layer} is converted by a ballpark operation (--allow-ballpark). */
+    void ballpark(LayerSchema layer, CrsResolver.Operation op) {
+        issues.ballpark(input, layer.table(), op);
+    }
+
     FeatureIssues issues() {
         return issues;
     }

@@ -52,14 +52,23 @@ public final class FeatureConverter {
      * @param onInvalid what an invalid geometry does; null to write geometries without checking
      * @param layer     index of the one source layer to convert (in {@link FeatureSource#layers()}
      *                  order), or {@link #ALL_LAYERS}
+     * @param allowBallpark convert a layer whose datum EPSG knows no shift for by keeping latitude and
+     *                  longitude (PROJ's ballpark), with a warning and a recorded issue, instead of
+     *                  failing it
      */
     public record Options(String targetCrs, String assumeCrs, String expectCrs, GeometryPolicy.OnInvalid onInvalid,
-            int layer) {
+            int layer, boolean allowBallpark) {
         public Options {
             Objects.requireNonNull(targetCrs, "targetCrs");
             if (layer < ALL_LAYERS) {
                 throw new IllegalArgumentException("layer must be an index >= 0 or ALL_LAYERS: " + layer);
             }
+        }
+
+        /** No --allow-ballpark. */
+        public Options(String targetCrs, String assumeCrs, String expectCrs, GeometryPolicy.OnInvalid onInvalid,
+                int layer) {
+            this(targetCrs, assumeCrs, expectCrs, onInvalid, layer, false);
         }
 
         /** No --expect-crs, no validity check. */
@@ -97,11 +106,14 @@ public final class FeatureConverter {
             List<CrsResolver.Operation> operations = new ArrayList<>();
             for (int i : selected) {
                 operations.add(operation(input, all.get(i), source.extent(i), options.assumeCrs(), options.expectCrs(),
-                        target));
+                        target, options.allowBallpark()));
             }
             long features = 0;
             List<String> names = new ArrayList<>();
             FeatureIssues issues = new FeatureIssues();
+            for (int k = 0; k < selected.size(); k++) {
+                issues.ballpark(input, all.get(selected.get(k)).name(), operations.get(k));
+            }
             GeometryPolicy policy = options.onInvalid() == null ? null : new GeometryPolicy(options.onInvalid());
             try (FeatureSink sink = out.create(output)) {
                 for (int k = 0; k < selected.size(); k++) {
@@ -142,10 +154,11 @@ public final class FeatureConverter {
 
     /**
      * The operation from {@code layer}'s CRS (or {@code assumeCrs} when it declares none) to
-     * {@code target}, after checking {@code expectCrs}; failures are permanent CRS failures.
+     * {@code target}, after checking {@code expectCrs} and that the declared {@code extent} lies
+     * in that CRS's domain ({@link CrsDomain}); failures are permanent CRS failures.
      */
     public static CrsResolver.Operation operation(Path input, LayerDef layer, double[] extent, String assumeCrs,
-            String expectCrs, CoordinateReferenceSystem target) throws AssetFailure {
+            String expectCrs, CoordinateReferenceSystem target, boolean allowBallpark) throws AssetFailure {
         CoordinateReferenceSystem source = layer.crs();
         if (source == null) {
             if (assumeCrs == null) {
@@ -159,8 +172,9 @@ public final class FeatureConverter {
             }
         }
         ExpectedCrs.check(source, expectCrs, input, layer.name());
+        OutsideCrs.checkExtent(source, extent, input + ": layer '" + layer.name() + "'");
         try {
-            return CrsResolver.operation(source, target, extent);
+            return CrsResolver.operation(source, target, extent, allowBallpark);
         } catch (CrsException e) {
             throw AssetFailure.permanent(ErrorClass.CRS, input + ": layer '" + layer.name() + "': "
                     + e.getMessage(), e);
@@ -170,8 +184,7 @@ public final class FeatureConverter {
     private static long copy(FeatureSource source, int index, LayerDef layer, FeatureSink sink,
             CrsResolver.Operation op, GeometryPolicy policy, FeatureIssues issues, Path input,
             String targetCode, ProcessContext ctx) throws AssetFailure {
-        FeatureTransformer transformer = new FeatureTransformer(op.operation().getMathTransform(), op::withHeights,
-                policy, issues, input, layer.name(), targetCode);
+        FeatureTransformer transformer = new FeatureTransformer(op, policy, issues, input, layer.name(), targetCode);
         try (FeatureCursor cursor = source.cursor(index, 0, -1)) {
             return transformer.copy(cursor, sink::write, ctx);
         }

@@ -11,11 +11,14 @@ import org.opengis.referencing.operation.TransformException;
 
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ProcessContext;
+import dev.cairn.geo.crs.CrsDomain;
+import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.format.Feature;
 import dev.cairn.geo.format.FeatureCursor;
 
 /**
- * What happens to each feature of a layer between reading and writing: the {@code --on-invalid}
+ * What happens to each feature of a layer between reading and writing: the check that its
+ * coordinates lie in the declared CRS's domain ({@link OutsideCrs}), the {@code --on-invalid}
  * policy, then the reprojection, run on the {@link TransformPool} while the calling thread reads
  * and writes.
  *
@@ -32,6 +35,7 @@ public final class FeatureTransformer {
 
     private final MathTransform transform;
     private final Supplier<MathTransform> transform3d;
+    private final CrsDomain domain;
     private final GeometryPolicy policy;
     private final FeatureIssues issues;
     private final Path input;
@@ -39,14 +43,25 @@ public final class FeatureTransformer {
     private final String targetCode;
 
     /**
+     * @param op     the layer's operation: its transform, with heights, and its source's domain
+     * @param policy null to write geometries without a validity check
+     */
+    public FeatureTransformer(CrsResolver.Operation op, GeometryPolicy policy, FeatureIssues issues, Path input,
+            String layer, String targetCode) {
+        this(op.transform(), op::withHeights, op.sourceDomain(), policy, issues, input, layer, targetCode);
+    }
+
+    /**
      * @param transform   horizontal transform (x = east, y = north); null or identity to leave coordinates
      * @param transform3d gives the same with ellipsoidal heights, asked for at the first geometry with Z
+     * @param domain      where source coordinates can lie ({@link OutsideCrs}); null for no check
      * @param policy      null to write geometries without a validity check
      */
-    public FeatureTransformer(MathTransform transform, Supplier<MathTransform> transform3d, GeometryPolicy policy,
-            FeatureIssues issues, Path input, String layer, String targetCode) {
+    public FeatureTransformer(MathTransform transform, Supplier<MathTransform> transform3d, CrsDomain domain,
+            GeometryPolicy policy, FeatureIssues issues, Path input, String layer, String targetCode) {
         this.transform = transform;
         this.transform3d = transform3d;
+        this.domain = domain;
         this.policy = policy;
         this.issues = issues;
         this.input = input;
@@ -104,6 +119,7 @@ public final class FeatureTransformer {
         for (int r = 0; r < batch.size; r++) {
             Feature f = batch.features[r];
             try {
+                OutsideCrs.checkGeometry(domain, f.geometry(), where(f));
                 if (f.geometry() != null && policy != null) {
                     repair[0] = null;
                     try {

@@ -23,7 +23,7 @@ class CrsResolverTest {
 
     static double[] transform(String from, String to, double x, double y) throws Exception {
         MathTransform mt = CrsResolver.operation(CrsResolver.forCode(from), CrsResolver.forCode(to))
-                .operation().getMathTransform();
+                .transform();
         double[] p = {x, y};
         mt.transform(p, 0, p, 0, 1);
         return p;
@@ -157,7 +157,7 @@ class CrsResolverTest {
         double[] carolina = {-84.32, 33.88, -75.46, 36.59};
         var op = CrsResolver.operation(nad27, wgs84, carolina);
         double[] p = {-81.47275543, 36.23435593};
-        op.operation().getMathTransform().transform(p, 0, p, 0, 1);
+        op.transform().transform(p, 0, p, 0, 1);
         assertThat(p[0]).isCloseTo(-81.4725795258847, org.assertj.core.data.Offset.offset(1e-7));
         assertThat(p[1]).isCloseTo(36.234442085901, org.assertj.core.data.Offset.offset(1e-7));
     }

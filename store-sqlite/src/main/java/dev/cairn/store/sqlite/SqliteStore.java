@@ -448,7 +448,7 @@ public final class SqliteStore implements CheckpointStore {
             try (PreparedStatement ps = conn.prepareStatement("""
                     SELECT e.asset_id, e.at, e.kind, e.detail
                     FROM event e JOIN asset a ON a.job_id = e.job_id AND a.id = e.asset_id
-                    WHERE e.job_id = ? AND e.kind IN ('feature_skipped', 'feature_repaired', 'feature_kept') AND a.state = 'done'
+                    WHERE e.job_id = ? AND e.kind IN ('feature_skipped', 'feature_repaired', 'feature_kept', 'feature_approximated') AND a.state = 'done'
                       AND e.attempt = a.attempt
                     ORDER BY a.seq, e.seq LIMIT ?""")) {
                 ps.setString(1, scope());
