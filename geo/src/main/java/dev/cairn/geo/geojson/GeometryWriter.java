@@ -155,7 +155,7 @@ final class GeometryWriter {
             String text = d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
             return text.equals("-0") ? "0" : text;
         }
-        long scaled = Math.round(v * POW10[decimals]);
+        long scaled = (long) Math.rint(v * POW10[decimals]); // half-even, as the BigDecimal branch
         if (scaled == 0) {
             return "0";
         }

@@ -125,15 +125,47 @@ class GeoJsonRoundTripTest {
     }
 
     @Test
-    void coordinatesAreRoundedToNineDecimalsWithoutExponents() {
-        assertThat(GeometryWriter.format(8.123456789012345)).isEqualTo("8.123456789");
-        assertThat(GeometryWriter.format(1e-9)).isEqualTo("0.000000001");
-        assertThat(GeometryWriter.format(-0.000001)).isEqualTo("-0.000001");
-        assertThat(GeometryWriter.format(47.3)).isEqualTo("47.3");
-        assertThat(GeometryWriter.format(-180)).isEqualTo("-180");
-        assertThat(GeometryWriter.format(1e-12)).isEqualTo("0");
-        assertThat(GeometryWriter.format(2600000.125)).isEqualTo("2600000.125");
-        assertThat(GeometryWriter.format(1.5e12)).isEqualTo("1500000000000");
+    void coordinatesRoundedToNDecimalsHaveNoExponentsAndNoTrailingZeros() {
+        assertThat(GeometryWriter.format(8.123456789012345, 9)).isEqualTo("8.123456789");
+        assertThat(GeometryWriter.format(1e-9, 9)).isEqualTo("0.000000001");
+        assertThat(GeometryWriter.format(-0.000001, 9)).isEqualTo("-0.000001");
+        assertThat(GeometryWriter.format(47.3, 9)).isEqualTo("47.3");
+        assertThat(GeometryWriter.format(-180, 9)).isEqualTo("-180");
+        assertThat(GeometryWriter.format(1e-12, 9)).isEqualTo("0");
+        assertThat(GeometryWriter.format(2600000.125, 9)).isEqualTo("2600000.125");
+        assertThat(GeometryWriter.format(1.5e12, 9)).isEqualTo("1500000000000");
+        assertThat(GeometryWriter.format(46.123456789012345, 7)).isEqualTo("46.1234568");
+        assertThat(GeometryWriter.format(-0.00000004, 7)).as("no negative zero").isEqualTo("0");
+        assertThat(GeometryWriter.format(2.5, 0)).as("half-even").isEqualTo("2");
+        assertThat(GeometryWriter.format(12345678.91, 17)).as("beyond a long: exact decimal of the double")
+                .isEqualTo("12345678.91000000014901161");
+    }
+
+    @Test
+    void byDefaultEachCoordinateIsTheShortestDecimalThatReadsBackAsTheSameDouble() {
+        assertThat(GeometryWriter.format(8.123456789012345)).isEqualTo("8.123456789012344");
+        assertThat(GeometryWriter.format(0.1 + 0.2)).isEqualTo("0.30000000000000004");
+        assertThat(GeometryWriter.format(1.0E23)).as("JDK 17's Double.toString writes 9.999999999999999E22")
+                .isEqualTo("100000000000000000000000");
+        assertThat(GeometryWriter.format(12345678.5)).as("no exponent").isEqualTo("12345678.5");
+        assertThat(GeometryWriter.format(-1e-6)).isEqualTo("-0.000001");
+        assertThat(GeometryWriter.format(100)).isEqualTo("100");
+        assertThat(GeometryWriter.format(-0.0)).isEqualTo("0");
+        assertThat(GeometryWriter.format(9.0000000004)).isEqualTo("9.0000000004");
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 100_000; i++) {
+            double v = switch (i % 3) {
+                case 0 -> (random.nextDouble() - 0.5) * 360;
+                case 1 -> Double.longBitsToDouble(random.nextLong());
+                default -> (random.nextDouble() - 0.5) * 4e7;
+            };
+            if (!Double.isFinite(v)) {
+                continue;
+            }
+            String text = GeometryWriter.format(v);
+            assertThat(text).doesNotContain("E");
+            assertThat(Double.parseDouble(text)).as(text).isEqualTo(v == 0 ? 0.0 : v);
+        }
     }
 
     static void assertSameFeatures(List<Feature> actual, List<Feature> expected) {
