@@ -158,6 +158,20 @@ public abstract class CheckpointStoreOutcomeContract extends CheckpointStoreCont
     }
 
     @Test
+    void everyKindOfFeatureIssueIsStoredAndListedWithItsActionAndClass() {
+        CheckpointStore store = store();
+        store.createJob(job());
+        store.plan(assets(1));
+        List<FeatureIssue> all = new ArrayList<>();
+        for (FeatureIssue.Action action : FeatureIssue.Action.values()) {
+            all.add(new FeatureIssue(action, action == FeatureIssue.Action.APPROXIMATED ? ErrorClass.CRS : ErrorClass.GEOMETRY,
+                    "a.gpkg: layer 'roads': " + action));
+        }
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(5, 0, "x", all));
+        assertThat(store.featureIssues(100)).extracting(FeatureIssueRecord::issue).containsExactlyElementsOf(all);
+    }
+
+    @Test
     void outcomeKeepsAtMostMaxIssuesButTheExactCount() {
         List<FeatureIssue> many = new ArrayList<>();
         for (int i = 0; i < Outcome.MAX_ISSUES + 5; i++) {
