@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a job of any kind against its checkpoint: used by {@code convert}, {@code resume} and
  * {@code retry-failures}. Shows progress while it runs (see {@link ProgressReporter}), then prints
- * the summary on stderr (text or JSON events, see {@link StderrEvents}) and, with {@code --json}, the JSON summary as the last stdout line;
- * returns the exit code.
+ * the summary on stderr (text lines or JSON events, see {@link StderrEvents}) and, with
+ * {@code --json}, the JSON summary as the last stdout line; returns the exit code.
  */
 final class JobExecution {
     private static final Logger log = LoggerFactory.getLogger(JobExecution.class);

@@ -18,9 +18,9 @@ import org.slf4j.spi.LoggingEventBuilder;
  * Logs each asset's end: one line per asset done, failed, retried or released. The Runner puts
  * {@code job}, {@code worker} and {@code asset} in the MDC; this adds the structured fields
  * {@code event} ({@code asset_done}, {@code asset_failed}, {@code asset_retrying},
- * {@code asset_released}), {@code duration_ms}, {@code features}, {@code error_class}, {@code tries} and, for an asset that
- * is a part of a file ({@code file#layer[offset, end)}), {@code chunk_offset}, as SLF4J key-value
- * pairs (JSON fields with {@code --log-format json}).
+ * {@code asset_released}), {@code duration_ms}, {@code features}, {@code error_class},
+ * {@code tries} and, for an asset that is a part of a file ({@code file#layer[offset, end)}),
+ * {@code chunk_offset}, as SLF4J key-value pairs (JSON fields with {@code --log-format json}).
  *
  * <p>Failures are one line without a stack trace, whatever their class: the message names the
  * file and the problem. The Runner logs stack traces at DEBUG ({@code --verbose}); an internal
