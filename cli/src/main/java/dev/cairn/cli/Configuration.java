@@ -93,15 +93,24 @@ final class Configuration implements CommandLine.IDefaultValueProvider {
      * {@code --config} without a value is left for picocli to report.
      */
     static Optional<String> configArgument(String[] args) {
+        return flagValue(args, "--config");
+    }
+
+    /**
+     * The value of {@code flag} on the command line ({@code --flag VALUE} or {@code --flag=VALUE}),
+     * if any, read before picocli parses it. Stops at {@code --}; a flag without a value is left
+     * for picocli to report.
+     */
+    static Optional<String> flagValue(String[] args, String flag) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--")) {
                 break;
             }
-            if (a.startsWith("--config=")) {
-                return Optional.of(a.substring("--config=".length()));
+            if (a.startsWith(flag + "=")) {
+                return Optional.of(a.substring(flag.length() + 1));
             }
-            if (a.equals("--config") && i + 1 < args.length) {
+            if (a.equals(flag) && i + 1 < args.length) {
                 return Optional.of(args[i + 1]);
             }
         }

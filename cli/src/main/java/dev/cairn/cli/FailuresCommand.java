@@ -151,7 +151,8 @@ final class FailuresCommand implements Callable<Integer> {
         System.out.println("Fix the inputs, then 'cairn retry-failures OUTDIR [--class CLASS]' runs them again.");
     }
 
-    private static Map<String, Object> row(AssetRecord f) {
+    /** A failed asset as {@code --json} lists it (also the fields of a failure event on stderr, see {@link StderrEvents}). */
+    static Map<String, Object> row(AssetRecord f) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("asset", f.asset().id());
         m.put("input", f.asset().input());

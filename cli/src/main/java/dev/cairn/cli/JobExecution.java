@@ -26,11 +26,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a job of any kind against its checkpoint: used by {@code convert}, {@code resume} and
  * {@code retry-failures}. Shows progress while it runs (see {@link ProgressReporter}), then prints
- * the human summary on stderr and, with {@code --json}, the JSON summary as the last stdout line;
- * returns the exit code.
+ * the summary on stderr (text lines or JSON events, see {@link StderrEvents}) and, with
+ * {@code --json}, the JSON summary as the last stdout line; returns the exit code.
  */
 final class JobExecution {
     private static final Logger log = LoggerFactory.getLogger(JobExecution.class);
+    /** Failed assets listed after the summary; {@code cairn failures} lists them all. */
+    private static final int FAILURES_LISTED = 20;
 
     private JobExecution() {
     }
@@ -103,14 +105,22 @@ final class JobExecution {
     static void applyPlan(CheckpointStore store, List<Asset> assets) {
         PlanSummary plan = store.plan(assets);
         int removed = store.removeUnplanned(assets.stream().map(Asset::id).toList());
-        log.info("Planned: {} new, {} unchanged, {} changed since last run, {} no longer planned",
-                plan.added(), plan.unchanged(), plan.changed(), removed);
+        log.atInfo().addKeyValue("event", "planned")
+                .addKeyValue("assets_new", plan.added()).addKeyValue("assets_unchanged", plan.unchanged())
+                .addKeyValue("assets_changed", plan.changed()).addKeyValue("assets_unplanned", removed)
+                .log("Planned: {} new, {} unchanged, {} changed since last run, {} no longer planned",
+                        plan.added(), plan.unchanged(), plan.changed(), removed);
     }
 
+    /**
+     * The end of a run: the summary (and the failed assets, at most {@value #FAILURES_LISTED} of
+     * them) on stderr, as {@code cairn:} lines or, with JSON logs, as events whose fields are those
+     * of the {@code --json} summary; with {@code --json}, that summary as the last stdout line.
+     */
     private static void printSummary(CheckpointStore store, JobRecord job, String unit, RunReport r, long skipped,
             RunSettings settings) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "cairn: job %s %s: %d done, %d failed, %d pending",
+        sb.append(String.format(Locale.ROOT, "job %s %s: %d done, %d failed, %d pending",
                 job.id(), r.interrupted() ? "interrupted" : "finished",
                 r.count(AssetState.DONE), r.count(AssetState.FAILED),
                 r.count(AssetState.PENDING) + r.count(AssetState.RUNNING)));
@@ -120,39 +130,42 @@ final class JobExecution {
         sb.append(String.format(Locale.ROOT, "; this run: %d done, %d failed, %,d %s (%,d skipped) in %.1f s (%,.0f %s/s); exit %d",
                 r.doneThisRun(), r.failedThisRun(), r.itemsThisRun(), unit, skipped, r.duration().toMillis() / 1000.0,
                 r.itemsPerSecond(), unit, r.exitCode()));
-        System.err.println(sb);
+        Map<String, Object> summary = summaryFields(job, unit, r, skipped, settings);
+        StderrEvents.summary(sb.toString(), summary, r.exitCode());
         if (r.count(AssetState.FAILED) > 0) {
             List<AssetRecord> failed = store.assets(EnumSet.of(AssetState.FAILED));
-            int shown = 0;
-            for (AssetRecord f : failed) {
-                if (shown++ == 20) {
-                    System.err.println("cairn:   … and " + (failed.size() - 20) + " more: see 'cairn failures'");
-                    break;
-                }
-                System.err.println("cairn:   failed [" + f.errorClass().key() + "] " + f.message());
+            failed.stream().limit(FAILURES_LISTED).forEach(StderrEvents::failure);
+            if (failed.size() > FAILURES_LISTED) {
+                StderrEvents.failuresNotListed(failed.size() - FAILURES_LISTED);
             }
         }
         if (r.interrupted()) {
-            System.err.println("cairn: run the same command again (or 'cairn resume OUTDIR') to finish the job");
+            StderrEvents.resumeHint();
         }
         if (settings.json()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("job", job.id());
-            m.put("exit_code", r.exitCode());
-            m.put("interrupted", r.interrupted());
-            m.put("counts", Json.counts(r.counts()));
-            m.put("failures_by_class", r.failuresByClassKey());
-            m.put("done_this_run", r.doneThisRun());
-            m.put("failed_this_run", r.failedThisRun());
-            m.put("unit", unit);
-            m.put("features", r.itemsThisRun());
-            m.put("skipped_features", skipped);
-            m.put("duration_ms", r.duration().toMillis());
-            m.put("features_per_second", Math.round(r.itemsPerSecond()));
-            m.put("checkpoint_ms", r.checkpointTime().toMillis());
-            m.put("workers", settings.workers());
-            System.out.println(Json.line(m));
+            System.out.println(Json.line(summary));
         }
+    }
+
+    /** The summary's facts, keyed as the {@code --json} summary (DESIGN §3) and the stderr summary event. */
+    private static Map<String, Object> summaryFields(JobRecord job, String unit, RunReport r, long skipped,
+            RunSettings settings) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", job.id());
+        m.put("exit_code", r.exitCode());
+        m.put("interrupted", r.interrupted());
+        m.put("counts", Json.counts(r.counts()));
+        m.put("failures_by_class", r.failuresByClassKey());
+        m.put("done_this_run", r.doneThisRun());
+        m.put("failed_this_run", r.failedThisRun());
+        m.put("unit", unit);
+        m.put("features", r.itemsThisRun());
+        m.put("skipped_features", skipped);
+        m.put("duration_ms", r.duration().toMillis());
+        m.put("features_per_second", Math.round(r.itemsPerSecond()));
+        m.put("checkpoint_ms", r.checkpointTime().toMillis());
+        m.put("workers", settings.workers());
+        return m;
     }
 
     /** Options that change how a run goes, not what it produces (not part of the fingerprint). */

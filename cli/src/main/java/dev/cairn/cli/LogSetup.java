@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  *       {@code error_class}, {@code chunk_offset}, ...). {@code auto} (default): text when stderr
  *       is a terminal, JSON otherwise.</li>
  *   <li><b>Level.</b> cairn's own loggers at INFO; {@code --quiet} WARN; {@code --verbose} DEBUG,
- *       which also turns on stack traces (they are logged at DEBUG only). Other libraries at WARN.</li>
+ *       which also turns on stack traces (they are logged at DEBUG only). Other libraries at WARN
+ *       (java.util.logging, used by SIS, Derby and the GeoPackage library, is bridged to SLF4J by
+ *       {@link Logging}, so its records take this format too). The summary and errors
+ *       ({@link StderrEvents}) at INFO whatever the options.</li>
  *   <li><b>Progress.</b> A bar when stderr is a terminal and the format is text and not quiet;
  *       JSON progress events when not quiet otherwise (see {@link ProgressReporter}).</li>
  * </ul>
@@ -43,6 +46,7 @@ final class LogSetup {
     enum ProgressMode { BAR, EVENTS, OFF }
 
     private static volatile boolean verbose;
+    private static volatile boolean json;
     private static volatile ProgressMode progressMode = ProgressMode.OFF;
 
     private LogSetup() {
@@ -58,6 +62,7 @@ final class LogSetup {
             default -> throw new IllegalArgumentException("--log-format " + options.logFormat + ": use auto, text or json.");
         };
         verbose = options.verbose;
+        LogSetup.json = json;
         progressMode = options.quiet ? ProgressMode.OFF : terminal && !json ? ProgressMode.BAR : ProgressMode.EVENTS;
 
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -77,6 +82,30 @@ final class LogSetup {
         root.setLevel(Level.WARN);
         root.addAppender(appender);
         ctx.getLogger("dev.cairn").setLevel(options.verbose ? Level.DEBUG : options.quiet ? Level.WARN : defaultLevel());
+        ctx.getLogger(StderrEvents.LOGGER).setLevel(Level.INFO); // the summary and errors, whatever --quiet says
+    }
+
+    /**
+     * Configures logging before picocli parses the command line, so that whatever is printed
+     * before the command runs (a bad configuration file, a bad flag) already has the right format:
+     * {@code --log-format} from a pre-scan of {@code args}, else {@code configured} (the file or
+     * the environment, null if unknown). A format that is not valid is {@code auto} here; picocli
+     * reports it once the command line is parsed. {@link #configure} runs again with every option.
+     */
+    static void configureBeforeParsing(String[] args, String configured) {
+        GlobalOptions options = new GlobalOptions();
+        options.logFormat = Configuration.flagValue(args, "--log-format").orElse(configured);
+        try {
+            configure(options);
+        } catch (IllegalArgumentException notAFormat) {
+            options.logFormat = "auto";
+            configure(options);
+        }
+    }
+
+    /** Whether log lines are JSON objects: then every line on stderr must be one (see {@link StderrEvents}). */
+    static boolean json() {
+        return json;
     }
 
     /** Whether {@code --verbose} was given: stack traces are shown. */

@@ -17,9 +17,10 @@ import org.slf4j.spi.LoggingEventBuilder;
 /**
  * Logs each asset's end: one line per asset done, failed, retried or released. The Runner puts
  * {@code job}, {@code worker} and {@code asset} in the MDC; this adds the structured fields
- * {@code duration_ms}, {@code features}, {@code error_class}, {@code tries} and, for an asset that
- * is a part of a file ({@code file#layer[offset, end)}), {@code chunk_offset}, as SLF4J key-value
- * pairs (JSON fields with {@code --log-format json}).
+ * {@code event} ({@code asset_done}, {@code asset_failed}, {@code asset_retrying},
+ * {@code asset_released}), {@code duration_ms}, {@code features}, {@code error_class},
+ * {@code tries} and, for an asset that is a part of a file ({@code file#layer[offset, end)}),
+ * {@code chunk_offset}, as SLF4J key-value pairs (JSON fields with {@code --log-format json}).
  *
  * <p>Failures are one line without a stack trace, whatever their class: the message names the
  * file and the problem. The Runner logs stack traces at DEBUG ({@code --verbose}); an internal
@@ -47,6 +48,7 @@ final class LoggingListener implements RunListener {
     public void done(Claim claim, Outcome outcome, long millis) {
         startedNanos.remove(claim);
         fields(log.atInfo(), claim.asset())
+                .addKeyValue("event", "asset_done")
                 .addKeyValue("duration_ms", millis)
                 .addKeyValue("features", outcome.items())
                 .addKeyValue("skipped", outcome.skipped())
@@ -58,6 +60,7 @@ final class LoggingListener implements RunListener {
         String hint = errorClass == ErrorClass.INTERNAL && !LogSetup.verbose()
                 ? " (re-run with --verbose for the stack trace)" : "";
         fields(log.atWarn(), claim.asset())
+                .addKeyValue("event", "asset_failed")
                 .addKeyValue("duration_ms", elapsedMillis(startedNanos.remove(claim)))
                 .addKeyValue("error_class", errorClass.key())
                 .addKeyValue("transient", transientFailure)
@@ -68,6 +71,7 @@ final class LoggingListener implements RunListener {
     @Override
     public void retrying(Claim claim, Throwable cause, int tryNumber) {
         fields(log.atWarn(), claim.asset())
+                .addKeyValue("event", "asset_retrying")
                 .addKeyValue("tries", tryNumber - 1)
                 .log("retrying {} (try {}): {}", claim.asset().id(), tryNumber, cause == null ? "" : cause.getMessage());
     }
@@ -75,6 +79,7 @@ final class LoggingListener implements RunListener {
     @Override
     public void released(Claim claim) {
         fields(log.atInfo(), claim.asset())
+                .addKeyValue("event", "asset_released")
                 .addKeyValue("duration_ms", elapsedMillis(startedNanos.remove(claim)))
                 .log("rolled back {} (back to pending)", claim.asset().id());
     }

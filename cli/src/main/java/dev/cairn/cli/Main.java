@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,14 +56,17 @@ public final class Main implements Runnable {
     static int execute(Map<String, String> env, Path workDir, String... args) {
         System.setProperty("derby.stream.error.field", Main.class.getName() + ".DERBY_LOG");
         Logging.configureJavaUtilLogging();
+        Thread.setDefaultUncaughtExceptionHandler(StderrEvents::uncaught);
         Configuration config;
         try {
             // Before any command runs: a bad file or CAIRN_* variable exits 2 before any I/O.
             config = Configuration.load(args, env, workDir);
         } catch (CliException e) {
-            System.err.println("cairn: " + e.getMessage());
+            LogSetup.configureBeforeParsing(args, env.get(ConfigKey.LOG_FORMAT.envVar()));
+            StderrEvents.error(e.exitCode(), e.getMessage());
             return e.exitCode();
         }
+        LogSetup.configureBeforeParsing(args, config.effective(ConfigKey.LOG_FORMAT).value());
         CommandLine cli = commandLine(config);
         return cli.execute(args);
     }
@@ -77,21 +81,27 @@ public final class Main implements Runnable {
         cli.setDefaultValueProvider(config);
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (ex instanceof CliException ce) {
-                cmd.getErr().println("cairn: " + ce.getMessage());
+                StderrEvents.error(ce.exitCode(), ce.getMessage());
                 return ce.exitCode();
             }
             StatusLine.STDERR.finish();
-            if (LogSetup.verbose()) {
-                cmd.getErr().println("cairn: internal error: " + ex);
-                ex.printStackTrace(cmd.getErr());
-            } else {
-                cmd.getErr().println("cairn: internal error: " + ex + " (re-run with --verbose for the stack trace)");
-            }
+            StderrEvents.internalError(ex);
             return 1;
         });
+        CommandLine.IParameterExceptionHandler picocliReport = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((ex, args) -> LogSetup.json() ? usageError(ex) : picocliReport.handleParseException(ex, args));
         cli.setExecutionStrategy(Main::configureLoggingThenRun);
         cli.setErr(new PrintWriter(System.err, true));
         return cli;
+    }
+
+    /** A command line that does not parse, as one JSON event (picocli's report is several text lines). */
+    private static int usageError(CommandLine.ParameterException ex) {
+        CommandLine cmd = ex.getCommandLine();
+        List<String> suggestions = ex instanceof CommandLine.UnmatchedArgumentException u ? u.getSuggestions() : List.of();
+        int exitCode = cmd.getCommandSpec().exitCodeOnInvalidInput();
+        StderrEvents.usageError(cmd.getCommandSpec().qualifiedName(), ex.getMessage(), suggestions, exitCode);
+        return exitCode;
     }
 
     /**

@@ -49,14 +49,13 @@ final class Signals {
     private void handle(Signal signal) {
         int n = received.incrementAndGet();
         if (n == 1) {
-            StatusLine.STDERR.println("cairn: received SIG" + signal.getName()
-                    + ": finishing or rolling back the assets in flight, then stopping (send it again to abort at once)");
+            StderrEvents.signal(signal.getName(), false);
             Runnable action = onStop;
             if (action != null) {
                 action.run();
             }
         } else {
-            StatusLine.STDERR.println("cairn: received SIG" + signal.getName() + " again: aborting now; run the same command again to resume");
+            StderrEvents.signal(signal.getName(), true);
             Runtime.getRuntime().halt(1);
         }
     }

@@ -96,7 +96,8 @@ final class VerifyCommand implements Callable<Integer> {
                         removed++;
                     }
                 } catch (IOException e) {
-                    System.err.println("cairn: cannot delete " + f.path() + ": " + e.getMessage());
+                    StderrEvents.warning("delete_failed", "cannot delete " + f.path() + ": " + e.getMessage(),
+                            Map.of("path", f.path().toString(), "error", String.valueOf(e.getMessage())));
                 }
             }
         }

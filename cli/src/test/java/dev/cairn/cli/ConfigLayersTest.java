@@ -149,6 +149,7 @@ class ConfigLayersTest {
 
     @Test
     void missingConfigFileIsExit2BeforeAnyOutput() {
+        env.put("CAIRN_LOG_FORMAT", "text"); // these are about the text of the message
         Path out = dir.resolve("out");
         Run run = run("convert", dir.resolve("in").toString(), "-o", out.toString(), "--config", "missing.yaml");
         assertThat(run.exit).isEqualTo(2);
@@ -159,6 +160,7 @@ class ConfigLayersTest {
 
     @Test
     void badFileIsExit2BeforeAnyOutput() throws IOException {
+        env.put("CAIRN_LOG_FORMAT", "text"); // these are about the text of the message
         write("cairn.yaml", "workers: many\n");
         Path out = dir.resolve("out");
         Run run = run("convert", dir.resolve("in").toString(), "-o", out.toString());
@@ -169,6 +171,7 @@ class ConfigLayersTest {
 
     @Test
     void commandErrorAboutAConfiguredValueNamesWhereItCameFrom() throws IOException {
+        env.put("CAIRN_LOG_FORMAT", "text"); // these are about the text of the message
         write("cairn.yaml", "format: dxf\n");
         Path out = dir.resolve("out");
         Run run = run("convert", dir.resolve("in").toString(), "-o", out.toString());

@@ -89,10 +89,10 @@ class FormatsIT {
         CliProcess.Result crs = cairn("convert", in.toString(), "-o", dir.resolve("x1").toString(), "--format", "geojson",
                 "--to", "EPSG:3857");
         assertThat(crs.exitCode()).isEqualTo(2);
-        assertThat(crs.stderr()).contains("RFC 7946");
+        assertThat(crs.event("usage_error").get("message").asText()).contains("RFC 7946");
         assertThat(dir.resolve("x1")).doesNotExist();
         CliProcess.Result fmt = cairn("convert", in.toString(), "-o", dir.resolve("x2").toString(), "--format", "dxf");
         assertThat(fmt.exitCode()).isEqualTo(2);
-        assertThat(fmt.stderr()).contains("unknown output format");
+        assertThat(fmt.event("usage_error").get("message").asText()).contains("unknown output format");
     }
 }

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +55,7 @@ class BadInputIT {
         Path out = work.resolve("out");
         CliProcess.Result run = cairn("convert", in.toString(), "-o", out.toString(), "--json");
         assertThat(run.exitCode()).as("partial run; stderr:%n%s", run.stderr()).isEqualTo(12);
-        assertNoStackTrace(run.stderr());
+        assertNoStackTrace(run);
         JsonNode summary = JSON.readTree(run.lastStdoutLine());
         assertThat(summary.get("counts").get("done").asInt()).isEqualTo(4);
         assertThat(summary.get("counts").get("failed").asInt()).isEqualTo(expectedClass.size());
@@ -112,8 +113,8 @@ class BadInputIT {
         Path fresh = work.resolve("never-created");
         CliProcess.Result unknown = cairn("convert", in.toString(), "-o", fresh.toString(), "--to", "EPSG:999999");
         assertThat(unknown.exitCode()).as("stderr:%n%s", unknown.stderr()).isEqualTo(2);
-        assertThat(unknown.stderr()).contains("999999").contains("--to");
-        assertNoStackTrace(unknown.stderr());
+        assertThat(unknown.event("usage_error").get("message").asText()).contains("999999").contains("--to");
+        assertNoStackTrace(unknown);
         assertThat(fresh).doesNotExist();
 
         Path out = work.resolve("out");
@@ -133,8 +134,8 @@ class BadInputIT {
 
         CliProcess.Result drift = cairn("convert", in.toString(), "-o", out.toString(), "--to", "EPSG:3857");
         assertThat(drift.exitCode()).as("stderr:%n%s", drift.stderr()).isEqualTo(2);
-        assertThat(drift.stderr()).contains("--to").contains("--fresh");
-        assertNoStackTrace(drift.stderr());
+        assertThat(drift.event("usage_error").get("message").asText()).contains("--to").contains("--fresh");
+        assertNoStackTrace(drift);
         assertThat(srsIds(out.resolve("good_points.gpkg"))).containsOnly(4326);
 
         CliProcess.Result fresh = cairn("convert", in.toString(), "-o", out.toString(), "--to", "EPSG:3857", "--fresh", "--json");
@@ -176,7 +177,7 @@ class BadInputIT {
         Files.writeString(in.resolve("notes.gpkg"), "not a GeoPackage\n");
         CliProcess.Result run = cairn("convert", in.toString(), "-o", work.resolve("out").toString(), "--json");
         assertThat(run.exitCode()).as("stderr:%n%s", run.stderr()).isEqualTo(11);
-        assertNoStackTrace(run.stderr());
+        assertNoStackTrace(run);
         assertThat(JSON.readTree(run.lastStdoutLine()).get("failures_by_class").get("format").asInt()).isEqualTo(2);
     }
 
@@ -187,7 +188,7 @@ class BadInputIT {
         SampleData.writeGpkg(in.resolve("b.gpkg"), List.of(new LayerSpec("b", GeometryKind.LINESTRING, 0, 10)), SEED + 1);
         CliProcess.Result run = cairn("convert", in.toString(), "-o", work.resolve("out").toString(), "--json");
         assertThat(run.exitCode()).as("stderr:%n%s", run.stderr()).isEqualTo(10);
-        assertNoStackTrace(run.stderr());
+        assertNoStackTrace(run);
         assertThat(JSON.readTree(run.lastStdoutLine()).get("failures_by_class").get("crs").asInt()).isEqualTo(2);
     }
 
@@ -230,9 +231,13 @@ class BadInputIT {
         CliProcess.Result fail = cairn("convert", in.toString(), "-o", work.resolve("fail").toString(), "--on-invalid",
                 "fail", "--json");
         assertThat(fail.exitCode()).as("stderr:%n%s", fail.stderr()).isEqualTo(12);
-        assertNoStackTrace(fail.stderr());
+        assertNoStackTrace(fail);
         assertThat(JSON.readTree(fail.lastStdoutLine()).get("failures_by_class").get("geometry").asInt()).isEqualTo(1);
-        assertThat(fail.stderr()).contains(file + ": layer 'parcels', fid 3: invalid geometry (Self-intersection at (0.5 0.5))");
+        JsonNode failure = fail.event("failure");
+        assertThat(failure.get("message").asText())
+                .startsWith(file + ": layer 'parcels', fid 3: invalid geometry (Self-intersection at (0.5 0.5))");
+        assertThat(failure.get("error_class").asText()).isEqualTo("geometry");
+        assertThat(failure.get("input").asText()).isEqualTo(file.toString());
 
         Path skipOut = work.resolve("skip");
         CliProcess.Result skip = cairn("convert", in.toString(), "-o", skipOut.toString(), "--on-invalid", "skip", "--json");
@@ -256,7 +261,7 @@ class BadInputIT {
         // the policy is part of the job: changing it on the same OUTDIR is drift
         CliProcess.Result drift = cairn("convert", in.toString(), "-o", skipOut.toString(), "--on-invalid", "repair");
         assertThat(drift.exitCode()).isEqualTo(2);
-        assertThat(drift.stderr()).contains("--on-invalid").contains("--fresh");
+        assertThat(drift.event("usage_error").get("message").asText()).contains("--on-invalid").contains("--fresh");
     }
 
     @Test
@@ -267,7 +272,7 @@ class BadInputIT {
         CliProcess.Result run = cairn("convert", in.toString(), "-o", work.resolve("out").toString(),
                 "--expect-crs", "EPSG:2056", "--json");
         assertThat(run.exitCode()).as("stderr:%n%s", run.stderr()).isEqualTo(12);
-        assertThat(run.stderr()).contains(in.resolve("utm.gpkg") + ": layer 'b' is in ")
+        assertThat(messages(run)).contains(in.resolve("utm.gpkg") + ": layer 'b' is in ")
                 .contains("not in EPSG:2056 as --expect-crs says");
         assertThat(JSON.readTree(run.lastStdoutLine()).get("failures_by_class").get("crs").asInt()).isEqualTo(1);
         assertThat(cairn("convert", in.toString(), "-o", work.resolve("bad").toString(), "--expect-crs", "EPSG:0")
@@ -364,8 +369,14 @@ class BadInputIT {
         return m;
     }
 
-    private static void assertNoStackTrace(String stderr) {
-        assertThat(stderr).doesNotContainPattern("(?m)^\\s+at [\\w.$]+\\(").doesNotContain("Exception in thread");
+    /** Every stderr line is a JSON event (so no raw stack trace line), and none carries a stack trace field. */
+    private static void assertNoStackTrace(CliProcess.Result run) {
+        assertThat(run.stderrEvents()).as("stderr events").noneMatch(e -> e.has("stack_trace"));
+    }
+
+    /** The {@code message} of every stderr event, one per line. */
+    private static String messages(CliProcess.Result run) {
+        return run.stderrEvents().stream().map(e -> e.path("message").asText()).collect(Collectors.joining("\n"));
     }
 
     private static long rows(Path gpkg, String table) throws Exception {

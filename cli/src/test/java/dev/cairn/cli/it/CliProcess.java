@@ -1,5 +1,8 @@
 package dev.cairn.cli.it;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * stdout and stderr go to files so that a killed process leaves them readable.
  */
 public final class CliProcess {
+    private static final ObjectMapper STRICT_JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final Process process;
     private final Path stdout;
     private final Path stderr;
@@ -35,6 +40,33 @@ public final class CliProcess {
             throw new IllegalStateException("system property cairn.jar is not set; run the ITs with 'mvn verify'");
         }
         return Path.of(jar);
+    }
+
+    /**
+     * Each line of {@code text} as a JSON object; fails on the first line that is not exactly one
+     * object (an empty line, plain text, an array, trailing text after the object).
+     */
+    public static List<JsonNode> jsonLines(String text) {
+        List<JsonNode> events = new ArrayList<>();
+        if (text.isEmpty()) {
+            return events;
+        }
+        String[] lines = text.split("\n", -1);
+        int last = text.endsWith("\n") ? lines.length - 1 : lines.length;
+        for (int i = 0; i < last; i++) {
+            JsonNode node;
+            try {
+                node = STRICT_JSON.readTree(lines[i]);
+            } catch (IOException e) {
+                node = null;
+            }
+            if (node == null || !node.isObject()) {
+                throw new AssertionError("stderr line " + (i + 1) + " is not one JSON object: " + lines[i]
+                        + "\nall of stderr:\n" + text);
+            }
+            events.add(node);
+        }
+        return events;
     }
 
     /** Starts {@code cairn ARGS...}; output is captured in {@code logDir}. */
@@ -97,6 +129,28 @@ public final class CliProcess {
 
     /** What a finished run printed and returned. */
     public record Result(int exitCode, String stdout, String stderr) {
+        /**
+         * stderr as JSON log events, one per line, as a run whose stderr is not a terminal writes
+         * it (DESIGN §6). Fails on the first line that is not exactly one JSON object, naming it.
+         */
+        public List<JsonNode> stderrEvents() {
+            return jsonLines(stderr);
+        }
+
+        /** The stderr events whose {@code event} field is {@code name}. */
+        public List<JsonNode> events(String name) {
+            return stderrEvents().stream().filter(e -> name.equals(e.path("event").asText())).toList();
+        }
+
+        /** The one stderr event named {@code name}; fails if there is none or more than one. */
+        public JsonNode event(String name) {
+            List<JsonNode> found = events(name);
+            if (found.size() != 1) {
+                throw new AssertionError(found.size() + " events '" + name + "' on stderr, expected one:\n" + stderr);
+            }
+            return found.get(0);
+        }
+
         /** The last non-empty stdout line (the JSON summary with --json). */
         public String lastStdoutLine() {
             String[] lines = stdout.strip().split("\n");

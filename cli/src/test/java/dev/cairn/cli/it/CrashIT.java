@@ -138,7 +138,10 @@ class CrashIT {
         CliProcess.Result stopped = p.await(Duration.ofSeconds(60));
         log("SIGTERM run: exit %d, %s", stopped.exitCode(), stopped.lastStdoutLine());
         assertThat(stopped.exitCode()).as("exit code after SIGTERM; stderr:%n%s", stopped.stderr()).isEqualTo(1);
-        assertThat(stopped.stderr()).contains("SIGTERM").contains("interrupted").doesNotContain("\tat ");
+        List<JsonNode> events = stopped.stderrEvents();
+        assertThat(events).noneMatch(e -> e.has("stack_trace"));
+        assertThat(stopped.event("stop_requested").get("signal").asText()).isEqualTo("SIGTERM");
+        assertThat(stopped.event("summary").get("interrupted").asBoolean()).isTrue();
         JsonNode summary = JSON.readTree(stopped.lastStdoutLine());
         assertThat(summary.get("interrupted").asBoolean()).isTrue();
         assertThat(summary.get("exit_code").asInt()).isEqualTo(1);

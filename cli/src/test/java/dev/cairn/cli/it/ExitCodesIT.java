@@ -2,6 +2,7 @@ package dev.cairn.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
@@ -64,7 +65,10 @@ class ExitCodesIT {
         p.signal("TERM");
         CliProcess.Result r = p.await(TIMEOUT);
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
-        assertThat(r.stderr()).contains("interrupted");
+        assertThat(r.event("stop_requested").get("signal").asText()).isEqualTo("SIGTERM");
+        assertThat(r.event("summary").get("interrupted").asBoolean()).isTrue();
+        assertThat(r.event("summary").get("exit_code").asInt()).isEqualTo(1);
+        assertThat(r.event("resume_hint").get("message").asText()).contains("run the same command again");
     }
 
     @Test
@@ -76,7 +80,10 @@ class ExitCodesIT {
         assertThat(cairn("convert", good.toString(), "-o", out("drift")).exitCode()).isZero();
         CliProcess.Result drift = cairn("convert", good.toString(), "-o", out("drift"), "--to", "EPSG:3857");
         assertThat(drift.exitCode()).isEqualTo(2);
-        assertThat(drift.stderr()).contains("--to").contains("--fresh");
+        JsonNode refused = drift.event("usage_error");
+        assertThat(refused.get("message").asText()).contains("--to").contains("--fresh");
+        assertThat(refused.get("exit_code").asInt()).isEqualTo(2);
+        assertThat(refused.get("level").asText()).isEqualTo("ERROR");
     }
 
     @Test
