@@ -56,8 +56,7 @@ public final class FeatureChunkConverter {
             LayerDef in = layers.get(0);
             CrsResolver.Operation op = FeatureConverter.operation(input, in, source.extent(0), options.assumeCrs(),
                     options.expectCrs(), crs);
-            LayerDef out = new LayerDef(in.name(), in.geometryKind(), in.hasZ(), in.hasM(), crs, code, in.fields(),
-                    in.featureCount());
+            LayerDef out = in.inCrs(crs, code);
             long limit = chunk.fidTo() == null ? -1 : chunk.fidTo() - chunk.fidFrom();
             return GpkgChunkConverter.stageFeatures(input, out, output, assetId, chunk, options, ctx, publisher,
                     publishedMark, issues, planned(chunk, in), rows -> {
