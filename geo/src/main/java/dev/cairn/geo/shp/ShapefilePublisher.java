@@ -71,6 +71,11 @@ final class ShapefilePublisher {
         Path dbf = Sidecars.expected(tempShp, ".dbf");
         Path cpg = Sidecars.expected(tempShp, ".cpg");
         try {
+            if (Files.exists(tempShp)) {
+                // planned as a table, written with geometries: publishing the .dbf alone would lose them
+                throw failure(finalDbf, "the layer was planned as a table without geometry but has geometries"
+                        + " (the input changed since planning); run the command again to re-plan");
+            }
             if (!Files.isRegularFile(dbf)) {
                 throw failure(dbf, "missing from the staged table");
             }

@@ -1,6 +1,9 @@
 package dev.cairn.geo.gpkg;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.engine.AssetFailure;
 
 import dev.cairn.geo.format.ChunkSpec;
 import dev.cairn.geo.format.Feature;
@@ -161,6 +164,20 @@ class GpkgAttributeTableTest {
         }
         assertThat(Gdal.run("ogrinfo", "-so", "-al", ours.toString())).contains("Geometry: None", "Feature Count: 3");
         assertThat(csv(ours, dir.resolve("ours.csv"))).isEqualTo(csv(theirs, dir.resolve("theirs.csv")));
+    }
+
+    @Test
+    void aLayerWithGeometriesIsNeverPublishedAsALoneDbf(@TempDir Path dir) throws Exception {
+        Path in = featuresAndAttributes(dir);
+        Path out = Files.createDirectories(dir.resolve("out")).resolve("towns.dbf");
+        Path temp = out.resolveSibling(".towns.dbf.1.cairn-tmp");
+        FormatProvider shp = format("shp");
+        FeatureConverter.Result r = FeatureConverter.convert(in, format("gpkg"), temp, shp,
+                new FeatureConverter.Options("EPSG:4326", null, 1), new CountingContext());
+
+        assertThatThrownBy(() -> shp.publishOutput(temp, out, r.features())).isInstanceOf(AssetFailure.class)
+                .hasMessageContaining(out + ": the layer was planned as a table without geometry but has geometries");
+        assertThat(out).doesNotExist();
     }
 
     @Test
