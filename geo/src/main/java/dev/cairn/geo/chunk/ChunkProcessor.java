@@ -87,8 +87,7 @@ public final class ChunkProcessor {
         TargetCrs target = TargetCrs.of(options.targetCrs());
         try (FeatureSource source = format.open(input)) {
             LayerDef in = source.layers().get(0);
-            return new LayerDef(in.name(), in.geometryKind(), in.hasZ(), in.hasM(), target.crs(), target.code(),
-                    in.fields(), in.featureCount());
+            return in.inCrs(target.crs(), target.code());
         }
     }
 }

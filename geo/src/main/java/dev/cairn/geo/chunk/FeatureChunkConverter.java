@@ -59,8 +59,7 @@ public final class FeatureChunkConverter {
             if (chunk.index() == 0) {
                 issues.ballpark(input, in.name(), op); // once per layer: with its first chunk
             }
-            LayerDef out = new LayerDef(in.name(), in.geometryKind(), in.hasZ(), in.hasM(), crs, code, in.fields(),
-                    in.featureCount());
+            LayerDef out = in.inCrs(crs, code);
             long limit = chunk.fidTo() == null ? -1 : chunk.fidTo() - chunk.fidFrom();
             return GpkgChunkConverter.stageFeatures(input, out, output, assetId, chunk, options, ctx, publisher,
                     publishedMark, issues, planned(chunk, in), rows -> {

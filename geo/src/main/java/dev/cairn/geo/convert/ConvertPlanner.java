@@ -85,13 +85,13 @@ public final class ConvertPlanner {
     }
 
     /**
-     * The feature layers of a multi-layer input that goes to a single-layer format (one output per
-     * layer), or an empty list when the file cannot be read: it is then planned as one asset and
-     * fails, with its reason, when processed.
+     * The layers (feature layers and tables without geometry) of a multi-layer input that goes to
+     * a single-layer format (one output per layer), or an empty list when the file cannot be read:
+     * it is then planned as one asset and fails, with its reason, when processed.
      */
-    static List<String> layersOf(Path file, FormatProvider format) {
+    static List<LayerDef> layersOf(Path file, FormatProvider format) {
         try (FeatureSource source = format.open(file)) {
-            return source.layers().stream().map(LayerDef::name).toList();
+            return source.layers();
         } catch (AssetFailure | RuntimeException unreadable) {
             return List.of();
         }
@@ -122,8 +122,9 @@ public final class ConvertPlanner {
                 Path file = f[0];
                 String relInput = f[1].toString().replace('\\', '/');
                 FormatProvider in = formatOf(file);
-                List<String> perLayer = !out.multiLayer() && in != null && in.multiLayer() ? layersOf(file, in) : List.of();
-                String rel = replaceExtension(relInput, ext);
+                List<LayerDef> perLayer = !out.multiLayer() && in != null && in.multiLayer() ? layersOf(file, in) : List.of();
+                // a lone table without geometry may have an output of its own kind (a Shapefile's .dbf)
+                String rel = replaceExtension(relInput, perLayer.size() == 1 ? out.outputExtension(perLayer.get(0)) : ext);
                 BasicFileAttributes attrs;
                 try {
                     attrs = Files.readAttributes(file, BasicFileAttributes.class);
@@ -134,9 +135,11 @@ public final class ConvertPlanner {
                 long mtime = attrs.lastModifiedTime().toMillis();
                 if (perLayer.size() > 1) {
                     // A multi-layer GeoPackage into a single-layer format: b.gpkg -> b.roads.shp,
-                    // b.rivers.shp; a layer above --chunk-features is chunked into its own staging file.
-                    for (String layer : perLayer) {
-                        String relLayer = replaceExtension(relInput, "." + fileSafe(layer) + ext);
+                    // b.rivers.shp (an attribute table b.codes.dbf); a layer above --chunk-features is
+                    // chunked into its own staging file.
+                    for (LayerDef def : perLayer) {
+                        String layer = def.name();
+                        String relLayer = replaceExtension(relInput, "." + fileSafe(layer) + out.outputExtension(def));
                         claimOutput(byOutput, relLayer, file, options);
                         String outLayer = options.outDir().resolve(relLayer).toString();
                         List<ChunkSpec> mine = ChunkPlanner.plan(file, in, options.chunkFeatures(), layer, fingerprint,

@@ -51,6 +51,7 @@ final class FgbGeometry {
             case MULTIPOLYGON -> GeometryType.MultiPolygon;
             case GEOMETRYCOLLECTION -> GeometryType.GeometryCollection;
             case GEOMETRY -> GeometryType.Unknown;
+            case NONE -> GeometryType.Unknown; // FlatGeobuf has no "no geometry" type; GDAL writes Unknown too
         };
     }
 

@@ -40,6 +40,11 @@ import org.wololo.flatgeobuf.generated.Header;
  * empty box); note that GDAL (3.6) itself drops such features when it writes FlatGeobuf, but
  * reads them. {@link #close} without {@link #finish} deletes the side file and leaves the
  * partial output for the caller to delete. Not thread-safe.
+ *
+ * <p>A layer without geometry ({@link dev.cairn.geo.format.GeometryKind#NONE}, a GeoPackage
+ * attribute table) is written as GDAL's writer declares one: geometry type Unknown, no CRS, no
+ * envelope, and no index (index node size 0: there is nothing to index), its features in input
+ * order, each without a geometry table. GDAL (3.6) reads them; its writer drops them.
  */
 final class FlatGeobufSink implements FeatureSink {
     private final Path file;
@@ -133,7 +138,9 @@ final class FlatGeobufSink implements FeatureSink {
                         1 << 16));
                 data.write(FgbHeader.MAGIC);
                 data.write(header());
-                index.write(order, data);
+                if (indexed()) {
+                    index.write(order, data);
+                }
                 ByteBuffer buf = ByteBuffer.allocate(1 << 16);
                 for (int i : order) {
                     int n = 4 + index.length(i);
@@ -156,6 +163,11 @@ final class FlatGeobufSink implements FeatureSink {
         } catch (IOException e) {
             throw io("cannot write", e);
         }
+    }
+
+    /** Whether the file gets an index: it has features, and geometries to index (not a table of attributes). */
+    private boolean indexed() {
+        return index.count() > 0 && layer.hasGeometry();
     }
 
     private byte[] header() {
@@ -202,7 +214,7 @@ final class FlatGeobufSink implements FeatureSink {
         }
         Header.addFeaturesCount(b, index.count());
         // no index without features: GDAL refuses a node size with 0 items ("Number of items must be greater than 0")
-        Header.addIndexNodeSize(b, index.count() == 0 ? 0 : HilbertIndex.NODE_SIZE);
+        Header.addIndexNodeSize(b, indexed() ? HilbertIndex.NODE_SIZE : 0);
         if (crs != 0) {
             Header.addCrs(b, crs);
         }

@@ -17,8 +17,8 @@ import java.util.Optional;
  * job, the chunk planner and the pipeline never ask which format a file is: how a finished temp
  * output is published ({@link #publishOutput}), whether a cursor can start at a feature position
  * ({@link #seekable}), a cheap feature count ({@link #estimateFeatures}), a CRS the format
- * requires ({@link #requiredCrs}), the files that go with an output ({@link #sidecarExtensions})
- * and whether the chunks' staging GeoPackage already is an output of this format
+ * requires ({@link #requiredCrs}), the files that go with an output ({@link #sidecarExtensions}),
+ * the name of an output holding a table without geometry ({@link #outputExtension}) and whether the chunks' staging GeoPackage already is an output of this format
  * ({@link #isStagingFormat}).
  */
 public interface FormatProvider {
@@ -33,6 +33,16 @@ public interface FormatProvider {
 
     /** File extensions, lower case with the dot, preferred first (used for output names and input discovery). */
     List<String> extensions();
+
+    /**
+     * The extension of the output of a single-layer format that holds {@code layer} (see
+     * {@link #publishOutput}): the first of {@link #extensions()}, except where the format writes a
+     * layer without geometry otherwise (a Shapefile's attribute table is a lone {@code .dbf}, as
+     * GDAL writes it).
+     */
+    default String outputExtension(LayerDef layer) {
+        return extensions().get(0);
+    }
 
     /** True when one file can hold several layers. */
     boolean multiLayer();

@@ -5,9 +5,16 @@ import org.locationtech.jts.geom.LineString;
 import org.locationtech.jts.geom.Point;
 import org.locationtech.jts.geom.Polygon;
 
-/** The declared geometry type of a layer; {@link #GEOMETRY} means any (mixed). */
+/**
+ * The declared geometry type of a layer; {@link #GEOMETRY} means any (mixed), {@link #NONE} that
+ * the layer has no geometry column at all: a table of attributes only (a GeoPackage attribute
+ * table, {@code gpkg_contents.data_type = 'attributes'}; GDAL's {@code wkbNone}). Such a layer
+ * has no CRS, every feature's geometry is null, and each format writes it as GDAL does: a
+ * GeoPackage attribute table, a lone {@code .dbf}, GeoJSON features with {@code "geometry": null},
+ * a FlatGeobuf without geometry type or index.
+ */
 public enum GeometryKind {
-    POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON, GEOMETRYCOLLECTION, GEOMETRY;
+    POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON, GEOMETRYCOLLECTION, GEOMETRY, NONE;
 
     /**
      * {@code g} as a geometry of this kind where it is the single counterpart of this multi kind

@@ -37,7 +37,9 @@ import java.util.HexFormat;
  * GeoJSON writer does), non-finite doubles as null (JSON has no NaN; GDAL's default too), null as
  * null. Coordinates: see {@link GeometryWriter} (shortest round-trip decimal, or N decimals). No {@code "bbox"}, no
  * {@code "crs"} member: RFC 7946 output is EPSG:4326 lon/lat, and a layer in any other CRS is
- * refused with a CRS failure ({@link #beginLayer}).
+ * refused with a CRS failure ({@link #beginLayer}). A layer without geometry (a GeoPackage
+ * attribute table) has no CRS and is written as GDAL writes it: features with
+ * {@code "geometry": null}.
  *
  * <p>On failure the file is left incomplete; the caller deletes it (see {@link FeatureSink}).
  * Not thread-safe.
@@ -76,7 +78,7 @@ final class GeoJsonSink implements FeatureSink {
             throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": GeoJSON holds one layer; cannot add layer \""
                     + def.name() + "\" after \"" + layer.name() + "\". Write one file per layer.");
         }
-        if (!"EPSG:4326".equals(def.crsCode())) {
+        if (def.hasGeometry() && !"EPSG:4326".equals(def.crsCode())) { // a table without geometry has no CRS
             throw AssetFailure.permanent(ErrorClass.CRS, file + ": GeoJSON output (RFC 7946) is always EPSG:4326 lon/lat, "
                     + "but layer \"" + def.name() + "\" is in " + (def.crsCode() == null ? "an unknown CRS" : def.crsCode())
                     + ". Convert with --to EPSG:4326 (or declare the input's CRS with --assume-crs).");

@@ -21,7 +21,8 @@ import dev.cairn.geo.format.LayerDef;
 
 /**
  * Inserts {@link Feature}s into a GeoPackage feature table made by
- * {@link GpkgFeatureSink#schemaFor} (fid, geom, fields in order), staging one R-tree entry per
+ * {@link GpkgFeatureSink#schemaFor} (fid, geom, fields in order; an attribute table has no geom
+ * and its features no geometry), staging one R-tree entry per
  * non-empty geometry and keeping the layer's XY extent. Used by the sink and by chunks that fill
  * a staging GeoPackage. Not thread-safe.
  */
@@ -39,7 +40,7 @@ final class FeatureRows implements AutoCloseable {
 
     /**
      * @param file   the file written, for messages
-     * @param insert inserts one row: fid, geom, then the fields
+     * @param insert inserts one row: fid, geom (not in an attribute table), then the fields
      * @param rtree  stages one R-tree entry: key, id, minx, maxx, miny, maxy
      * @param asOutput whether the table is the output (true) or a staging file exported to another
      *               format, which must keep what was read so that chunked output equals unchunked
@@ -70,10 +71,13 @@ final class FeatureRows implements AutoCloseable {
         byte[] blob = g == null ? null : GeometryTranscoder.encode(wkb, g, g instanceof Point, def.hasZ(), def.hasM(), srsId);
         try {
             insert.setLong(1, feature.fid());
-            insert.setBytes(2, blob);
+            int first = 2; // the parameter of the first field: after fid and, in a feature table, geom
+            if (def.hasGeometry()) {
+                insert.setBytes(first++, blob);
+            }
             Object[] values = feature.values();
             for (int i = 0; i < values.length; i++) {
-                setValue(insert, 3 + i, datetime[i] && values[i] instanceof String t ? gpkgDateTime(t) : values[i]);
+                setValue(insert, first + i, datetime[i] && values[i] instanceof String t ? gpkgDateTime(t) : values[i]);
             }
             insert.executeUpdate();
             if (g != null && !g.isEmpty()) {

@@ -9,9 +9,11 @@ import java.util.List;
 import dev.cairn.engine.AssetFailure;
 
 /**
- * Plans the feature-range chunks of a GeoPackage: for a file with a feature layer of more than
- * {@code chunkFeatures} rows, every feature layer is cut at every {@code chunkFeatures}-th fid
- * (in fid order), so each chunk holds {@code chunkFeatures} rows except the last of a layer.
+ * Plans the feature-range chunks of a GeoPackage: for a file with a feature layer or attribute
+ * table of more than {@code chunkFeatures} rows, every such layer and table is cut at every
+ * {@code chunkFeatures}-th fid (in fid order), so each chunk holds {@code chunkFeatures} rows
+ * except the last of a layer. Attribute tables are planned like feature layers: their rows are
+ * the job's items too, and they go into the same staging file.
  *
  * <p>Cost: a {@code count(*)} per layer (no row decoded) for every file; for a file that is
  * chunked, one pass over the fid index of each large layer ({@code SELECT fid ORDER BY fid},

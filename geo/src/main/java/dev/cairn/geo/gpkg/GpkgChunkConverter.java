@@ -21,6 +21,7 @@ import dev.cairn.engine.ProcessContext;
 import dev.cairn.engine.StagedSqliteOutput;
 import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.format.LayerDef;
+import dev.cairn.geo.pipeline.FeatureConverter;
 import dev.cairn.geo.pipeline.FeatureIssues;
 import dev.cairn.geo.pipeline.FeatureTransformer;
 
@@ -110,11 +111,13 @@ public final class GpkgChunkConverter {
             // one layer of a multi-layer input going to its own single-layer output) stages that
             // layer alone; otherwise the staging file holds every layer of the input.
             List<LayerSchema> staged = chunk.fileChunks() == chunk.layerChunks() ? List.of(layer) : layers;
-            CrsResolver.Operation op = GpkgConverter.operation(reader, layer, input, options, target.crs());
-            if (chunk.index() == 0) {
+            // an attribute table has no CRS: no operation, its rows are copied as read
+            CrsResolver.Operation op = layer.hasGeometry()
+                    ? GpkgConverter.operation(reader, layer, input, options, target.crs()) : null;
+            if (op != null && chunk.index() == 0) {
                 copier.ballpark(layer, op); // once per layer: with its first chunk
             }
-            Supplier<GeometryTranscoder> transcoders = () -> GpkgConverter.transcoder(op, target, options);
+            Supplier<GeometryTranscoder> transcoders = GpkgConverter.transcoders(op, target, options);
             if (alreadyPublished(publishedMark, staging, output)) {
                 return new Result(count(reader, layer, chunk, input), true, checksum(output), copier.issues());
             }
@@ -123,6 +126,9 @@ public final class GpkgChunkConverter {
                         ctx.attempt(), () -> copy(copier, reader, stage, layer, chunk, transcoders, target, input));
                 features = done.items();
                 finalised = done.finalised();
+                if (!layer.hasGeometry() && features >= 0) {
+                    FeatureConverter.reportAttributeTable(input, layer.table(), features);
+                }
             } catch (SQLException e) {
                 throw AssetFailure.transientFailure(ErrorClass.IO, staging + ": cannot write the staging GeoPackage ("
                         + Sql.shortMessage(e) + ")", e);

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
 
@@ -17,6 +18,7 @@ import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.crs.CrsException;
 import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.pipeline.ExpectedCrs;
+import dev.cairn.geo.pipeline.FeatureConverter;
 import dev.cairn.geo.pipeline.FeatureIssues;
 import dev.cairn.geo.pipeline.GeometryPolicy;
 import dev.cairn.geo.pipeline.OutsideCrs;
@@ -25,7 +27,10 @@ import dev.cairn.geo.pipeline.OutsideCrs;
  * Converts one GeoPackage into a new GeoPackage with every feature layer reprojected to a target
  * CRS, like {@code ogr2ogr -f GPKG -t_srs EPSG:n out.gpkg in.gpkg}: same layer names, columns,
  * declared types, fids, geometry column and geometry type; horizontal coordinates transformed,
- * Z and M unchanged. Attribute-only tables and tiles are not copied ({@link Result#skippedTables()}).
+ * Z and M unchanged. Attribute tables ({@code data_type = 'attributes'}) are copied as attribute
+ * tables, rows and declared types as they are: they have no CRS, so neither the source CRS,
+ * {@code assumeCrs} nor {@code expectCrs} applies to them, and a file holding only attribute
+ * tables converts as well. Tiles are not copied ({@link Result#skippedTables()}).
  *
  * <p><b>Contract with the caller.</b> {@code output} is a temp path: this class creates it
  * (replacing any file there), fills it in one SQLite transaction with {@code synchronous=OFF},
@@ -65,16 +70,18 @@ public final class GpkgConverter {
     }
 
     /**
-     * @param features features written, all layers
-     * @param layers number of feature layers written
+     * @param features features written, all layers (rows of attribute tables included)
+     * @param layers number of layers written (attribute tables included)
      * @param layerNames their names, in output order
-     * @param skippedTables gpkg_contents entries that are not features (attributes, tiles), not copied
+     * @param attributeTables the names of the layers written that are attribute tables
+     * @param skippedTables gpkg_contents entries not copied (tiles; attribute tables without an
+     *                      INTEGER PRIMARY KEY)
      * @param linearAccuracy worst accuracy in metres of the operations used (0 exact, NaN unknown)
      * @param operations the distinct operations used, described for reports
      * @param issues features skipped or repaired under --on-invalid
      */
-    public record Result(long features, int layers, List<String> layerNames, List<String> skippedTables,
-            double linearAccuracy, List<String> operations, FeatureIssues issues) {
+    public record Result(long features, int layers, List<String> layerNames, List<String> attributeTables,
+            List<String> skippedTables, double linearAccuracy, List<String> operations, FeatureIssues issues) {
     }
 
     private GpkgConverter() {
@@ -103,6 +110,14 @@ public final class GpkgConverter {
         }
     }
 
+    /**
+     * The transcoders of one layer into the target CRS, one per batch; for an attribute table
+     * ({@code op} null: no geometry, no operation) none, its rows pass as read.
+     */
+    static Supplier<GeometryTranscoder> transcoders(CrsResolver.Operation op, Target target, Options options) {
+        return op == null ? () -> null : () -> transcoder(op, target, options);
+    }
+
     /** The transcoder of one layer into the target CRS. */
     static GeometryTranscoder transcoder(CrsResolver.Operation op, Target target, Options options) {
         return new GeometryTranscoder(op.transform(), op::withHeights, op.sourceDomain(),
@@ -121,11 +136,12 @@ public final class GpkgConverter {
             reader.listContents(layers, skipped);
             List<CrsResolver.Operation> operations = new ArrayList<>();
             for (LayerSchema layer : layers) {
-                operations.add(operation(reader, layer, input, options, target));
+                operations.add(layer.hasGeometry() ? operation(reader, layer, input, options, target) : null);
             }
 
             long features = 0;
             List<String> names = new ArrayList<>();
+            List<String> attributeTables = new ArrayList<>();
             Set<String> described = new LinkedHashSet<>();
             double worst = 0;
             LayerCopier copier = new LayerCopier(input, output, ctx, options.onInvalid());
@@ -139,9 +155,15 @@ public final class GpkgConverter {
                     CrsResolver.Operation op = operations.get(i);
                     double[] extent = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
                         Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
-                    features += copier.copy(reader, writer, layer, () -> transcoder(op, t, options), extent, targetLabel);
+                    long copied = copier.copy(reader, writer, layer, transcoders(op, t, options), extent, targetLabel);
+                    features += copied;
                     writer.finishLayer(layer, targetCode, extent[0] <= extent[1] ? extent : null);
                     names.add(layer.table());
+                    if (op == null) {
+                        attributeTables.add(layer.table());
+                        FeatureConverter.reportAttributeTable(input, layer.table(), copied);
+                        continue;
+                    }
                     described.add(op.describe());
                     worst = Double.isNaN(op.linearAccuracy()) || Double.isNaN(worst) ? Double.NaN
                             : Math.max(worst, op.linearAccuracy());
@@ -152,8 +174,8 @@ public final class GpkgConverter {
                 throw AssetFailure.transientFailure(ErrorClass.IO, output + ": cannot write the GeoPackage ("
                         + why + ")", e);
             }
-            return new Result(features, names.size(), List.copyOf(names), List.copyOf(skipped), worst,
-                    List.copyOf(described), copier.issues());
+            return new Result(features, names.size(), List.copyOf(names), List.copyOf(attributeTables),
+                    List.copyOf(skipped), worst, List.copyOf(described), copier.issues());
         }
     }
 

@@ -35,6 +35,9 @@ import dev.cairn.geo.format.LayerDef;
  * gpkg_spatial_ref_sys   -1, 0, 4326 and the layer's EPSG code (WKT 1 from CrsResolver); a layer
  *                        without CRS uses -1 (undefined)
  * gpkg_contents          extent of the written geometries;  R-tree filled after loading
+ * attribute table per layer without geometry ({@link dev.cairn.geo.format.GeometryKind#NONE})
+ *   "fid" and the fields as above, no geometry column; gpkg_contents data_type 'attributes',
+ *   no gpkg_geometry_columns row, no R-tree
  * </pre>
  *
  * <p>A field named like the fid or geometry column (SQLite compares names case-insensitively) is
@@ -85,14 +88,17 @@ final class GpkgFeatureSink implements FeatureSink {
 
     /**
      * The table a layer gets: fid, geom, then its fields declared as GDAL declares them (a field
-     * named like fid or geom, case-insensitively, is renamed with a suffix).
+     * named like fid or geom, case-insensitively, is renamed with a suffix); a layer without
+     * geometry gets an attribute table, fid and fields.
      */
     static LayerSchema schemaFor(LayerDef layer, int srsId) {
         List<LayerSchema.Column> columns = new ArrayList<>();
         String typeName = layer.geometryKind().name();
         columns.add(new LayerSchema.Column(FID, "INTEGER", true, null, true));
-        columns.add(new LayerSchema.Column(GEOM, typeName, false, null, false));
-        Set<String> taken = new HashSet<>(List.of(FID, GEOM));
+        if (layer.hasGeometry()) {
+            columns.add(new LayerSchema.Column(GEOM, typeName, false, null, false));
+        }
+        Set<String> taken = new HashSet<>(layer.hasGeometry() ? List.of(FID, GEOM) : List.of(FID));
         for (FieldDef f : layer.fields()) {
             String name = f.name();
             for (int k = 1; taken.contains(name.toLowerCase(Locale.ROOT)); k++) {
@@ -100,6 +106,9 @@ final class GpkgFeatureSink implements FeatureSink {
             }
             taken.add(name.toLowerCase(Locale.ROOT));
             columns.add(new LayerSchema.Column(name, declaredType(f), false, null, false));
+        }
+        if (!layer.hasGeometry()) {
+            return LayerSchema.attributes(layer.name(), layer.name(), "", FID, List.copyOf(columns));
         }
         return new LayerSchema(layer.name(), layer.name(), "", GEOM, typeName, layer.hasZ() ? 1 : 0,
                 layer.hasM() ? 1 : 0, srsId, FID, List.copyOf(columns));

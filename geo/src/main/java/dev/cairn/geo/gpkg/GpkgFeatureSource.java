@@ -32,8 +32,10 @@ import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.format.LayerDef;
 
 /**
- * A GeoPackage read as a {@link FeatureSource}: every feature layer of {@code gpkg_contents}, in
- * table-name order (attribute tables and tiles are ignored). Opened read-only on one connection.
+ * A GeoPackage read as a {@link FeatureSource}: every feature layer and attribute table of
+ * {@code gpkg_contents}, in table-name order (tiles are ignored). Opened read-only on one
+ * connection. An attribute table is a layer of kind {@link GeometryKind#NONE}: no CRS, features
+ * with a null geometry.
  *
  * <p><b>Fields</b> are the columns other than the primary key (the fid) and the geometry column,
  * typed from their declared SQL type as GDAL does:
@@ -93,6 +95,10 @@ final class GpkgFeatureSource implements FeatureSource {
                 count = reader.count(s);
             } catch (SQLException e) {
                 throw GpkgReader.notGpkg(file, Sql.shortMessage(e), e);
+            }
+            if (!s.hasGeometry()) {
+                layers.add(LayerDef.attributes(s.table(), fields, count));
+                continue;
             }
             String[] crsCode = new String[1];
             CoordinateReferenceSystem crs = crs(s, crsCode);
@@ -171,7 +177,7 @@ final class GpkgFeatureSource implements FeatureSource {
     public FeatureCursor cursor(int index, long offset, long limit) throws AssetFailure {
         LayerSchema layer = schemas.get(index);
         StringBuilder sql = new StringBuilder("SELECT ").append(Sql.quote(layer.primaryKey())).append(", ")
-                .append(Sql.quote(layer.geometryColumn()));
+                .append(layer.hasGeometry() ? Sql.quote(layer.geometryColumn()) : "NULL");
         for (FieldDef f : layers.get(index).fields()) {
             sql.append(", ").append(Sql.quote(f.name()));
         }

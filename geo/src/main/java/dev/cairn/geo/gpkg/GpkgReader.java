@@ -14,6 +14,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -21,12 +23,14 @@ import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
 
 /**
- * Opens a GeoPackage read-only with raw JDBC and describes its feature layers. Refuses, as a
+ * Opens a GeoPackage read-only with raw JDBC and describes its feature layers and attribute
+ * tables. Refuses, as a
  * permanent {@link ErrorClass#FORMAT} failure with a one-line message naming the file, anything
  * that is not one: an empty file, a file without the SQLite header, a corrupt database, a
- * database without {@code gpkg_contents} / {@code gpkg_geometry_columns}.
+ * database without {@code gpkg_contents} / {@code gpkg_spatial_ref_sys}.
  */
 final class GpkgReader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GpkgReader.class);
     private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
     private static final String CONTENTS = """
@@ -36,20 +40,27 @@ final class GpkgReader implements AutoCloseable {
             LEFT JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
             ORDER BY c.table_name""";
 
+    /** {@link #CONTENTS} of a file without gpkg_geometry_columns (attribute tables only). */
+    private static final String CONTENTS_WITHOUT_GEOMETRY = """
+            SELECT table_name, data_type, identifier, description, NULL, NULL, NULL, 0, 0
+            FROM gpkg_contents ORDER BY table_name""";
+
     private static final String SRS = """
             SELECT organization, organization_coordsys_id, definition
             FROM gpkg_spatial_ref_sys WHERE srs_id = ?""";
 
     private final Path file;
     private final Connection connection;
+    private final boolean geometryColumns;
 
     /** A row of {@code gpkg_spatial_ref_sys}. */
     record SrsRow(String organization, long code, String definition) {
     }
 
-    private GpkgReader(Path file, Connection connection) {
+    private GpkgReader(Path file, Connection connection, boolean geometryColumns) {
         this.file = file;
         this.connection = connection;
+        this.geometryColumns = geometryColumns;
     }
 
     static GpkgReader open(Path file) throws AssetFailure {
@@ -70,12 +81,14 @@ final class GpkgReader implements AutoCloseable {
                     tables.add(rs.getString(1));
                 }
             }
-            for (String required : List.of("gpkg_contents", "gpkg_geometry_columns", "gpkg_spatial_ref_sys")) {
+            for (String required : List.of("gpkg_contents", "gpkg_spatial_ref_sys")) {
                 if (!tables.contains(required)) {
                     throw notGpkg(file, "no " + required + " table", null);
                 }
             }
-            GpkgReader reader = new GpkgReader(file, c);
+            // gpkg_geometry_columns is required only of a GeoPackage with features (spec 1.2, 2.1.5):
+            // a file of attribute tables alone may lack it
+            GpkgReader reader = new GpkgReader(file, c, tables.contains("gpkg_geometry_columns"));
             c = null;
             return reader;
         } catch (SQLException e) {
@@ -115,11 +128,13 @@ final class GpkgReader implements AutoCloseable {
     }
 
     /**
-     * Reads {@code gpkg_contents}: feature layers go to {@code layers}, the names of other
-     * tables (attributes, tiles) to {@code skipped}.
+     * Reads {@code gpkg_contents}: feature layers and attribute tables go to {@code layers} (in
+     * table-name order, an attribute table as a {@link LayerSchema} without geometry column), the
+     * names of other tables (tiles, and an attribute table without an INTEGER PRIMARY KEY, which
+     * cairn cannot copy row by row) to {@code skipped}.
      */
     void listContents(List<LayerSchema> layers, List<String> skipped) throws AssetFailure {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(CONTENTS)) {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(geometryColumns ? CONTENTS : CONTENTS_WITHOUT_GEOMETRY)) {
             List<Object[]> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -127,7 +142,17 @@ final class GpkgReader implements AutoCloseable {
             }
             for (Object[] r : rows) {
                 String table = (String) r[0];
-                if (!"features".equalsIgnoreCase((String) r[1])) {
+                String dataType = (String) r[1];
+                if ("attributes".equalsIgnoreCase(dataType)) {
+                    LayerSchema attributes = describe(table, (String) r[2], (String) r[3], null, null, 0, 0, 0);
+                    if (attributes == null) {
+                        skipped.add(table);
+                    } else {
+                        layers.add(attributes);
+                    }
+                    continue;
+                }
+                if (!"features".equalsIgnoreCase(dataType)) {
                     skipped.add(table);
                     continue;
                 }
@@ -144,6 +169,10 @@ final class GpkgReader implements AutoCloseable {
         }
     }
 
+    /**
+     * The table's columns as {@code PRAGMA table_info} gives them; {@code geomColumn} null for an
+     * attribute table, which is returned as null (and logged) when it has no INTEGER PRIMARY KEY.
+     */
     private LayerSchema describe(String table, String identifier, String description, String geomColumn,
             String geomType, int z, int m, int srsId) throws SQLException, AssetFailure {
         List<LayerSchema.Column> columns = new ArrayList<>();
@@ -161,13 +190,23 @@ final class GpkgReader implements AutoCloseable {
                 }
             }
         }
+        String what = geomColumn == null ? "attribute table" : "layer";
         if (columns.isEmpty()) {
-            throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": layer '" + table
+            throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": " + what + " '" + table
                     + "' is listed in gpkg_contents but its table does not exist");
+        }
+        if (pk == null && geomColumn == null) {
+            // GDAL reads such a table by rowid; cairn copies rows by their key and leaves it out
+            // rather than fail the file's feature layers over it
+            LOG.warn("{}: attribute table '{}' has no INTEGER PRIMARY KEY column; not copied", file, table);
+            return null;
         }
         if (pk == null) {
             throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": layer '" + table
                     + "' has no INTEGER PRIMARY KEY column (a GeoPackage feature table needs one)");
+        }
+        if (geomColumn == null) {
+            return LayerSchema.attributes(table, identifier, description, pk, List.copyOf(columns));
         }
         if (columns.stream().noneMatch(c -> c.name().equals(geomColumn))) {
             throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": layer '" + table

@@ -22,11 +22,13 @@ import org.sqlite.SQLiteConfig;
  * file layout written
  *   PRAGMA application_id = 0x47504B47 ('GPKG'), user_version = 10200 (GeoPackage 1.2)
  *   gpkg_spatial_ref_sys   rows -1, 0 (undefined), 4326, and the target CRS (srs_id = EPSG code)
- *   gpkg_contents          one 'features' row per layer, extent of the written geometries
- *   gpkg_geometry_columns  geometry column, type name, z and m flags as in the input
- *   gpkg_extensions        gpkg_rtree_index per layer
- *   &lt;layer&gt;                the feature table, columns and declared types as in the input
- *   rtree_&lt;layer&gt;_&lt;geom&gt;   R-tree filled after loading in Z-order, then its triggers
+ *   gpkg_contents          one 'features' row per layer, extent of the written geometries;
+ *                          one 'attributes' row per attribute table (no extent, srs_id 0, as GDAL)
+ *   gpkg_geometry_columns  geometry column, type name, z and m flags as in the input (feature
+ *                          layers only: an attribute table has no row here)
+ *   gpkg_extensions        gpkg_rtree_index per feature layer
+ *   &lt;layer&gt;                the feature or attribute table, columns and declared types as in the input
+ *   rtree_&lt;layer&gt;_&lt;geom&gt;   R-tree filled after loading in Z-order, then its triggers (feature layers)
  * </pre>
  */
 final class GpkgWriter implements AutoCloseable {
@@ -64,7 +66,7 @@ final class GpkgWriter implements AutoCloseable {
     private static final String INSERT_SRS = "INSERT OR REPLACE INTO gpkg_spatial_ref_sys VALUES (?, ?, 'EPSG', ?, ?, NULL)";
     private static final String INSERT_CONTENTS = """
             INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)
-            VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?)""";
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String INSERT_GEOMETRY_COLUMN = "INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, ?, ?)";
     private static final String INSERT_RTREE_EXTENSION = """
             INSERT INTO gpkg_extensions VALUES (?, ?, 'gpkg_rtree_index', \
@@ -152,10 +154,15 @@ final class GpkgWriter implements AutoCloseable {
         }
     }
 
-    /** Creates the feature table and its empty R-tree; returns the statement inserting one row. */
+    /**
+     * Creates the table and, for a feature layer, its empty R-tree; returns the statement
+     * inserting one row.
+     */
     PreparedStatement createLayer(LayerSchema layer) throws SQLException {
         createTable(layer);
-        createRtree(layer);
+        if (layer.hasGeometry()) {
+            createRtree(layer);
+        }
         return insertStatement(layer);
     }
 
@@ -242,10 +249,13 @@ final class GpkgWriter implements AutoCloseable {
     /**
      * Registers a loaded layer: gpkg_contents (with {@code extent} = minX, maxX, minY, maxY, or
      * null when the layer has no non-empty geometry), gpkg_geometry_columns, the R-tree
-     * extension row and its triggers (created after loading so they never fire during it).
+     * extension row and its triggers (created after loading so they never fire during it); an
+     * attribute table only gets its gpkg_contents row.
      */
     void finishLayer(LayerSchema layer, int srsId, double[] extent) throws SQLException {
-        packRtree(connection, layer, "temp.cairn_rtree_stage", "");
+        if (layer.hasGeometry()) {
+            packRtree(connection, layer, "temp.cairn_rtree_stage", "");
+        }
         try (Statement s = connection.createStatement()) {
             s.execute("DROP TABLE temp.cairn_rtree_stage");
         }
@@ -268,25 +278,31 @@ final class GpkgWriter implements AutoCloseable {
 
     /**
      * Registers a loaded layer whose R-tree is filled: gpkg_contents, gpkg_geometry_columns, the
-     * R-tree extension row and the R-tree triggers.
+     * R-tree extension row and the R-tree triggers. An attribute table gets its gpkg_contents row
+     * alone ({@code data_type = 'attributes'}, no extent, srs_id 0 as GDAL writes it): no geometry
+     * column row, no R-tree.
      */
     void register(LayerSchema layer, int srsId, double[] extent) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(INSERT_CONTENTS)) {
             ps.setString(1, layer.table());
-            ps.setString(2, layer.identifier() == null ? layer.table() : layer.identifier());
-            ps.setString(3, layer.description() == null ? "" : layer.description());
-            if (extent == null) {
-                for (int i = 4; i <= 7; i++) {
+            ps.setString(2, layer.hasGeometry() ? "features" : "attributes");
+            ps.setString(3, layer.identifier() == null ? layer.table() : layer.identifier());
+            ps.setString(4, layer.description() == null ? "" : layer.description());
+            if (extent == null || !layer.hasGeometry()) {
+                for (int i = 5; i <= 8; i++) {
                     ps.setNull(i, java.sql.Types.DOUBLE);
                 }
             } else {
-                ps.setDouble(4, extent[0]);
-                ps.setDouble(5, extent[2]);
-                ps.setDouble(6, extent[1]);
-                ps.setDouble(7, extent[3]);
+                ps.setDouble(5, extent[0]);
+                ps.setDouble(6, extent[2]);
+                ps.setDouble(7, extent[1]);
+                ps.setDouble(8, extent[3]);
             }
-            ps.setInt(8, srsId);
+            ps.setInt(9, layer.hasGeometry() ? srsId : 0);
             ps.executeUpdate();
+        }
+        if (!layer.hasGeometry()) {
+            return;
         }
         try (PreparedStatement ps = connection.prepareStatement(INSERT_GEOMETRY_COLUMN)) {
             ps.setString(1, layer.table());

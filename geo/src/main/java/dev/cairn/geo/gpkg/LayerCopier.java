@@ -21,7 +21,8 @@ import dev.cairn.geo.pipeline.TransformedBatch;
 /**
  * Streams one feature table from the input connection into the output's prepared insert,
  * transcoding the geometry column on the transform pool and staging the R-tree entries as
- * it goes. Memory is a few batches of rows.
+ * it goes. Memory is a few batches of rows. An attribute table (no geometry column, no
+ * transcoder) is copied the same way, every column as read, without R-tree entries.
  *
  * <p>Failures are classified by the side that failed: a read error is a permanent
  * {@link ErrorClass#FORMAT} failure of the input, a write error a transient {@link ErrorClass#IO}

@@ -33,8 +33,9 @@ import dev.cairn.engine.StagedSqliteOutput;
  *                      the R-tree entries of the committed rows (key: Z-order of the centre)
  *
  * finalisation (in the transaction of the chunk completing the file): builds every R-tree
- * (sorted by key), writes contents with extents, geometry columns, extension rows and triggers,
- * and drops cairn_rtree_stage; the protocol then drops cairn_chunks.
+ * (sorted by key), writes contents with extents, geometry columns, extension rows and triggers
+ * (an attribute table: its contents row only), and drops cairn_rtree_stage; the protocol then
+ * drops cairn_chunks.
  * </pre>
  *
  * <p><b>Durability.</b> A chunk's rows, R-tree entries and marker commit together or not at all.
@@ -115,6 +116,10 @@ final class StagedGpkg implements AutoCloseable {
             public void finalise(Connection c) throws SQLException {
                 try (Statement s = c.createStatement()) {
                     for (LayerSchema layer : layers) {
+                        if (!layer.hasGeometry()) {
+                            writer.register(layer, 0, null); // an attribute table: no R-tree, no extent
+                            continue;
+                        }
                         writer.createRtree(layer);
                         String condition = "layer = " + Sql.literal(layer.table());
                         GpkgWriter.packRtree(c, layer, "cairn_rtree_stage", condition);

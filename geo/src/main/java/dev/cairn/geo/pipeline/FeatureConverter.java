@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
@@ -25,6 +27,13 @@ import dev.cairn.geo.format.LayerDef;
  * cannot hold is the sink's to adapt or refuse (Shapefile cuts names to 10 characters and stores
  * DATETIME as text; GeoJSON accepts EPSG:4326 only).
  *
+ * <p><b>Tables without geometry</b> (a GeoPackage attribute table, a layer of kind
+ * {@link dev.cairn.geo.format.GeometryKind#NONE}) are converted as tables: they have no CRS, so no
+ * operation is resolved for them and neither {@code assumeCrs} nor {@code expectCrs} applies; the
+ * sink gets the layer without CRS and writes it as its format allows (as GDAL: a GeoPackage
+ * attribute table, a lone {@code .dbf}, GeoJSON features with a null geometry). Their rows count
+ * as features, and each such table is logged as copied as an attribute table.
+ *
  * <p><b>Contract with the caller.</b> {@code output} is a temp path: the sink creates it and
  * {@link FeatureSink#finish finishes} it; the caller publishes it (AtomicFiles.commit, or
  * {@code ShapefileProvider.publish}) and deletes it if this method throws — including
@@ -39,6 +48,7 @@ import dev.cairn.geo.format.LayerDef;
  * <p>Thread-safe: each call opens its own source and sink.
  */
 public final class FeatureConverter {
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureConverter.class);
     /** Features between two {@link ProcessContext#checkStop()} / progress calls. */
     public static final int STOP_CHECK_INTERVAL = 5_000;
 
@@ -78,8 +88,8 @@ public final class FeatureConverter {
     }
 
     /**
-     * @param features   features written, all layers
-     * @param layers     number of layers written
+     * @param features   features written, all layers (rows of tables without geometry included)
+     * @param layers     number of layers written (tables without geometry included)
      * @param layerNames their names, in output order
      * @param issues     features skipped or repaired under --on-invalid
      */
@@ -105,8 +115,9 @@ public final class FeatureConverter {
             List<Integer> selected = select(input, all, options.layer(), out);
             List<CrsResolver.Operation> operations = new ArrayList<>();
             for (int i : selected) {
-                operations.add(operation(input, all.get(i), source.extent(i), options.assumeCrs(), options.expectCrs(),
-                        target, options.allowBallpark()));
+                LayerDef layer = all.get(i);
+                operations.add(layer.hasGeometry() ? operation(input, layer, source.extent(i), options.assumeCrs(),
+                        options.expectCrs(), target, options.allowBallpark()) : null);
             }
             long features = 0;
             List<String> names = new ArrayList<>();
@@ -120,11 +131,14 @@ public final class FeatureConverter {
                     int index = selected.get(k);
                     LayerDef layer = all.get(index);
                     CrsResolver.Operation op = operations.get(k);
-                    sink.beginLayer(new LayerDef(layer.name(), layer.geometryKind(), layer.hasZ(), layer.hasM(),
-                            target, targetCode, layer.fields(), layer.featureCount()));
-                    features += copy(source, index, layer, sink, op, policy, issues, input, targetCode, ctx);
+                    sink.beginLayer(layer.inCrs(target, targetCode));
+                    long copied = copy(source, index, layer, sink, op, policy, issues, input, targetCode, ctx);
+                    features += copied;
                     sink.endLayer();
                     names.add(layer.name());
+                    if (!layer.hasGeometry()) {
+                        reportAttributeTable(input, layer.name(), copied);
+                    }
                 }
                 sink.finish();
             }
@@ -181,10 +195,22 @@ public final class FeatureConverter {
         }
     }
 
+    /**
+     * Logs that a table without geometry of {@code input} was copied as an attribute table, with
+     * its rows: the job summary counts them with the features, this line says what they were.
+     */
+    public static void reportAttributeTable(Path input, String table, long rows) {
+        LOG.info("{}: table '{}' has no geometry: copied as an attribute table ({} row{})", input, table, rows,
+                rows == 1 ? "" : "s");
+    }
+
     private static long copy(FeatureSource source, int index, LayerDef layer, FeatureSink sink,
             CrsResolver.Operation op, GeometryPolicy policy, FeatureIssues issues, Path input,
             String targetCode, ProcessContext ctx) throws AssetFailure {
-        FeatureTransformer transformer = new FeatureTransformer(op, policy, issues, input, layer.name(), targetCode);
+        // a table without geometry has no operation: its features (null geometries) pass as read
+        FeatureTransformer transformer = op == null
+                ? new FeatureTransformer(null, () -> null, null, null, issues, input, layer.name(), targetCode)
+                : new FeatureTransformer(op, policy, issues, input, layer.name(), targetCode);
         try (FeatureCursor cursor = source.cursor(index, 0, -1)) {
             return transformer.copy(cursor, sink::write, ctx);
         }

@@ -46,7 +46,7 @@ public final class FeatureIssues {
      * operation ({@code --allow-ballpark}); nothing when {@code op} is not one.
      */
     public void ballpark(Path input, String layer, CrsResolver.Operation op) {
-        if (op.ballpark() == null) {
+        if (op == null || op.ballpark() == null) {
             return;
         }
         String message = input + ": layer '" + layer + "': " + op.ballpark();

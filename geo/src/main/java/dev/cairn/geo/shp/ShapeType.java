@@ -78,7 +78,7 @@ enum ShapeType {
             case MULTIPOINT -> Base.MULTIPOINT;
             case LINESTRING, MULTILINESTRING -> Base.POLYLINE;
             case POLYGON, MULTIPOLYGON -> Base.POLYGON;
-            case GEOMETRY, GEOMETRYCOLLECTION -> null;
+            case GEOMETRY, GEOMETRYCOLLECTION, NONE -> null;
         };
     }
 

@@ -4,6 +4,7 @@ import dev.cairn.engine.AssetFailure;
 import dev.cairn.geo.format.FeatureSink;
 import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.FormatProvider;
+import dev.cairn.geo.format.LayerDef;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -24,7 +25,9 @@ import java.util.List;
  * <p><b>Writing.</b> {@link #create} writes all files under the temp name; {@link #publish}
  * moves them to the final name, .shp last. Text is UTF-8 with a .cpg; field names are cut to
  * 10 bytes without collisions (see {@code FieldNames}); types as in {@code DbfWriter}; more than
- * 2 GiB in the .shp or .dbf is a FORMAT failure suggesting GeoPackage or FlatGeobuf.
+ * 2 GiB in the .shp or .dbf is a FORMAT failure suggesting GeoPackage or FlatGeobuf. A layer
+ * without geometry (a GeoPackage attribute table) is written as a lone {@code .dbf}, as GDAL does:
+ * its output is named {@code .dbf} ({@link #outputExtension}).
  */
 public final class ShapefileProvider implements FormatProvider {
 
@@ -103,11 +106,28 @@ public final class ShapefileProvider implements FormatProvider {
         return FormatProvider.declaredFeatures(this, file);
     }
 
-    /** Sidecars first, the .shp last, after checking the three files agree on {@code features} ({@link #publish(Path, Path, long)}). */
+    /**
+     * Sidecars first, the .shp last, after checking the three files agree on {@code features}
+     * ({@link #publish(Path, Path, long)}); for an output named {@code .dbf} (a table without
+     * geometry, see {@link #outputExtension}) the lone .dbf the sink wrote, its .cpg first.
+     */
     @Override
     public String publishOutput(Path temp, Path output, long features) throws java.io.IOException, AssetFailure {
-        publish(temp, output, features);
+        if (output.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(TABLE_EXTENSION)) {
+            ShapefilePublisher.publishTable(temp, output, features);
+        } else {
+            publish(temp, output, features);
+        }
         return dev.cairn.engine.AtomicFiles.checksum(output);
+    }
+
+    /** The extension of a table without geometry written as GDAL writes it: a lone dBase file. */
+    static final String TABLE_EXTENSION = ".dbf";
+
+    /** {@code .dbf} for a layer without geometry (GDAL's lone .dbf), else {@code .shp}. */
+    @Override
+    public String outputExtension(LayerDef layer) {
+        return layer.hasGeometry() ? ".shp" : TABLE_EXTENSION;
     }
 
     @Override

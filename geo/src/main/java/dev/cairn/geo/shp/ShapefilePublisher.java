@@ -58,6 +58,55 @@ final class ShapefilePublisher {
         }
     }
 
+    /**
+     * Publishes a table without geometry staged by the sink beside {@code tempShp} (its
+     * {@code .dbf} and {@code .cpg}; there is no .shp) as the lone {@code finalDbf}, as GDAL
+     * writes an attribute table: (1) check the staged .dbf holds {@code expectedCount} records
+     * (when not negative) and is as long as they need; (2) fsync it and its .cpg; (3) rename the
+     * .cpg to the final stem, then (4) the .dbf, the commit point; (5) fsync the directory. A
+     * crash before (4) leaves temp files (removed by the next attempt) and, at worst, a new .cpg
+     * beside the previous .dbf: both are UTF-8, as cairn always writes them.
+     */
+    static long publishTable(Path tempShp, Path finalDbf, long expectedCount) throws AssetFailure {
+        Path dbf = Sidecars.expected(tempShp, ".dbf");
+        Path cpg = Sidecars.expected(tempShp, ".cpg");
+        try {
+            if (Files.exists(tempShp)) {
+                // planned as a table, written with geometries: publishing the .dbf alone would lose them
+                throw failure(finalDbf, "the layer was planned as a table without geometry but has geometries"
+                        + " (the input changed since planning); run the command again to re-plan");
+            }
+            if (!Files.isRegularFile(dbf)) {
+                throw failure(dbf, "missing from the staged table");
+            }
+            long count;
+            try (FileChannel table = FileChannel.open(dbf, StandardOpenOption.READ)) {
+                ByteBuffer d = read(table, 0, 12).order(ByteOrder.LITTLE_ENDIAN);
+                count = Integer.toUnsignedLong(d.getInt(4));
+                long needed = Short.toUnsignedInt(d.getShort(8)) + count * Short.toUnsignedInt(d.getShort(10));
+                if (Files.size(dbf) < needed) {
+                    throw failure(dbf, "is shorter (" + Files.size(dbf) + " bytes) than its " + count + " records need");
+                }
+            }
+            if (expectedCount >= 0 && count != expectedCount) {
+                throw failure(dbf, "holds " + count + " records, " + expectedCount + " were written");
+            }
+            String name = finalDbf.getFileName().toString();
+            Path finalCpg = finalDbf.resolveSibling(name.substring(0, name.length() - ".dbf".length())
+                    + (name.endsWith(".DBF") ? ".CPG" : ".cpg"));
+            sync(dbf);
+            if (Files.exists(cpg)) {
+                sync(cpg);
+                Files.move(cpg, finalCpg, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.move(dbf, finalDbf, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.fsyncDirectory(finalDbf.toAbsolutePath().getParent());
+            return count;
+        } catch (IOException e) {
+            throw AssetFailure.transientFailure(ErrorClass.IO, finalDbf + ": cannot publish (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** The feature count of a staged shapefile, after checking that .shp, .shx and .dbf agree. */
     static long verify(Path shp) throws IOException, AssetFailure {
         Path shx = Sidecars.expected(shp, ".shx");

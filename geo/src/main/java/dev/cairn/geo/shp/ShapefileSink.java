@@ -31,6 +31,11 @@ import java.util.List;
  * PolyLine and Polygon into MultiPolygon files are fine). Either file growing past
  * {@link #DEFAULT_SIZE_LIMIT} is a FORMAT failure: .shx offsets are 32-bit counts of 16-bit words
  * and most readers stop at 2 GiB.
+ *
+ * <p>A layer without geometry ({@link dev.cairn.geo.format.GeometryKind#NONE}, a GeoPackage
+ * attribute table) is written as GDAL writes it: a lone {@code .dbf} (with its {@code .cpg}), no
+ * {@code .shp}, {@code .shx} or {@code .prj}; {@link ShapefileProvider#publishOutput} publishes it
+ * under an output named {@code .dbf}.
  */
 final class ShapefileSink implements FeatureSink {
     static final long DEFAULT_SIZE_LIMIT = (1L << 31) - 1;
@@ -62,6 +67,11 @@ final class ShapefileSink implements FeatureSink {
         layer = def;
         try {
             Files.deleteIfExists(shp);
+            if (!def.hasGeometry()) {
+                Files.writeString(track(Sidecars.expected(shp, ".cpg")), "UTF-8", StandardCharsets.US_ASCII);
+                dbf = DbfWriter.create(track(Sidecars.expected(shp, ".dbf")), def.fields());
+                return;
+            }
             String prj = PrjCodec.format(def.crs(), def.crsCode());
             if (prj != null) {
                 Files.writeString(track(Sidecars.expected(shp, ".prj")), prj, StandardCharsets.ISO_8859_1);
@@ -95,6 +105,10 @@ final class ShapefileSink implements FeatureSink {
             throw new IllegalStateException("write before beginLayer");
         }
         try {
+            if (!layer.hasGeometry()) {
+                writeRow(feature);
+                return;
+            }
             ShapeType.Base base = ShapeEncoder.baseOf(feature.geometry());
             if (encoder == null && base != null) {
                 encoder = new ShapeEncoder(ShapeType.of(base, layer.hasZ(), layer.hasM()), layer.hasM());
@@ -124,6 +138,15 @@ final class ShapefileSink implements FeatureSink {
         }
     }
 
+    /** A row of a table without geometry: the .dbf alone. */
+    private void writeRow(Feature feature) throws IOException, DbfWriter.UnwritableValueException, AssetFailure {
+        if (dbf.size() + dbf.recordLength() + 1 > sizeLimit) {
+            throw tooLarge(Sidecars.expected(shp, ".dbf"), feature.fid());
+        }
+        dbf.write(feature.fid(), feature.values());
+        records++;
+    }
+
     private AssetFailure tooLarge(Path file, long fid) {
         return AssetFailure.permanent(ErrorClass.FORMAT, file + ": would exceed the 2 GiB shapefile limit at "
                 + "feature " + fid + " (record offsets are 32-bit). Write GeoPackage or FlatGeobuf instead "
@@ -141,13 +164,17 @@ final class ShapefileSink implements FeatureSink {
             throw failure("no layer was written");
         }
         try {
-            ShapeType type = encoder == null ? ShapeType.NULL : encoder.type();
-            double[] extent = encoder == null ? new double[8] : encoder.extent;
-            shpOut.writeAt(0, fileHeader(type, extent, shpOut.size()));
-            shxOut.writeAt(0, fileHeader(type, extent, shxOut.size()));
+            if (layer.hasGeometry()) {
+                ShapeType type = encoder == null ? ShapeType.NULL : encoder.type();
+                double[] extent = encoder == null ? new double[8] : encoder.extent;
+                shpOut.writeAt(0, fileHeader(type, extent, shpOut.size()));
+                shxOut.writeAt(0, fileHeader(type, extent, shxOut.size()));
+            }
             dbf.finish();
-            shpOut.sync();
-            shxOut.sync();
+            if (layer.hasGeometry()) {
+                shpOut.sync();
+                shxOut.sync();
+            }
             if (dbf.count() != records) {
                 throw failure("wrote " + records + " shapes but " + dbf.count() + " table rows");
             }

@@ -171,4 +171,30 @@ class ConvertPlannerTest {
         assertThat(ConvertPlanner.plan(new ConvertOptions(List.of(dir.resolve("data")), dir.resolve("out"), "EPSG:4326",
                 "fgb", null, 5000))).as("no layer above --chunk-features: whole files").hasSize(3);
     }
+    @Test
+    void anAttributeTableGoingToShapefileIsPlannedAsALoneDbfBesideTheLayersShapefiles() throws Exception {
+        dev.cairn.geo.testing.Gdal.require();
+        Path csv = dir.resolve("codes.csv");
+        Files.writeString(csv, "code,label\n1,a\n2,b\n");
+        Path pts = dir.resolve("pts.csv");
+        Files.writeString(pts, "WKT,name\n\"POINT (8.5 47.3)\",x\n");
+        Path only = dir.resolve("data/only.gpkg");
+        Path both = dir.resolve("data/both.gpkg");
+        Files.createDirectories(only.getParent());
+        dev.cairn.geo.testing.Gdal.run("ogr2ogr", "-f", "GPKG", only.toString(), csv.toString(), "-nln", "codes");
+        dev.cairn.geo.testing.Gdal.run("ogr2ogr", "-f", "GPKG", both.toString(), csv.toString(), "-nln", "codes");
+        dev.cairn.geo.testing.Gdal.run("ogr2ogr", "-update", "-f", "GPKG", both.toString(), pts.toString(), "-nln",
+                "towns", "-a_srs", "EPSG:4326", "-oo", "GEOM_POSSIBLE_NAMES=WKT", "-oo", "KEEP_GEOM_COLUMNS=NO");
+
+        List<Asset> shp = ConvertPlanner.plan(new ConvertOptions(List.of(dir.resolve("data")), dir.resolve("out"),
+                "EPSG:4326", "shp", null));
+        assertThat(shp).extracting(Asset::id).containsExactly("both.codes.dbf", "both.towns.shp", "only.dbf");
+        assertThat(shp).extracting(Asset::output).containsExactly(dir.resolve("out/both.codes.dbf").toString(),
+                dir.resolve("out/both.towns.shp").toString(), dir.resolve("out/only.dbf").toString());
+        List<Asset> fgb = ConvertPlanner.plan(new ConvertOptions(List.of(dir.resolve("data")), dir.resolve("out"),
+                "EPSG:4326", "fgb", null));
+        assertThat(fgb).extracting(Asset::id).containsExactly("both.codes.fgb", "both.towns.fgb", "only.fgb");
+        List<Asset> gpkg = ConvertPlanner.plan(options(dir.resolve("out"), dir.resolve("data")));
+        assertThat(gpkg).extracting(Asset::id).containsExactly("both.gpkg", "only.gpkg");
+    }
 }

@@ -74,10 +74,11 @@ class GpkgRoundTripTest {
     }
 
     @Test
-    void reprojectingThereAndBackKeepsEveryGeometryZAndMAndSkipsAttributeTables(@TempDir Path dir) throws Exception {
+    void reprojectingThereAndBackKeepsEveryGeometryZAndMAndCopiesAttributeTablesAsThey(@TempDir Path dir) throws Exception {
         Path in = mixedLayer(dir);
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + in); var s = c.createStatement()) {
-            s.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, note TEXT)");
+            s.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, note TEXT(20), seen DATE)");
+            s.execute("INSERT INTO notes VALUES (7, 'kept as it is', '2024-02-29')");
             s.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ('notes', 'attributes', 'notes')");
             s.execute("CREATE TABLE \"second layer\" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT)");
             s.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) VALUES ('second layer', 'features', 'second layer', 4326)");
@@ -89,10 +90,21 @@ class GpkgRoundTripTest {
         var ctx = new CountingContext();
         var result = GpkgConverter.convert(lv95, back, new GpkgConverter.Options("epsg:4326", null), ctx);
 
-        assertThat(there.layerNames()).containsExactly("mixed", "second layer");
-        assertThat(there.skippedTables()).containsExactly("notes");
+        assertThat(there.layerNames()).containsExactly("mixed", "notes", "second layer");
+        assertThat(there.attributeTables()).containsExactly("notes");
+        assertThat(there.skippedTables()).isEmpty();
+        assertThat(Outputs.query(back, "SELECT id, note, seen FROM notes"))
+                .containsExactly(Map.of("id", 7, "note", "kept as it is", "seen", "2024-02-29"));
+        assertThat(Outputs.query(back, "SELECT name, type, pk FROM pragma_table_info('notes')")).containsExactly(
+                Map.of("name", "id", "type", "INTEGER", "pk", 1), Map.of("name", "note", "type", "TEXT(20)", "pk", 0),
+                Map.of("name", "seen", "type", "DATE", "pk", 0));
+        assertThat(Outputs.query(back, "SELECT data_type, srs_id FROM gpkg_contents WHERE table_name = 'notes'"))
+                .containsExactly(Map.of("data_type", "attributes", "srs_id", 0));
+        assertThat(Outputs.query(back, "SELECT count(*) AS n FROM gpkg_geometry_columns WHERE table_name = 'notes'")
+                .get(0).get("n")).isEqualTo(0);
         assertThat(there.linearAccuracy()).isEqualTo(1.0);
-        assertThat(result.features()).isEqualTo(GEOMETRIES.length).isEqualTo(ctx.progress.get());
+        assertThat(result.features()).as("the attribute table's row counts").isEqualTo(GEOMETRIES.length + 1)
+                .isEqualTo(ctx.progress.get());
         var before = Outputs.query(in, "SELECT id, shape FROM mixed ORDER BY id");
         var middle = Outputs.query(lv95, "SELECT id, shape FROM mixed ORDER BY id");
         var after = Outputs.query(back, "SELECT id, shape FROM mixed ORDER BY id");

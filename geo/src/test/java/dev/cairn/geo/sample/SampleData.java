@@ -198,6 +198,7 @@ public final class SampleData {
             case MULTIPOLYGON -> GeometryType.MULTIPOLYGON;
             case GEOMETRYCOLLECTION -> GeometryType.GEOMETRYCOLLECTION;
             case GEOMETRY -> GeometryType.GEOMETRY;
+            case NONE -> throw new IllegalArgumentException("attribute tables are not generated here: tests have GDAL write them");
         };
     }
 

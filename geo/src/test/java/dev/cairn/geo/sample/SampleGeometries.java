@@ -51,6 +51,7 @@ final class SampleGeometries {
             case MULTIPOLYGON -> multiPolygon();
             case GEOMETRY -> next(MIXED[index % MIXED.length], index / 7);
             case GEOMETRYCOLLECTION -> throw new IllegalArgumentException("GEOMETRYCOLLECTION layers are not generated");
+            case NONE -> throw new IllegalArgumentException("a table without geometry has no geometries");
         };
     }
 
@@ -70,6 +71,7 @@ final class SampleGeometries {
             case MULTILINESTRING -> 5;
             case MULTIPOLYGON -> 6;
             case GEOMETRYCOLLECTION -> throw new IllegalArgumentException("GEOMETRYCOLLECTION layers are not generated");
+            case NONE -> throw new IllegalArgumentException("a table without geometry has no geometries");
         };
         int dims = withZ ? 3 : 2;
         ByteBuffer b = ByteBuffer.allocate(8 + 5 + (type == 1 ? 8 * dims : 4)).order(ByteOrder.LITTLE_ENDIAN);
