@@ -44,6 +44,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietLibraries();
+        CrsWarmUp.startFor(args); // SIS starts on a second core while the command line is parsed
         System.exit(execute(args));
     }
 
@@ -53,8 +55,7 @@ public final class Main implements Runnable {
 
     /** {@link #execute(String...)} with the environment and the directory holding the default cairn.yaml given. */
     static int execute(Map<String, String> env, Path workDir, String... args) {
-        System.setProperty("derby.stream.error.field", Main.class.getName() + ".DERBY_LOG");
-        Logging.configureJavaUtilLogging();
+        quietLibraries();
         Configuration config;
         try {
             // Before any command runs: a bad file or CAIRN_* variable exits 2 before any I/O.
@@ -65,6 +66,12 @@ public final class Main implements Runnable {
         }
         CommandLine cli = commandLine(config);
         return cli.execute(args);
+    }
+
+    /** Derby's log and java.util.logging (SIS) configured before either library can write anything. */
+    private static void quietLibraries() {
+        System.setProperty("derby.stream.error.field", Main.class.getName() + ".DERBY_LOG");
+        Logging.configureJavaUtilLogging();
     }
 
     static CommandLine commandLine() {

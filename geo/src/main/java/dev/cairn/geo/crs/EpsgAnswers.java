@@ -1,0 +1,389 @@
+package dev.cairn.geo.crs;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import javax.sql.DataSource;
+
+import org.apache.sis.resources.embedded.EmbeddedResources;
+import org.apache.sis.setup.Configuration;
+
+/**
+ * The answers of the EPSG database kept across runs, so that a run resolving the CRS codes of the
+ * runs before it does not start the database at all.
+ *
+ * <p>Why: the EPSG dataset is a Derby database read from inside the jar. Booting it and compiling
+ * the SQL that Apache SIS sends takes one to two seconds of every process, which is most of the
+ * time of converting one small file. SIS builds its CRS and operations from what the database
+ * answers; {@link ReplayingJdbc} hands SIS the recorded answers to the very same questions, so SIS
+ * builds the very same objects (results stay bit-identical) and Derby is opened only for a
+ * question not seen before.
+ *
+ * <p><b>Validity.</b> The file is named by a fingerprint of the dataset (name, size and CRC of each
+ * database file inside the jar that holds it) and of the Derby version that answered: another
+ * dataset or Derby is another file, never a stale answer. When the user points SIS at another
+ * database ({@code SIS_DATA}, JNDI), or the dataset is not inside a jar, nothing is installed and
+ * SIS works as without this class.
+ *
+ * <p><b>File</b> ({@code epsg-answers-FINGERPRINT.bin} in the user's cache directory:
+ * {@code $XDG_CACHE_HOME/cairn}, else {@code ~/.cache/cairn}; the system property
+ * {@code cairn.cache.dir} overrides it, {@code cairn.epsg.cache=off} switches this class off):
+ * <pre>
+ *   "cairn-epsg-answers" (UTF)  format (int, 1)  fingerprint (UTF)  count (int)
+ *   count × ( key (int length + UTF-8 bytes)  tag (byte)  value )
+ *   tags: 0 null, 1 String (int length + UTF-8), 2 Integer, 3 Long, 4 Double, 5 Float, 6 Short,
+ *         7 Byte, 8 Boolean, 9 BigDecimal (as String), 10 java.sql.Date, 11 java.sql.Timestamp
+ *         (millis, nanos), 12 java.sql.Time, 13 byte[] (int length + bytes)
+ * </pre>
+ * Written at exit when the run recorded new answers: merged with the file as it is then, written
+ * to a temporary file and renamed over it, so two runs ending together leave one whole file (at
+ * worst without the other's new answers, which the next run records again). A file that cannot be
+ * read is ignored; a cache that cannot be written costs the next run its speed, never its result.
+ *
+ * <p>Thread-safe.
+ */
+final class EpsgAnswers {
+
+    private static final String MAGIC = "cairn-epsg-answers";
+    private static final int FORMAT = 1;
+    private static final Object NULL = new Object();
+
+    private final Map<String, Object> answers = new ConcurrentHashMap<>();
+    private final Path file;
+    private final String fingerprint;
+    private volatile boolean dirty;
+    private volatile boolean missed;
+
+    EpsgAnswers(Path file, String fingerprint) {
+        this.file = file;
+        this.fingerprint = fingerprint;
+    }
+
+    /**
+     * Makes SIS read the EPSG dataset through the recorded answers, if SIS has not opened its
+     * database yet and the dataset is the embedded one. Never fails: without it SIS simply opens
+     * the database itself.
+     */
+    static void install() {
+        if ("off".equalsIgnoreCase(System.getProperty("cairn.epsg.cache"))
+                || notBlank(System.getenv("SIS_DATA")) || notBlank(System.getProperty("SIS_DATA"))
+                || System.getProperty("java.naming.factory.initial") != null) {
+            return;
+        }
+        try {
+            Configuration.current().setDatabase(EpsgAnswers::dataSource);
+        } catch (RuntimeException e) {
+            // SIS has chosen its database already: it keeps it.
+        }
+    }
+
+    /** Called by SIS on its first database use: the replaying source, or the plain one if there is no cache. */
+    private static DataSource dataSource() {
+        DataSource embedded = embedded();
+        try {
+            Path dir = cacheDirectory();
+            String fp = fingerprint();
+            if (dir == null || fp == null) {
+                return embedded;
+            }
+            EpsgAnswers answers = new EpsgAnswers(dir.resolve("epsg-answers-" + fp + ".bin"), fp);
+            answers.load();
+            Runtime.getRuntime().addShutdownHook(new Thread(answers::saveQuietly, "cairn-epsg-answers"));
+            return ReplayingJdbc.dataSource(() -> embedded, answers);
+        } catch (IOException | RuntimeException e) {
+            return embedded;
+        }
+    }
+
+    /** The data source SIS would use by itself: the Derby database inside sis-embedded-data. */
+    private static DataSource embedded() {
+        return new EmbeddedResources().getResource("Embedded", 0);
+    }
+
+    static Path cacheDirectory() {
+        String explicit = System.getProperty("cairn.cache.dir");
+        if (notBlank(explicit)) {
+            return Path.of(explicit);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (notBlank(xdg) && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg, "cairn");
+        }
+        String home = System.getProperty("user.home");
+        return notBlank(home) && !"?".equals(home) ? Path.of(home, ".cache", "cairn") : null;
+    }
+
+    /**
+     * The dataset's fingerprint: SHA-256 over name, size and CRC of every entry of the EPSG
+     * database in its jar (read from the jar's directory, nothing is decompressed), the Derby
+     * version and this file's format. Null when the database is not read from a jar.
+     */
+    static String fingerprint() throws IOException {
+        URL db = EmbeddedResources.class.getResource("/SIS-DATA/Databases/SpatialMetadata/service.properties");
+        if (db == null) {
+            return null;
+        }
+        URLConnection c = db.openConnection();
+        if (!(c instanceof JarURLConnection jar)) {
+            return null;
+        }
+        jar.setUseCaches(true);
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            return null;
+        }
+        sha.update((MAGIC + FORMAT).getBytes(StandardCharsets.UTF_8));
+        JarFile jf = jar.getJarFile();
+        jf.stream().filter(e -> e.getName().startsWith("SIS-DATA/")).forEach((JarEntry e) ->
+                sha.update((e.getName() + ':' + e.getSize() + ':' + e.getCrc() + '\n').getBytes(StandardCharsets.UTF_8)));
+        try (InputStream derby = EmbeddedResources.class.getResourceAsStream("/org/apache/derby/info/engine/info.properties")) {
+            if (derby == null) {
+                return null;
+            }
+            sha.update(derby.readAllBytes());
+        }
+        return HexFormat.of().formatHex(sha.digest(), 0, 12);
+    }
+
+    // ---- the answers ----
+
+    /** The recorded answer (to be passed through {@link #unwrap}), or null when the question is new. */
+    Object get(String key) {
+        return answers.get(key);
+    }
+
+    /** Records an answer the real database gave, if its type can be stored. */
+    void put(String key, Object value) {
+        if (value == null || storable(value)) {
+            if (answers.putIfAbsent(key, value == null ? NULL : copy(value)) == null) {
+                dirty = true;
+            }
+        }
+    }
+
+    /** A recorded answer as the caller gets it: null for null, a fresh copy of mutable values. */
+    static Object unwrap(Object stored) {
+        return stored == NULL ? null : copy(stored);
+    }
+
+    /** Notes that this run opened the real database (a question was not recorded). */
+    void missed() {
+        missed = true;
+    }
+
+    boolean hasMissed() {
+        return missed;
+    }
+
+    int size() {
+        return answers.size();
+    }
+
+    private static boolean storable(Object v) {
+        return v instanceof String || v instanceof Integer || v instanceof Long || v instanceof Double
+                || v instanceof Float || v instanceof Short || v instanceof Byte || v instanceof Boolean
+                || v instanceof BigDecimal || v instanceof java.sql.Date || v instanceof java.sql.Timestamp
+                || v instanceof java.sql.Time || v instanceof byte[];
+    }
+
+    private static Object copy(Object v) {
+        if (v instanceof java.sql.Timestamp t) {
+            java.sql.Timestamp c = new java.sql.Timestamp(t.getTime());
+            c.setNanos(t.getNanos());
+            return c;
+        }
+        if (v instanceof java.sql.Date d) {
+            return new java.sql.Date(d.getTime());
+        }
+        if (v instanceof java.sql.Time t) {
+            return new java.sql.Time(t.getTime());
+        }
+        if (v instanceof byte[] b) {
+            return b.clone();
+        }
+        return v;
+    }
+
+    // ---- the file ----
+
+    /** Adds the answers of the file, if it is there and whole; a damaged or foreign file counts as absent. */
+    void load() {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            if (!MAGIC.equals(in.readUTF()) || in.readInt() != FORMAT || !fingerprint.equals(in.readUTF())) {
+                return;
+            }
+            int n = in.readInt();
+            Map<String, Object> read = new java.util.HashMap<>(n * 2);
+            for (int i = 0; i < n; i++) {
+                String key = readString(in);
+                read.put(key, readValue(in));
+            }
+            read.forEach(answers::putIfAbsent);
+        } catch (IOException | RuntimeException e) {
+            // unreadable (truncated by a crash of another writer, or foreign): the answers come from Derby
+        }
+    }
+
+    void saveQuietly() {
+        try {
+            save();
+        } catch (IOException | RuntimeException e) {
+            // the next run records them again
+        }
+    }
+
+    /** Writes the answers (merged with those on disk) if this run recorded new ones. */
+    void save() throws IOException {
+        if (!dirty) {
+            return;
+        }
+        load(); // answers other runs wrote meanwhile
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        try {
+            try (OutputStream os = Files.newOutputStream(tmp);
+                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16))) {
+                out.writeUTF(MAGIC);
+                out.writeInt(FORMAT);
+                out.writeUTF(fingerprint);
+                Map<String, Object> snapshot = Map.copyOf(answers);
+                out.writeInt(snapshot.size());
+                for (Map.Entry<String, Object> e : snapshot.entrySet()) {
+                    writeString(out, e.getKey());
+                    writeValue(out, e.getValue());
+                }
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            dirty = false;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > (1 << 24)) {
+            throw new IOException("bad string length " + n);
+        }
+        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+    }
+
+    private static void writeValue(DataOutputStream out, Object v) throws IOException {
+        if (v == NULL) {
+            out.writeByte(0);
+        } else if (v instanceof String s) {
+            out.writeByte(1);
+            writeString(out, s);
+        } else if (v instanceof Integer i) {
+            out.writeByte(2);
+            out.writeInt(i);
+        } else if (v instanceof Long l) {
+            out.writeByte(3);
+            out.writeLong(l);
+        } else if (v instanceof Double d) {
+            out.writeByte(4);
+            out.writeLong(Double.doubleToRawLongBits(d));
+        } else if (v instanceof Float f) {
+            out.writeByte(5);
+            out.writeInt(Float.floatToRawIntBits(f));
+        } else if (v instanceof Short s) {
+            out.writeByte(6);
+            out.writeShort(s);
+        } else if (v instanceof Byte b) {
+            out.writeByte(7);
+            out.writeByte(b);
+        } else if (v instanceof Boolean b) {
+            out.writeByte(8);
+            out.writeBoolean(b);
+        } else if (v instanceof BigDecimal d) {
+            out.writeByte(9);
+            writeString(out, d.toString());
+        } else if (v instanceof java.sql.Date d) {
+            out.writeByte(10);
+            out.writeLong(d.getTime());
+        } else if (v instanceof java.sql.Timestamp t) {
+            out.writeByte(11);
+            out.writeLong(t.getTime());
+            out.writeInt(t.getNanos());
+        } else if (v instanceof java.sql.Time t) {
+            out.writeByte(12);
+            out.writeLong(t.getTime());
+        } else if (v instanceof byte[] b) {
+            out.writeByte(13);
+            out.writeInt(b.length);
+            out.write(b);
+        } else {
+            throw new IOException("not storable: " + v.getClass());
+        }
+    }
+
+    private static Object readValue(DataInputStream in) throws IOException {
+        byte tag = in.readByte();
+        switch (tag) {
+            case 0: return NULL;
+            case 1: return readString(in);
+            case 2: return in.readInt();
+            case 3: return in.readLong();
+            case 4: return Double.longBitsToDouble(in.readLong());
+            case 5: return Float.intBitsToFloat(in.readInt());
+            case 6: return in.readShort();
+            case 7: return in.readByte();
+            case 8: return in.readBoolean();
+            case 9: return new BigDecimal(readString(in));
+            case 10: return new java.sql.Date(in.readLong());
+            case 11: {
+                java.sql.Timestamp t = new java.sql.Timestamp(in.readLong());
+                t.setNanos(in.readInt());
+                return t;
+            }
+            case 12: return new java.sql.Time(in.readLong());
+            case 13: {
+                int n = in.readInt();
+                if (n < 0 || n > (1 << 24)) {
+                    throw new IOException("bad length " + n);
+                }
+                return in.readNBytes(n);
+            }
+            default: throw new IOException("unknown tag " + tag);
+        }
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+}
