@@ -97,22 +97,24 @@ final class EpsgAnswers {
         }
     }
 
-    /** Called by SIS on its first database use: the replaying source, or the plain one if there is no cache. */
+    /**
+     * Called by SIS on its first database use: the replaying source (the real one is created on
+     * the first unseen question only), or the real one when there is no cache to keep.
+     */
     private static DataSource dataSource() {
-        DataSource embedded = embedded();
         try {
             Path dir = cacheDirectory();
             String fp = fingerprint();
-            if (dir == null || fp == null) {
-                return embedded;
+            if (dir != null && fp != null) {
+                EpsgAnswers answers = new EpsgAnswers(dir.resolve("epsg-answers-" + fp + ".bin"), fp);
+                answers.load();
+                Runtime.getRuntime().addShutdownHook(new Thread(answers::saveQuietly, "cairn-epsg-answers"));
+                return ReplayingJdbc.dataSource(EpsgAnswers::embedded, answers);
             }
-            EpsgAnswers answers = new EpsgAnswers(dir.resolve("epsg-answers-" + fp + ".bin"), fp);
-            answers.load();
-            Runtime.getRuntime().addShutdownHook(new Thread(answers::saveQuietly, "cairn-epsg-answers"));
-            return ReplayingJdbc.dataSource(() -> embedded, answers);
         } catch (IOException | RuntimeException e) {
-            return embedded;
+            // no cache: SIS reads the database itself
         }
+        return embedded();
     }
 
     /** The data source SIS would use by itself: the Derby database inside sis-embedded-data. */
