@@ -8,25 +8,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.net.JarURLConnection;
-import java.net.URL;
-import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
+import java.util.zip.CRC32;
 import javax.sql.DataSource;
 
 import org.apache.sis.resources.embedded.EmbeddedResources;
 import org.apache.sis.setup.Configuration;
+import org.apache.sis.util.Version;
 
 /**
  * The answers of the EPSG database kept across runs, so that a run resolving the CRS codes of the
@@ -39,17 +33,17 @@ import org.apache.sis.setup.Configuration;
  * builds the very same objects (results stay bit-identical) and Derby is opened only for a
  * question not seen before.
  *
- * <p><b>Validity.</b> The file is named by a fingerprint of the dataset (name, size and CRC of each
- * database file inside the jar that holds it) and of the Derby version that answered: another
- * dataset or Derby is another file, never a stale answer. When the user points SIS at another
- * database ({@code SIS_DATA}, JNDI), or the dataset is not inside a jar, nothing is installed and
- * SIS works as without this class.
+ * <p><b>Validity.</b> The file holds the {@linkplain #fingerprint fingerprint} of what answered (SIS
+ * version, the dataset's build record, Derby version) and is used only when it is equal, text for
+ * text: another dataset or Derby is another file, never a stale answer. When the user points SIS
+ * at another database ({@code SIS_DATA}, JNDI), nothing is installed and SIS works as without
+ * this class.
  *
- * <p><b>File</b> ({@code epsg-answers-FINGERPRINT.bin} in the user's cache directory:
+ * <p><b>File</b> ({@code epsg-answers-HASH.bin}, HASH of the fingerprint, in the user's cache directory:
  * {@code $XDG_CACHE_HOME/cairn}, else {@code ~/.cache/cairn}; the system property
  * {@code cairn.cache.dir} overrides it, {@code cairn.epsg.cache=off} switches this class off):
  * <pre>
- *   "cairn-epsg-answers" (UTF)  format (int, 1)  fingerprint (UTF)  count (int)
+ *   "cairn-epsg-answers" (UTF)  format (int, 1)  fingerprint (int length + UTF-8)  count (int)
  *   count × ( key (int length + UTF-8 bytes)  tag (byte)  value )
  *   tags: 0 null, 1 String (int length + UTF-8), 2 Integer, 3 Long, 4 Double, 5 Float, 6 Short,
  *         7 Byte, 8 Boolean, 9 BigDecimal (as String), 10 java.sql.Date, 11 java.sql.Timestamp
@@ -106,7 +100,7 @@ final class EpsgAnswers {
             Path dir = cacheDirectory();
             String fp = fingerprint();
             if (dir != null && fp != null) {
-                EpsgAnswers answers = new EpsgAnswers(dir.resolve("epsg-answers-" + fp + ".bin"), fp);
+                EpsgAnswers answers = new EpsgAnswers(dir.resolve(fileName(fp)), fp);
                 answers.load();
                 Runtime.getRuntime().addShutdownHook(new Thread(answers::saveQuietly, "cairn-epsg-answers"));
                 return ReplayingJdbc.dataSource(EpsgAnswers::embedded, answers);
@@ -136,37 +130,32 @@ final class EpsgAnswers {
     }
 
     /**
-     * The dataset's fingerprint: SHA-256 over name, size and CRC of every entry of the EPSG
-     * database in its jar (read from the jar's directory, nothing is decompressed), the Derby
-     * version and this file's format. Null when the database is not read from a jar.
+     * What the answers depend on, as text compared whole when a file is read: this file's format,
+     * the SIS version, the EPSG database's {@code service.properties} (Derby writes it when the
+     * database is built, with the time of building: another dataset, another text) and the Derby
+     * version. Null when the database is not the embedded one. Reading two small resources keeps
+     * this cheap: listing the jar's entries instead took a fifth of a second.
      */
     static String fingerprint() throws IOException {
-        URL db = EmbeddedResources.class.getResource("/SIS-DATA/Databases/SpatialMetadata/service.properties");
-        if (db == null) {
+        String db = resource("/SIS-DATA/Databases/SpatialMetadata/service.properties");
+        String derby = resource("/org/apache/derby/info/engine/info.properties");
+        if (db == null || derby == null) {
             return null;
         }
-        URLConnection c = db.openConnection();
-        if (!(c instanceof JarURLConnection jar)) {
-            return null;
+        return MAGIC + " " + FORMAT + "\nsis " + Version.SIS + "\n" + db + "\n" + derby;
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = EmbeddedResources.class.getResourceAsStream(name)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        jar.setUseCaches(true);
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            return null;
-        }
-        sha.update((MAGIC + FORMAT).getBytes(StandardCharsets.UTF_8));
-        JarFile jf = jar.getJarFile();
-        jf.stream().filter(e -> e.getName().startsWith("SIS-DATA/")).forEach((JarEntry e) ->
-                sha.update((e.getName() + ':' + e.getSize() + ':' + e.getCrc() + '\n').getBytes(StandardCharsets.UTF_8)));
-        try (InputStream derby = EmbeddedResources.class.getResourceAsStream("/org/apache/derby/info/engine/info.properties")) {
-            if (derby == null) {
-                return null;
-            }
-            sha.update(derby.readAllBytes());
-        }
-        return HexFormat.of().formatHex(sha.digest(), 0, 12);
+    }
+
+    /** The file name of the answers for {@code fingerprint}; a clash of names is caught by the header. */
+    static String fileName(String fingerprint) {
+        CRC32 crc = new CRC32();
+        crc.update(fingerprint.getBytes(StandardCharsets.UTF_8));
+        return "epsg-answers-" + Integer.toHexString(fingerprint.hashCode()) + Long.toHexString(crc.getValue()) + ".bin";
     }
 
     // ---- the answers ----
@@ -236,7 +225,7 @@ final class EpsgAnswers {
             return;
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            if (!MAGIC.equals(in.readUTF()) || in.readInt() != FORMAT || !fingerprint.equals(in.readUTF())) {
+            if (!MAGIC.equals(in.readUTF()) || in.readInt() != FORMAT || !fingerprint.equals(readString(in))) {
                 return;
             }
             int n = in.readInt();
@@ -272,7 +261,7 @@ final class EpsgAnswers {
                  DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16))) {
                 out.writeUTF(MAGIC);
                 out.writeInt(FORMAT);
-                out.writeUTF(fingerprint);
+                writeString(out, fingerprint);
                 Map<String, Object> snapshot = Map.copyOf(answers);
                 out.writeInt(snapshot.size());
                 for (Map.Entry<String, Object> e : snapshot.entrySet()) {

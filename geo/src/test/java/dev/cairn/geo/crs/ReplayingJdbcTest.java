@@ -149,8 +149,10 @@ class ReplayingJdbcTest {
     }
 
     @Test
-    void theFingerprintNamesTheEmbeddedDataset() throws Exception {
+    void theFingerprintNamesSisTheDatasetAndDerby() throws Exception {
         String fp = EpsgAnswers.fingerprint();
-        assertThat(fp).matches("[0-9a-f]{24}").isEqualTo(EpsgAnswers.fingerprint());
+        assertThat(fp).contains("sis 1.").contains("derby.serviceProtocol").contains("derby.version.major=10")
+                .isEqualTo(EpsgAnswers.fingerprint());
+        assertThat(EpsgAnswers.fileName(fp)).matches("epsg-answers-[0-9a-f]+\\.bin");
     }
 }
