@@ -6,6 +6,8 @@
 #   RESULTS_FILE  where the Markdown rows go (default: stdout)
 # Env:
 #   CAIRN_JAVA_OPTS  passed to the launcher as usual (default there: -Xmx1g)
+#   CAIRN            the launcher to time (default: this repository's ./cairn); e.g. the launcher of
+#                    another checkout, to compare two versions on the same input
 # The input is a 1-feature GeoPackage in EPSG:32632 made by ogr2ogr (not timed); every run writes
 # into a fresh output path. One untimed run of each command comes first (it builds the jar if
 # needed and fills the EPSG answer cache, see README "Start-up"). "cold EPSG cache" runs cairn
@@ -35,10 +37,11 @@ median() {
 }
 
 opts=${CAIRN_JAVA_OPTS:--Xmx1g}
-cairn=("$here/cairn" convert "$work/one.gpkg" -o "$work/out" --to EPSG:4326 -q)
+cairn=("${CAIRN:-$here/cairn}" convert "$work/one.gpkg" -o "$work/out" --to EPSG:4326 -q)
 ogr=(ogr2ogr -f GPKG -t_srs EPSG:4326 "$work/out.gpkg" "$work/one.gpkg")
 
-"${ogr[@]}"; "${cairn[@]}"   # untimed: builds the jar if needed, fills the EPSG answer cache
+# untimed: builds the jar if needed, fills the EPSG answer cache
+"${ogr[@]}"; "${cairn[@]}" 2> "$work/first.err" || { cat "$work/first.err" >&2; exit 1; }
 : > "$work/ogr"; : > "$work/cairn"; : > "$work/cold"
 for _ in $(seq "$runs"); do   # interleaved, so that a busy moment of the machine hits all three
   rm -f "$work/out.gpkg"; time_once "$work/ogr" "${ogr[@]}"

@@ -117,6 +117,7 @@ public final class Main implements Runnable {
                 .map(GlobalOptions.class::cast)
                 .findFirst().orElseGet(GlobalOptions::new);
         try {
+            CrsWarmUp.awaitLogging();
             LogSetup.configure(options);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(last.commandSpec().commandLine(), e.getMessage());

@@ -75,6 +75,7 @@ final class ReplayingJdbc {
 
         /** The proxy of this node, for methods that return their owner (getConnection, getStatement). */
         Object proxy;
+        boolean closed;
 
         /** Key of an answer of this object: path, settings, method and arguments (null when not keyable). */
         String key(String where, Method m, Object[] args) {
@@ -101,10 +102,16 @@ final class ReplayingJdbc {
                     }
                     break;
                 case "close":
+                    closed = true;
                     if (real != null) {
                         call(real, m, args);
                     }
                     return null;
+                case "isClosed":
+                    if (m.getParameterCount() == 0) {
+                        return closed; // the state of this object, not an answer of the database
+                    }
+                    break;
                 case "unwrap":
                 case "isWrapperFor":
                     return call(real(), m, args);
@@ -370,6 +377,7 @@ final class ReplayingJdbc {
         @Override
         public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
             if (m.getName().equals("close") && m.getParameterCount() == 0 && real != null) {
+                closed = true;
                 Object statement = owner == null ? null : ((ResultSet) real).getStatement();
                 ((ResultSet) real).close();
                 if (statement != null) {
