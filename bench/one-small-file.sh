@@ -12,26 +12,27 @@
 # into a fresh output path. One untimed run of each command comes first (it builds the jar if
 # needed and fills the EPSG answer cache, see README "Start-up"). "cold EPSG cache" runs cairn
 # with an empty cache directory each time: the first run on a machine, or after an upgrade.
-# Each measurement: wall seconds and peak RSS from GNU time (/usr/bin/time -f "%e %M").
+# Each measurement: wall seconds, peak RSS and CPU seconds (user + system: less sensitive than wall
+# time to other load on the machine) from GNU time (/usr/bin/time -f "%e %M %U %S").
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-10}
-results=${2:-/dev/stdout}
+results=${2:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"one","n":1},"geometry":{"type":"Polygon","coordinates":[[[500000,5200000],[500100,5200000],[500100,5200100],[500000,5200000]]]}}]}' > "$work/one.geojson"
 ogr2ogr -f GPKG -s_srs EPSG:32632 -a_srs EPSG:32632 -nln one "$work/one.gpkg" "$work/one.geojson"
 
-# time_once OUT COMMAND...: runs once, appends "wall_s rss_kib" to OUT
+# time_once OUT COMMAND...: runs once, appends "wall_s rss_kib cpu_s" to OUT (cpu = user + system)
 time_once() {
   local out=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/cmd.out" 2> "$work/cmd.err" || {
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" > "$work/cmd.out" 2> "$work/cmd.err" || {
     echo "failed: $*" >&2; tail -5 "$work/cmd.err" >&2; return 1; }
-  cat "$work/time" >> "$out"
+  awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$work/time" >> "$out"
 }
 
-# median FILE COLUMN: median of that column (1 = wall s, 2 = RSS KiB)
+# median FILE COLUMN: median of that column (1 = wall s, 2 = RSS KiB, 3 = CPU s)
 median() {
   sort -n -k"$2","$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'
 }
@@ -50,13 +51,14 @@ for _ in $(seq "$runs"); do   # interleaved, so that a busy moment of the machin
   time_once "$work/cold" env CAIRN_JAVA_OPTS="$opts -Dcairn.cache.dir=$work/empty-cache" "${cairn[@]}"
 done
 
-ow=$(median "$work/ogr" 1); om=$(( $(median "$work/ogr" 2 | cut -d. -f1) / 1024 ))
-cw=$(median "$work/cairn" 1); cm=$(( $(median "$work/cairn" 2 | cut -d. -f1) / 1024 ))
-kw=$(median "$work/cold" 1); km=$(( $(median "$work/cold" 2 | cut -d. -f1) / 1024 ))
-{
-  echo "| 1 polygon, GeoPackage 32632 → 4326, median of $runs | wall s | peak RSS MiB | cairn / ogr2ogr |"
-  echo "|---|---|---|---|"
-  echo "| ogr2ogr -f GPKG -t_srs EPSG:4326 | $ow | $om | |"
-  echo "| ./cairn convert (EPSG answers cached) | $cw | $cm | $(awk -v a="$cw" -v b="$ow" 'BEGIN {printf "%.1f×", a / b}') |"
-  echo "| ./cairn convert, cold EPSG cache | $kw | $km | $(awk -v a="$kw" -v b="$ow" 'BEGIN {printf "%.1f×", a / b}') |"
-} > "$results"
+ow=$(median "$work/ogr" 1); om=$(( $(median "$work/ogr" 2 | cut -d. -f1) / 1024 )); oc=$(median "$work/ogr" 3)
+cw=$(median "$work/cairn" 1); cm=$(( $(median "$work/cairn" 2 | cut -d. -f1) / 1024 )); cc=$(median "$work/cairn" 3)
+kw=$(median "$work/cold" 1); km=$(( $(median "$work/cold" 2 | cut -d. -f1) / 1024 )); kc=$(median "$work/cold" 3)
+table() {
+  echo "| 1 polygon, GeoPackage 32632 → 4326, median of $runs | wall s | peak RSS MiB | CPU s | wall, cairn / ogr2ogr |"
+  echo "|---|---|---|---|---|"
+  echo "| ogr2ogr -f GPKG -t_srs EPSG:4326 | $ow | $om | $oc | |"
+  echo "| ./cairn convert (EPSG answers cached) | $cw | $cm | $cc | $(awk -v a="$cw" -v b="$ow" 'BEGIN {printf "%.1f×", a / b}') |"
+  echo "| ./cairn convert, cold EPSG cache | $kw | $km | $kc | $(awk -v a="$kw" -v b="$ow" 'BEGIN {printf "%.1f×", a / b}') |"
+}
+if [ -n "$results" ]; then table > "$results"; else table; fi

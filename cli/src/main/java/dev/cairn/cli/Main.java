@@ -45,7 +45,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         quietLibraries();
-        CrsWarmUp.startFor(args); // SIS starts on a second core while the command line is parsed
+        CrsWarmUp.startFor(args); // SIS starts on a second core while logging is set up and the command line parsed
         System.exit(execute(args));
     }
 
@@ -117,7 +117,6 @@ public final class Main implements Runnable {
                 .map(GlobalOptions.class::cast)
                 .findFirst().orElseGet(GlobalOptions::new);
         try {
-            CrsWarmUp.awaitLogging();
             LogSetup.configure(options);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(last.commandSpec().commandLine(), e.getMessage());
