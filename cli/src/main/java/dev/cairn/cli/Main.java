@@ -45,6 +45,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietLibraries();
+        CrsWarmUp.startFor(args); // SIS starts on a second core while logging is set up and the command line parsed
         System.exit(execute(args));
     }
 
@@ -54,8 +56,7 @@ public final class Main implements Runnable {
 
     /** {@link #execute(String...)} with the environment and the directory holding the default cairn.yaml given. */
     static int execute(Map<String, String> env, Path workDir, String... args) {
-        System.setProperty("derby.stream.error.field", Main.class.getName() + ".DERBY_LOG");
-        Logging.configureJavaUtilLogging();
+        quietLibraries();
         Thread.setDefaultUncaughtExceptionHandler(StderrEvents::uncaught);
         Configuration config;
         try {
@@ -69,6 +70,12 @@ public final class Main implements Runnable {
         LogSetup.configureBeforeParsing(args, config.effective(ConfigKey.LOG_FORMAT).value());
         CommandLine cli = commandLine(config);
         return cli.execute(args);
+    }
+
+    /** Derby's log and java.util.logging (SIS) configured before either library can write anything. */
+    private static void quietLibraries() {
+        System.setProperty("derby.stream.error.field", Main.class.getName() + ".DERBY_LOG");
+        Logging.configureJavaUtilLogging();
     }
 
     static CommandLine commandLine() {

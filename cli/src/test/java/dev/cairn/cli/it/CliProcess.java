@@ -71,10 +71,23 @@ public final class CliProcess {
 
     /** Starts {@code cairn ARGS...}; output is captured in {@code logDir}. */
     public static CliProcess start(Path logDir, String... args) throws IOException {
+        return start(List.of(), logDir, args);
+    }
+
+    /**
+     * {@link #start(Path, String...)} with extra JVM options. The processes keep their EPSG answer
+     * cache where the build says ({@code cairn.cache.dir}), not in the user's cache directory.
+     */
+    public static CliProcess start(List<String> jvmOptions, Path logDir, String... args) throws IOException {
         Files.createDirectories(logDir);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
+        String cache = System.getProperty("cairn.cache.dir");
+        if (cache != null) {
+            cmd.add("-Dcairn.cache.dir=" + cache);
+        }
+        cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(jar().toString());
         cmd.addAll(List.of(args));

@@ -61,6 +61,7 @@ public final class CrsResolver {
 
     static {
         quietStartup();
+        EpsgAnswers.install(); // the EPSG database's answers of earlier runs: see there
     }
 
     private CrsResolver() {
