@@ -16,7 +16,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 data=${1:-/tmp/geobench}
-results=${2:-/dev/stdout}
+results=${2:-}
+# Without a results file the rows go to stdout as it is: "> /dev/stdout" would truncate a file
+# that stdout is redirected to.
+if [ -n "$results" ]; then exec > "$results"; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 jar="$here/cli/target/cairn.jar"
@@ -92,4 +95,4 @@ cores=$(nproc)
     r=$(measure cairn-10m java $o10 -jar "$jar" convert "$BIG10M" -o "$work/big10m_cairn" --to EPSG:4326 --workers "$cores" -q --json)
     row "$c" "cairn $o10 (chunks of 200k, $cores workers)" "$r" "$(checkpoint cairn-10m)"; rm -rf "$work/big10m_cairn"
   fi
-} > "$results"
+}

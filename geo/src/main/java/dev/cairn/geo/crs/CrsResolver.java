@@ -46,7 +46,8 @@ import org.opengis.referencing.datum.PrimeMeridian;
  * (WGS 84 → OSGB36 about 2 m, → NAD83 about 4 m); {@link Operation#linearAccuracy()} says so.
  *
  * <p>Thread-safe: all lookups are cached in concurrent maps; the first lookup starts SIS and its
- * Derby-backed EPSG database, which takes one to three seconds.
+ * Derby-backed EPSG database, which takes one to three seconds — unless every question the run
+ * asks was answered in an earlier run ({@link EpsgAnswers}): then Derby is not started at all.
  */
 public final class CrsResolver {
 
