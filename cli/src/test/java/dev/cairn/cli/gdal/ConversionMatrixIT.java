@@ -54,13 +54,7 @@ class ConversionMatrixIT {
     private static final double TOLERANCE_M = 0.01;
 
     /** cairn's --format name, file extension, GDAL driver. */
-    private static final String[][] FORMATS = {
-        {"gpkg", ".gpkg", "GPKG"},
-        {"shp", ".shp", "ESRI Shapefile"},
-        {"geojson", ".geojson", "GeoJSON"},
-        {"geojsonseq", ".geojsons", "GeoJSONSeq"},
-        {"fgb", ".fgb", "FlatGeobuf"},
-    };
+    private static final String[][] FORMATS = OutputFormats.ALL;
 
     @TempDir
     static Path dir;

@@ -140,7 +140,7 @@ public final class ConvertPlanner {
                     for (LayerDef def : perLayer) {
                         String layer = def.name();
                         String relLayer = replaceExtension(relInput, "." + fileSafe(layer) + out.outputExtension(def));
-                        claimOutput(byOutput, relLayer, file, options);
+                        claimOutput(byOutput, relLayer, file, options, out);
                         String outLayer = options.outDir().resolve(relLayer).toString();
                         List<ChunkSpec> mine = ChunkPlanner.plan(file, in, options.chunkFeatures(), layer, fingerprint,
                                 relLayer, size, mtime);
@@ -155,7 +155,7 @@ public final class ConvertPlanner {
                     }
                     continue;
                 }
-                claimOutput(byOutput, rel, file, options);
+                claimOutput(byOutput, rel, file, options, out);
                 String output = options.outDir().resolve(rel).toString();
                 // Chunks of a GeoPackage input commit exactly once into a staging GeoPackage that
                 // becomes the output (GeoPackage) or is exported into it (other formats: here the
@@ -182,16 +182,25 @@ public final class ConvertPlanner {
     /** The part of an asset that converts one layer of a multi-layer input: {@code layer=NAME}. */
     public static final String LAYER_PART = "layer=";
 
-    private static void claimOutput(Map<String, Path> byOutput, String rel, Path file, ConvertOptions options)
-            throws PlanningException {
-        Path previous = byOutput.putIfAbsent(rel, file);
+    /**
+     * Records that {@code file} writes {@code rel}, refusing a second input (or layer) that would
+     * write the same. For a format with sidecars (Shapefile) the files of one output share its name
+     * without extension, so that name is what is claimed: {@code b.codes.dbf} (an attribute table
+     * of {@code b.gpkg}) and the {@code .dbf} of {@code b.codes.shp} would be one file.
+     */
+    private static void claimOutput(Map<String, Path> byOutput, String rel, Path file, ConvertOptions options,
+            FormatProvider out) throws PlanningException {
+        boolean byStem = !out.sidecarExtensions().isEmpty();
+        String key = byStem ? replaceExtension(rel, "") : rel;
+        String shown = options.outDir().resolve(key) + (byStem ? ".*" : "");
+        Path previous = byOutput.putIfAbsent(key, file);
         if (previous != null && !previous.equals(file)) {
             throw new PlanningException("Inputs " + previous + " and " + file + " would both be written to "
-                    + options.outDir().resolve(rel) + ". Rename one, or convert them into separate output directories.");
+                    + shown + ". Rename one, or convert them into separate output directories.");
         }
         if (previous != null) {
             throw new PlanningException("Two layers of " + file + " would both be written to "
-                    + options.outDir().resolve(rel) + " (their names differ only in characters a file name cannot hold).");
+                    + shown + " (their names differ only in characters a file name cannot hold).");
         }
     }
 

@@ -197,4 +197,30 @@ class ConvertPlannerTest {
         List<Asset> gpkg = ConvertPlanner.plan(options(dir.resolve("out"), dir.resolve("data")));
         assertThat(gpkg).extracting(Asset::id).containsExactly("both.gpkg", "only.gpkg");
     }
+
+    @Test
+    void anAttributeTableWhoseDbfWouldBeTheDbfOfAnotherInputsShapefileIsRefusedAtPlanning() throws Exception {
+        dev.cairn.geo.testing.Gdal.require();
+        Path csv = dir.resolve("codes.csv");
+        Files.writeString(csv, "code,label\n1,a\n");
+        Path pts = dir.resolve("pts.csv");
+        Files.writeString(pts, "WKT,name\n\"POINT (8.5 47.3)\",x\n");
+        Path both = dir.resolve("clash/b.gpkg");
+        Files.createDirectories(both.getParent());
+        dev.cairn.geo.testing.Gdal.run("ogr2ogr", "-f", "GPKG", both.toString(), csv.toString(), "-nln", "codes");
+        dev.cairn.geo.testing.Gdal.run("ogr2ogr", "-update", "-f", "GPKG", both.toString(), pts.toString(), "-nln",
+                "towns", "-a_srs", "EPSG:4326", "-oo", "GEOM_POSSIBLE_NAMES=WKT", "-oo", "KEEP_GEOM_COLUMNS=NO");
+        dev.cairn.geo.testing.Gdal.run("ogr2ogr", dir.resolve("clash/b.codes.shp").toString(), pts.toString(),
+                "-a_srs", "EPSG:4326", "-oo", "GEOM_POSSIBLE_NAMES=WKT", "-oo", "KEEP_GEOM_COLUMNS=NO");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConvertPlanner.plan(new ConvertOptions(
+                List.of(dir.resolve("clash")), dir.resolve("out"), "EPSG:4326", "shp", null)))
+                .isInstanceOf(dev.cairn.engine.PlanningException.class)
+                .hasMessageContaining(dir.resolve("clash/b.gpkg").toString())
+                .hasMessageContaining(dir.resolve("clash/b.codes.shp").toString())
+                .hasMessageContaining(dir.resolve("out/b.codes") + ".*");
+        assertThat(ConvertPlanner.plan(new ConvertOptions(List.of(dir.resolve("clash")), dir.resolve("out"),
+                "EPSG:4326", "gpkg", null))).as("into GeoPackage the table stays inside b.gpkg: no clash")
+                .extracting(Asset::id).containsExactly("b.codes.gpkg", "b.gpkg");
+    }
 }
