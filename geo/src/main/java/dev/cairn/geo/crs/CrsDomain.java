@@ -107,16 +107,22 @@ public final class CrsDomain {
     }
 
     /**
+     * Header values at least this large are "no extent" sentinels (±DBL_MAX in the header of an
+     * empty Shapefile from some writers), not coordinates: the features are checked instead.
+     */
+    private static final double SENTINEL = 1e300;
+
+    /**
      * The first coordinate of {@code extent} (minX, minY, maxX, maxY, as headers declare it)
-     * outside the domain, as {@code "x=430016.2"}, or null when it is inside or not finite
-     * (an empty layer's extent says nothing).
+     * outside the domain, as {@code "x=430016.2"}, or null when it is inside, not finite or a
+     * sentinel (an empty layer's extent says nothing).
      */
     public String firstOutsideExtent(double[] extent) {
         if (extent == null || extent.length < 4) {
             return null;
         }
         for (double v : extent) {
-            if (!Double.isFinite(v)) {
+            if (!Double.isFinite(v) || Math.abs(v) >= SENTINEL) {
                 return null;
             }
         }

@@ -68,5 +68,7 @@ class CrsDomainTest {
         assertThat(wgs84.firstOutsideExtent(new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
             Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY})).as("an empty layer").isNull();
         assertThat(wgs84.firstOutsideExtent(null)).isNull();
+        assertThat(wgs84.firstOutsideExtent(new double[] {-Double.MAX_VALUE, -Double.MAX_VALUE, Double.MAX_VALUE,
+            Double.MAX_VALUE})).as("the DBL_MAX sentinel of an empty Shapefile's header").isNull();
     }
 }
