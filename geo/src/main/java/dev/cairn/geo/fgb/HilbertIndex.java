@@ -2,6 +2,8 @@ package dev.cairn.geo.fgb;
 
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.locationtech.jts.geom.Envelope;
 import org.wololo.flatgeobuf.NodeItem;
@@ -151,27 +153,47 @@ final class HilbertIndex {
                 nodes[at + 3] = maxY;
             }
         }
+        NodeWriter w = new NodeWriter(out);
         for (int l = levels - 1; l >= 1; l--) {
             for (int k = 0; k < levelSize[l]; k++) {
                 int at = 4 * (int) (levelStart[l] + k);
-                writeNode(out, nodes[at], nodes[at + 1], nodes[at + 2], nodes[at + 3],
-                        levelStart[l - 1] + (long) k * NODE_SIZE);
+                w.node(nodes[at], nodes[at + 1], nodes[at + 2], nodes[at + 3], levelStart[l - 1] + (long) k * NODE_SIZE);
             }
         }
         long offset = 0;
         for (int i : order) {
             int b = 4 * i;
-            writeNode(out, boxes[b], boxes[b + 1], boxes[b + 2], boxes[b + 3], offset);
+            w.node(boxes[b], boxes[b + 1], boxes[b + 2], boxes[b + 3], offset);
             offset += 4L + lengths[i];
+        }
+        w.flush();
+    }
+
+    /**
+     * Nodes encoded little-endian into a 64 KiB buffer and handed on in blocks: one call per
+     * 1,638 nodes instead of five {@code writeLong} calls per node (the tree of 1M features is
+     * 1.07M nodes; per-node calls were most of the time of a FlatGeobuf export).
+     */
+    private static final class NodeWriter {
+        private static final int NODE_BYTES = 40;
+        private final DataOutput out;
+        private final ByteBuffer buf = ByteBuffer.allocate(NODE_BYTES * 1638).order(ByteOrder.LITTLE_ENDIAN);
+
+        NodeWriter(DataOutput out) {
+            this.out = out;
+        }
+
+        void node(double minX, double minY, double maxX, double maxY, long offset) throws IOException {
+            if (buf.remaining() < NODE_BYTES) {
+                flush();
+            }
+            buf.putDouble(minX).putDouble(minY).putDouble(maxX).putDouble(maxY).putLong(offset);
+        }
+
+        void flush() throws IOException {
+            out.write(buf.array(), 0, buf.position());
+            buf.clear();
         }
     }
 
-    private static void writeNode(DataOutput out, double minX, double minY, double maxX, double maxY, long offset)
-            throws IOException {
-        out.writeLong(Long.reverseBytes(Double.doubleToRawLongBits(minX)));
-        out.writeLong(Long.reverseBytes(Double.doubleToRawLongBits(minY)));
-        out.writeLong(Long.reverseBytes(Double.doubleToRawLongBits(maxX)));
-        out.writeLong(Long.reverseBytes(Double.doubleToRawLongBits(maxY)));
-        out.writeLong(Long.reverseBytes(offset));
-    }
 }
