@@ -83,13 +83,15 @@ final class FeatureRows implements AutoCloseable {
             if (g != null && !g.isEmpty()) {
                 double[] env = wkb.envelope();
                 if (env[0] <= env[1]) {
-                    rtree.setLong(1, GpkgWriter.zOrder((env[0] + env[1]) / 2, (env[2] + env[3]) / 2));
-                    rtree.setLong(2, feature.fid());
-                    rtree.setDouble(3, env[0]);
-                    rtree.setDouble(4, env[1]);
-                    rtree.setDouble(5, env[2]);
-                    rtree.setDouble(6, env[3]);
-                    rtree.executeUpdate();
+                    if (rtree != null) { // null: a staging file exported into another format, not indexed
+                        rtree.setLong(1, GpkgWriter.zOrder((env[0] + env[1]) / 2, (env[2] + env[3]) / 2));
+                        rtree.setLong(2, feature.fid());
+                        rtree.setDouble(3, env[0]);
+                        rtree.setDouble(4, env[1]);
+                        rtree.setDouble(5, env[2]);
+                        rtree.setDouble(6, env[3]);
+                        rtree.executeUpdate();
+                    }
                     extent[0] = Math.min(extent[0], env[0]);
                     extent[1] = Math.max(extent[1], env[1]);
                     extent[2] = Math.min(extent[2], env[2]);
@@ -143,7 +145,9 @@ final class FeatureRows implements AutoCloseable {
         try {
             insert.close();
         } finally {
-            rtree.close();
+            if (rtree != null) {
+                rtree.close();
+            }
         }
     }
 }

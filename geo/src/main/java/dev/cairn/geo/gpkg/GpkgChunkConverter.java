@@ -121,7 +121,7 @@ public final class GpkgChunkConverter {
             if (alreadyPublished(publishedMark, staging, output)) {
                 return new Result(count(reader, layer, chunk, input), true, checksum(output), copier.issues());
             }
-            try (StagedGpkg stage = StagedGpkg.open(staging)) {
+            try (StagedGpkg stage = StagedGpkg.open(staging, publisher == RENAME)) {
                 StagedSqliteOutput.ChunkCommit done = stage.commitChunk(assetId, chunk, staged, target, ctx.workerId(),
                         ctx.attempt(), () -> copy(copier, reader, stage, layer, chunk, transcoders, target, input));
                 features = done.items();
@@ -170,7 +170,7 @@ public final class GpkgChunkConverter {
         }
         long features;
         boolean finalised;
-        try (StagedGpkg stage = StagedGpkg.open(staging)) {
+        try (StagedGpkg stage = StagedGpkg.open(staging, publisher == RENAME)) {
             StagedSqliteOutput.ChunkCommit done = stage.commitChunk(assetId, chunk, List.of(schema), target, ctx.workerId(),
                     ctx.attempt(), () -> {
                         try (FeatureRows rows = new FeatureRows(staging, out, target.code(),

@@ -66,7 +66,8 @@ final class LayerCopier {
 
     /**
      * Copies the rows of {@code rs} (columns in schema order) through {@code insert}, staging one
-     * R-tree entry per non-empty geometry through {@code rtree} (key, id, minx, maxx, miny, maxy).
+     * R-tree entry per non-empty geometry through {@code rtree} (key, id, minx, maxx, miny, maxy;
+     * null to stage none).
      * Returns the number of features written; the XY extent is merged into {@code extent}.
      *
      * <p>An {@link OrderedPipeline}: this thread reads batches of {@value #BATCH} rows and hands
@@ -179,13 +180,15 @@ final class LayerCopier {
             if (batch.indexed[r]) {
                 double[] env = batch.boxes;
                 int o = 4 * r;
-                rtree.setLong(1, GpkgWriter.zOrder((env[o] + env[o + 1]) / 2, (env[o + 2] + env[o + 3]) / 2));
-                rtree.setLong(2, fid);
-                rtree.setDouble(3, env[o]);
-                rtree.setDouble(4, env[o + 1]);
-                rtree.setDouble(5, env[o + 2]);
-                rtree.setDouble(6, env[o + 3]);
-                rtree.executeUpdate();
+                if (rtree != null) { // null: a staging file exported into another format, not indexed
+                    rtree.setLong(1, GpkgWriter.zOrder((env[o] + env[o + 1]) / 2, (env[o + 2] + env[o + 3]) / 2));
+                    rtree.setLong(2, fid);
+                    rtree.setDouble(3, env[o]);
+                    rtree.setDouble(4, env[o + 1]);
+                    rtree.setDouble(5, env[o + 2]);
+                    rtree.setDouble(6, env[o + 3]);
+                    rtree.executeUpdate();
+                }
                 extent[0] = Math.min(extent[0], env[o]);
                 extent[1] = Math.max(extent[1], env[o + 1]);
                 extent[2] = Math.min(extent[2], env[o + 2]);

@@ -36,6 +36,9 @@ import dev.cairn.engine.StagedSqliteOutput;
  * (sorted by key), writes contents with extents, geometry columns, extension rows and triggers
  * (an attribute table: its contents row only), and drops cairn_rtree_stage; the protocol then
  * drops cairn_chunks.
+ *
+ * without a spatial index (a staging file exported into another format, which indexes in its own
+ * way): cairn_rtree_stage stays empty, no R-tree is built, contents have no extent.
  * </pre>
  *
  * <p><b>Durability.</b> A chunk's rows, R-tree entries and marker commit together or not at all.
@@ -53,15 +56,26 @@ final class StagedGpkg implements AutoCloseable {
     private final StagedSqliteOutput protocol;
     private final Connection connection;
     private final GpkgWriter writer;
+    private final boolean spatialIndex;
 
-    private StagedGpkg(Connection connection) {
+    private StagedGpkg(Connection connection, boolean spatialIndex) {
         this.protocol = StagedSqliteOutput.over(connection);
         this.connection = connection;
         this.writer = new GpkgWriter(connection);
+        this.spatialIndex = spatialIndex;
     }
 
-    /** Opens (creating an empty file if there is none) the staging file. */
+    /** Opens (creating an empty file if there is none) the staging file of a GeoPackage output. */
     static StagedGpkg open(Path file) throws SQLException {
+        return open(file, true);
+    }
+
+    /**
+     * Opens (creating an empty file if there is none) a staging file; without {@code spatialIndex}
+     * (a file exported into another format when finished) no R-tree entry is staged or built: for
+     * 1M polygons that is a million inserts and a sort the export would throw away.
+     */
+    static StagedGpkg open(Path file, boolean spatialIndex) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setJournalMode(SQLiteConfig.JournalMode.DELETE);
@@ -78,15 +92,21 @@ final class StagedGpkg implements AutoCloseable {
             c.close();
             throw e;
         }
-        return new StagedGpkg(c);
+        return new StagedGpkg(c, spatialIndex);
     }
 
     GpkgWriter writer() {
         return writer;
     }
 
-    /** The statement staging one R-tree entry of {@code layer}: key, id, minx, maxx, miny, maxy. */
+    /**
+     * The statement staging one R-tree entry of {@code layer}: key, id, minx, maxx, miny, maxy;
+     * null for a staging file without spatial index.
+     */
     PreparedStatement rtreeStage(LayerSchema layer) throws SQLException {
+        if (!spatialIndex) {
+            return null;
+        }
         return connection.prepareStatement("INSERT INTO cairn_rtree_stage VALUES (" + Sql.literal(layer.table())
                 + ", ?, ?, ?, ?, ?, ?)");
     }
@@ -118,6 +138,10 @@ final class StagedGpkg implements AutoCloseable {
                     for (LayerSchema layer : layers) {
                         if (!layer.hasGeometry()) {
                             writer.register(layer, 0, null); // an attribute table: no R-tree, no extent
+                            continue;
+                        }
+                        if (!spatialIndex) {
+                            writer.register(layer, target.code(), null); // exported: indexed by its format
                             continue;
                         }
                         writer.createRtree(layer);
