@@ -2,7 +2,6 @@ package dev.cairn.geo.geojson;
 
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.geo.format.FeatureSink;
-import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.CoordinatePrecision;
 import dev.cairn.geo.format.FormatProvider;
 import java.nio.file.Path;
@@ -23,8 +22,7 @@ import java.util.List;
  * the file is called. <b>Writing</b> produces an RFC 7946 FeatureCollection in EPSG:4326 lon/lat
  * only (see {@link GeoJsonSink}).
  */
-public final class GeoJsonProvider implements FormatProvider {
-    private final CoordinatePrecision precision;
+public final class GeoJsonProvider extends GeoJsonFamilyProvider {
 
     /** Writes the shortest decimal that reads back as the same double (see {@link GeometryWriter}). */
     public GeoJsonProvider() {
@@ -32,7 +30,7 @@ public final class GeoJsonProvider implements FormatProvider {
     }
 
     private GeoJsonProvider(CoordinatePrecision precision) {
-        this.precision = precision;
+        super(precision);
     }
 
     @Override
@@ -51,11 +49,6 @@ public final class GeoJsonProvider implements FormatProvider {
     }
 
     @Override
-    public boolean multiLayer() {
-        return false;
-    }
-
-    @Override
     public boolean probe(Path file, byte[] head) {
         return switch (HeadSniffer.sniff(head)) {
             case COLLECTION -> true;
@@ -65,34 +58,12 @@ public final class GeoJsonProvider implements FormatProvider {
     }
 
     @Override
-    public FeatureSource open(Path file) throws AssetFailure {
-        return GeoJsonFiles.open(file);
-    }
-
-    @Override
     public FeatureSink create(Path file) throws AssetFailure {
         return new GeoJsonSink(file, false, false, precision);
     }
 
     @Override
-    public boolean writesDecimalCoordinates() {
-        return true;
-    }
-
-    @Override
     public FormatProvider withCoordinatePrecision(CoordinatePrecision p) {
         return new GeoJsonProvider(p);
-    }
-
-    /** A cursor starts at the byte offset the schema pass recorded for every 1,024th feature (see {@code ScanCache}). */
-    @Override
-    public boolean seekable() {
-        return true;
-    }
-
-    /** RFC 7946: longitude/latitude on WGS 84. */
-    @Override
-    public java.util.Optional<dev.cairn.geo.format.RequiredCrs> requiredCrs() {
-        return java.util.Optional.of(GeoJsonFiles.RFC_7946);
     }
 }

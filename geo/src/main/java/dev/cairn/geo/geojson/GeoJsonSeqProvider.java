@@ -2,7 +2,6 @@ package dev.cairn.geo.geojson;
 
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.geo.format.FeatureSink;
-import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.CoordinatePrecision;
 import dev.cairn.geo.format.FormatProvider;
 import java.nio.file.Path;
@@ -20,8 +19,7 @@ import java.util.List;
  * <p>Writing follows GDAL: RS before each record for {@code .geojsons}, none for
  * {@code .geojsonl} and {@code .geojsonseq}; one Feature per line; EPSG:4326 lon/lat only.
  */
-public final class GeoJsonSeqProvider implements FormatProvider {
-    private final CoordinatePrecision precision;
+public final class GeoJsonSeqProvider extends GeoJsonFamilyProvider {
 
     /** Writes the shortest decimal that reads back as the same double (see {@link GeometryWriter}). */
     public GeoJsonSeqProvider() {
@@ -29,7 +27,7 @@ public final class GeoJsonSeqProvider implements FormatProvider {
     }
 
     private GeoJsonSeqProvider(CoordinatePrecision precision) {
-        this.precision = precision;
+        super(precision);
     }
 
     @Override
@@ -48,11 +46,6 @@ public final class GeoJsonSeqProvider implements FormatProvider {
     }
 
     @Override
-    public boolean multiLayer() {
-        return false;
-    }
-
-    @Override
     public boolean probe(Path file, byte[] head) {
         return switch (HeadSniffer.sniff(head)) {
             case SEQUENCE -> true;
@@ -62,34 +55,12 @@ public final class GeoJsonSeqProvider implements FormatProvider {
     }
 
     @Override
-    public FeatureSource open(Path file) throws AssetFailure {
-        return GeoJsonFiles.open(file);
-    }
-
-    @Override
     public FeatureSink create(Path file) throws AssetFailure {
         return new GeoJsonSink(file, true, GeoJsonFiles.finalName(file).endsWith(".geojsons"), precision);
     }
 
     @Override
-    public boolean writesDecimalCoordinates() {
-        return true;
-    }
-
-    @Override
     public FormatProvider withCoordinatePrecision(CoordinatePrecision p) {
         return new GeoJsonSeqProvider(p);
-    }
-
-    /** A cursor starts at the byte offset the schema pass recorded for every 1,024th feature (see {@code ScanCache}). */
-    @Override
-    public boolean seekable() {
-        return true;
-    }
-
-    /** RFC 7946: longitude/latitude on WGS 84. */
-    @Override
-    public java.util.Optional<dev.cairn.geo.format.RequiredCrs> requiredCrs() {
-        return java.util.Optional.of(GeoJsonFiles.RFC_7946);
     }
 }

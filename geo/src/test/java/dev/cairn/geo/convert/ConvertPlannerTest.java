@@ -174,17 +174,10 @@ class ConvertPlannerTest {
     @Test
     void anAttributeTableGoingToShapefileIsPlannedAsALoneDbfBesideTheLayersShapefiles() throws Exception {
         dev.cairn.geo.testing.Gdal.require();
-        Path csv = dir.resolve("codes.csv");
-        Files.writeString(csv, "code,label\n1,a\n2,b\n");
-        Path pts = dir.resolve("pts.csv");
-        Files.writeString(pts, "WKT,name\n\"POINT (8.5 47.3)\",x\n");
         Path only = dir.resolve("data/only.gpkg");
         Path both = dir.resolve("data/both.gpkg");
-        Files.createDirectories(only.getParent());
-        dev.cairn.geo.testing.Gdal.run("ogr2ogr", "-f", "GPKG", only.toString(), csv.toString(), "-nln", "codes");
-        dev.cairn.geo.testing.Gdal.run("ogr2ogr", "-f", "GPKG", both.toString(), csv.toString(), "-nln", "codes");
-        dev.cairn.geo.testing.Gdal.run("ogr2ogr", "-update", "-f", "GPKG", both.toString(), pts.toString(), "-nln",
-                "towns", "-a_srs", "EPSG:4326", "-oo", "GEOM_POSSIBLE_NAMES=WKT", "-oo", "KEEP_GEOM_COLUMNS=NO");
+        writeWithGdal(only, false);
+        writeWithGdal(both, true);
 
         List<Asset> shp = ConvertPlanner.plan(new ConvertOptions(List.of(dir.resolve("data")), dir.resolve("out"),
                 "EPSG:4326", "shp", null));
@@ -201,16 +194,8 @@ class ConvertPlannerTest {
     @Test
     void anAttributeTableWhoseDbfWouldBeTheDbfOfAnotherInputsShapefileIsRefusedAtPlanning() throws Exception {
         dev.cairn.geo.testing.Gdal.require();
-        Path csv = dir.resolve("codes.csv");
-        Files.writeString(csv, "code,label\n1,a\n");
-        Path pts = dir.resolve("pts.csv");
-        Files.writeString(pts, "WKT,name\n\"POINT (8.5 47.3)\",x\n");
-        Path both = dir.resolve("clash/b.gpkg");
-        Files.createDirectories(both.getParent());
-        dev.cairn.geo.testing.Gdal.run("ogr2ogr", "-f", "GPKG", both.toString(), csv.toString(), "-nln", "codes");
-        dev.cairn.geo.testing.Gdal.run("ogr2ogr", "-update", "-f", "GPKG", both.toString(), pts.toString(), "-nln",
-                "towns", "-a_srs", "EPSG:4326", "-oo", "GEOM_POSSIBLE_NAMES=WKT", "-oo", "KEEP_GEOM_COLUMNS=NO");
-        dev.cairn.geo.testing.Gdal.run("ogr2ogr", dir.resolve("clash/b.codes.shp").toString(), pts.toString(),
+        writeWithGdal(dir.resolve("clash/b.gpkg"), true);
+        dev.cairn.geo.testing.Gdal.run("ogr2ogr", dir.resolve("clash/b.codes.shp").toString(), pointsCsv().toString(),
                 "-a_srs", "EPSG:4326", "-oo", "GEOM_POSSIBLE_NAMES=WKT", "-oo", "KEEP_GEOM_COLUMNS=NO");
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConvertPlanner.plan(new ConvertOptions(
@@ -222,5 +207,26 @@ class ConvertPlannerTest {
         assertThat(ConvertPlanner.plan(new ConvertOptions(List.of(dir.resolve("clash")), dir.resolve("out"),
                 "EPSG:4326", "gpkg", null))).as("into GeoPackage the table stays inside b.gpkg: no clash")
                 .extracting(Asset::id).containsExactly("b.codes.gpkg", "b.gpkg");
+    }
+
+    /**
+     * Writes {@code gpkg} with ogr2ogr: an attribute table {@code codes} (two rows) and, when
+     * {@code withPoints}, a point layer {@code towns} in EPSG:4326.
+     */
+    private void writeWithGdal(Path gpkg, boolean withPoints) throws Exception {
+        Path csv = dir.resolve("codes.csv");
+        Files.writeString(csv, "code,label\n1,a\n2,b\n");
+        Files.createDirectories(gpkg.getParent());
+        dev.cairn.geo.testing.Gdal.run("ogr2ogr", "-f", "GPKG", gpkg.toString(), csv.toString(), "-nln", "codes");
+        if (withPoints) {
+            dev.cairn.geo.testing.Gdal.run("ogr2ogr", "-update", "-f", "GPKG", gpkg.toString(), pointsCsv().toString(),
+                    "-nln", "towns", "-a_srs", "EPSG:4326", "-oo", "GEOM_POSSIBLE_NAMES=WKT", "-oo", "KEEP_GEOM_COLUMNS=NO");
+        }
+    }
+
+    private Path pointsCsv() throws Exception {
+        Path pts = dir.resolve("pts.csv");
+        Files.writeString(pts, "WKT,name\n\"POINT (8.5 47.3)\",x\n");
+        return pts;
     }
 }
