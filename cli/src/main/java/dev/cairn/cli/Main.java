@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 + "Kill it at any moment and run the same command again: it resumes where it stopped.",
         subcommands = {
                 ConvertCommand.class,
+                WarpCommand.class,
                 ResumeCommand.class,
                 StatusCommand.class,
                 FailuresCommand.class,

@@ -3,6 +3,7 @@ package dev.cairn.geo.convert;
 import dev.cairn.engine.PlanningException;
 import dev.cairn.engine.Asset;
 import dev.cairn.engine.AssetFailure;
+import dev.cairn.engine.InputTree;
 import dev.cairn.geo.chunk.ChunkPlanner;
 import dev.cairn.geo.format.ChunkSpec;
 import dev.cairn.geo.format.FeatureSource;
@@ -10,22 +11,14 @@ import dev.cairn.geo.format.FormatProvider;
 import dev.cairn.geo.format.LayerDef;
 import dev.cairn.geo.pipeline.FormatRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns the inputs of a convert job into assets: one per input GeoPackage, or, for a file with a
@@ -41,8 +34,6 @@ import org.slf4j.LoggerFactory;
  * OUTDIR, stable across runs.
  */
 public final class ConvertPlanner {
-    private static final Logger log = LoggerFactory.getLogger(ConvertPlanner.class);
-
     private ConvertPlanner() {
     }
 
@@ -114,7 +105,9 @@ public final class ConvertPlanner {
             }
             List<Path[]> found = new ArrayList<>(); // {file, path relative to output root}
             if (Files.isDirectory(input)) {
-                walk(input, options.outDir(), found);
+                for (InputTree.Found f : InputTree.files(input, options.outDir(), ConvertPlanner::isCandidate)) {
+                    found.add(new Path[] {f.file(), f.relative()});
+                }
             } else {
                 found.add(new Path[] {input, input.getFileName()});
             }
@@ -201,46 +194,6 @@ public final class ConvertPlanner {
         if (previous != null) {
             throw new PlanningException("Two layers of " + file + " would both be written to "
                     + shown + " (their names differ only in characters a file name cannot hold).");
-        }
-    }
-
-    private static void walk(Path root, Path outDir, List<Path[]> found) throws PlanningException {
-        List<Path> files = new ArrayList<>();
-        try {
-            // Links are followed, to files and to directories: data trees are often assembled from
-            // links. A file found through a link is keyed by its path under the input root (the
-            // link's), so the asset and its output name do not depend on where the data lives.
-            Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    if (e instanceof FileSystemLoopException) {
-                        // a link to one of its own ancestors: its files are found once, under the ancestor
-                        log.warn("{}: a link back to one of its parent directories; not followed", file);
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                    throw e;
-                }
-
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    boolean hidden = !dir.equals(root) && dir.getFileName().toString().startsWith(".");
-                    return hidden || dir.equals(outDir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && isCandidate(file) && !file.getFileName().toString().startsWith(".")) {
-                        files.add(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            throw new PlanningException("Cannot list " + root + ": " + e.getMessage());
-        }
-        files.sort(null);
-        for (Path f : files) {
-            found.add(new Path[] {f, root.relativize(f)});
         }
     }
 
