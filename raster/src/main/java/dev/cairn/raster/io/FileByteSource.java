@@ -45,7 +45,16 @@ final class FileByteSource implements ByteSource {
 
     @Override
     public long size() throws IOException {
-        return current().size();
+        while (true) {
+            FileChannel ch = current();
+            try {
+                return ch.size();
+            } catch (ClosedByInterruptException e) {
+                throw interrupted(ch, e);
+            } catch (ClosedChannelException e) {
+                reopen(ch);
+            }
+        }
     }
 
     @Override
@@ -61,10 +70,7 @@ final class FileByteSource implements ByteSource {
                             + " while reading " + length + " bytes at offset " + offset + " (it shrank while being read)");
                 }
             } catch (ClosedByInterruptException e) {
-                reopen(ch);
-                InterruptedIOException ie = new InterruptedIOException(name + ": read interrupted");
-                ie.initCause(e);
-                throw ie;
+                throw interrupted(ch, e);
             } catch (ClosedChannelException e) {
                 // another thread's interrupt closed the shared channel (AsynchronousCloseException,
                 // or closed before this read began): reopen and go on, unless close() was called
@@ -99,6 +105,14 @@ final class FileByteSource implements ByteSource {
             ch = channel;
         }
         return ch;
+    }
+
+    /** Reopens the channel the interrupt closed, for the other threads, and tells the interrupted one. */
+    private InterruptedIOException interrupted(FileChannel ch, ClosedByInterruptException e) throws IOException {
+        reopen(ch);
+        InterruptedIOException ie = new InterruptedIOException(name + ": read interrupted");
+        ie.initCause(e);
+        return ie;
     }
 
     private synchronized void reopen(FileChannel broken) throws IOException {

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *                                    larger: RemoteSourceException (permanent), naming the size and the rule
  *   416 on the probe                 an empty file when Content-Range says "bytes * /0"; later: the file shrank → SourceChangedException
  *   412                              SourceChangedException
- *   408, 429, 5xx but 501/505        transient: retried (Retry-After honoured on 429/503, capped)
+ *   408, 429, 5xx but 501/505        transient: retried; on 429/503 a Retry-After (capped by IoOptions.retryAfterMax)
+ *                                    replaces the backoff: the wait is at least it, at most 5/3 of it (jitter)
  *   any other status                 RemoteSourceException "https://…/dem.tif: HTTP 404 Not Found" (permanent)
  *   timeout, reset, short body       transient: retried
  * </pre>
@@ -60,6 +61,7 @@ final class HttpByteSource implements ByteSource {
     static final int SMALL_READ = 4 * 1024;
     static final int CACHED_BLOCKS = 64;
     static final long WHOLE_FILE_LIMIT = 8L * 1024 * 1024;
+    static final double JITTER = 0.25;
 
     private final String name;
     private final URI uri;
@@ -76,6 +78,7 @@ final class HttpByteSource implements ByteSource {
     private Validator validator;
     private long size;
     private volatile byte[] whole;
+    private volatile boolean closed;
 
     /** What identifies the file's content: compared on every response. */
     private record Validator(String etag, String lastModified, long size) {
@@ -114,7 +117,7 @@ final class HttpByteSource implements ByteSource {
                 .handleIf((result, failure) -> failure != null && isTransient(failure))
                 .withMaxAttempts(options.maxAttempts())
                 .withBackoff(options.backoffBase(), options.backoffMax())
-                .withJitter(0.25)
+                .withJitter(JITTER)
                 .withDelayFnOn(ctx -> retryAfter(ctx.getLastException()), TransientHttpException.class)
                 .build();
     }
@@ -151,6 +154,9 @@ final class HttpByteSource implements ByteSource {
 
     @Override
     public ByteBuffer read(long offset, int length) throws IOException {
+        if (closed) {
+            throw new IOException(name + ": the source is closed");
+        }
         Ranges.check(name, offset, length, size);
         byte[] all = whole;
         if (all != null) {
@@ -168,6 +174,7 @@ final class HttpByteSource implements ByteSource {
 
     @Override
     public void close() {
+        closed = true;
         synchronized (blocks) {
             blocks.clear();
         }
@@ -354,7 +361,10 @@ final class HttpByteSource implements ByteSource {
         if (last instanceof TransientHttpException t && t.retryAfter() != null
                 && (t.status() == 429 || t.status() == 503)) {
             Duration d = t.retryAfter();
-            return d.compareTo(options.retryAfterMax()) > 0 ? options.retryAfterMax() : d;
+            d = d.compareTo(options.retryAfterMax()) > 0 ? options.retryAfterMax() : d;
+            // Failsafe jitters this delay too (±JITTER): ask for d / (1 - JITTER) so the wait is never
+            // shorter than the server asked, and at most (1 + JITTER) / (1 - JITTER) times it
+            return Duration.ofNanos((long) (d.toNanos() / (1 - JITTER)));
         }
         return Duration.ofMillis(-1); // Failsafe: use the backoff
     }
