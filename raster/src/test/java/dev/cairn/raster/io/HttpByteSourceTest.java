@@ -203,6 +203,30 @@ class HttpByteSourceTest {
     }
 
     @Test
+    void aResponseWhoseHeadersDoNotComeWithinTheRequestTimeoutIsRetried() throws IOException {
+        try (ByteSource s = ByteSources.open(server.url(FILE), IMPATIENT)) {
+            server.inject(FILE, Fault.delay(Duration.ofSeconds(3)));
+            long t0 = System.nanoTime();
+            assertSameBytes(s.read(600_000, BIG), 600_000, BIG);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(ms).isGreaterThanOrEqualTo(300).isLessThan(1500);
+            assertThat(server.requests(FILE)).isEqualTo(1 + 2);
+        }
+    }
+
+    @Test
+    void aServerThatRefusesConnectionsIsTriedMaxAttemptsTimesAtOpen() throws IOException {
+        String url;
+        try (FaultyHttpServer gone = FaultyHttpServer.serving(dir)) {
+            url = gone.url(FILE);
+        }
+        assertThatThrownBy(() -> ByteSources.open(url, FAST))
+                .isInstanceOf(IOException.class)
+                .isNotInstanceOf(RemoteSourceException.class)
+                .hasMessageStartingWith(url + ": gave up after 4 attempts of GET bytes=0-16383; last error: ConnectException");
+    }
+
+    @Test
     void aMissingFileFailsAtOpenPermanentlyAfterOneRequest() {
         String url = server.url("missing/dem.tif");
         assertThatThrownBy(() -> ByteSources.open(url, FAST))
