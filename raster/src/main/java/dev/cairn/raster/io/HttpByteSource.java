@@ -52,6 +52,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Coalescing: reads of at most 4 KiB (TIFF headers, IFD entries, offset arrays, read in many
  * small pieces) are served from 16 KiB-aligned blocks fetched once and kept in an LRU of 64 blocks
  * (1 MiB per source). Larger reads go to the network as they are; the caller decides their size.
+ * Every read returns a buffer of its own (cached bytes are copied out), so a caller may decode in place.
  *
  * <p>Hand-written over the JDK's client rather than a library because what is needed (range GETs,
  * status classes, a body read timeout) is small, and the JDK's client brings no dependency.
@@ -75,8 +76,9 @@ final class HttpByteSource implements ByteSource {
             return size() > CACHED_BLOCKS;
         }
     };
-    private Validator validator;
-    private long size;
+    // set once by open() before the source is handed out; volatile for the readers' threads
+    private volatile Validator validator;
+    private volatile long size;
     private volatile byte[] whole;
     private volatile boolean closed;
 
@@ -160,7 +162,7 @@ final class HttpByteSource implements ByteSource {
         Ranges.check(name, offset, length, size);
         byte[] all = whole;
         if (all != null) {
-            return ByteBuffer.wrap(all, (int) offset, length).slice();
+            return copy(all, offset, length);
         }
         if (length == 0) {
             return ByteBuffer.allocate(0);
@@ -194,7 +196,7 @@ final class HttpByteSource implements ByteSource {
             byte[] block = block(index);
             if (block == null) {
                 // the server switched to whole bodies (Range ignored) after the probe
-                return ByteBuffer.wrap(whole, (int) offset, length).slice();
+                return copy(whole, offset, length);
             }
             int inBlock = (int) (pos - index * BLOCK);
             int n = Math.min(out.remaining(), block.length - inBlock);
@@ -225,9 +227,16 @@ final class HttpByteSource implements ByteSource {
 
     private ByteBuffer slice(Fetched f, long offset, int length) {
         if (f.wholeFile()) {
-            return ByteBuffer.wrap(f.body(), (int) offset, length).slice();
+            return copy(f.body(), offset, length);
         }
-        return ByteBuffer.wrap(f.body(), 0, length).slice();
+        return ByteBuffer.wrap(f.body(), 0, length); // a fresh body, the caller's alone
+    }
+
+    /** Cached bytes are copied out: a caller may decode in place (undoing a predictor) and must not change the cache. */
+    private static ByteBuffer copy(byte[] from, long offset, int length) {
+        ByteBuffer out = ByteBuffer.allocate(length);
+        out.put(from, (int) offset, length);
+        return out.flip();
     }
 
     /** One read, retried on transient failures; the probe learns the size instead of checking it. */

@@ -107,6 +107,10 @@ class HttpByteSourceTest {
                 assertSameBytes(s.read(offset, 200), offset, 200);
             }
             assertThat(server.requests(FILE)).isEqualTo(1);
+            // a caller decoding in place does not change what the next caller reads
+            ByteBuffer mine = s.read(0, 100);
+            mine.put(0, (byte) (mine.get(0) + 1));
+            assertSameBytes(s.read(0, 100), 0, 100);
             // a small read across the block boundary fetches the second block only, once
             assertSameBytes(s.read(HttpByteSource.BLOCK - 100, 300), HttpByteSource.BLOCK - 100, 300);
             assertSameBytes(s.read(HttpByteSource.BLOCK + 500, 300), HttpByteSource.BLOCK + 500, 300);
@@ -262,6 +266,9 @@ class HttpByteSourceTest {
                 long offset = r.nextInt(SIZE - length + 1);
                 assertSameBytes(s.read(offset, length), offset, length);
             }
+            ByteBuffer mine = s.read(1000, 10);
+            mine.put(0, (byte) (mine.get(0) + 1));
+            assertSameBytes(s.read(1000, 10), 1000, 10);
             assertThat(server.requests(FILE)).isEqualTo(1);
             assertThat(server.log().get(0).status()).isEqualTo(200);
         }

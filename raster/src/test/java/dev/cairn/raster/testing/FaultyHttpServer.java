@@ -15,9 +15,9 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,7 +91,7 @@ public final class FaultyHttpServer implements AutoCloseable {
         /** The same fault {@code n} times. */
         static Fault[] times(int n, Fault fault) {
             Fault[] all = new Fault[n];
-            java.util.Arrays.fill(all, fault);
+            Arrays.fill(all, fault);
             return all;
         }
     }
@@ -130,7 +130,7 @@ public final class FaultyHttpServer implements AutoCloseable {
     private volatile Duration latency = Duration.ZERO;
 
     private FaultyHttpServer(Path root) throws IOException {
-        this.root = root;
+        this.root = root.toAbsolutePath().normalize();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         this.pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "faulty-http");
