@@ -8,9 +8,12 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,12 +32,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
 
 /**
  * An HTTP server for tests that serves the files of one directory the way an object store does
  * (GET and HEAD, single {@code Range: bytes=a-b | a- | -n} requests answered 206 with
- * {@code Content-Range}, a strong ETag from the content, Last-Modified) and injects faults on
+ * {@code Content-Range}, a strong ETag from size, modification time and a replacement count, Last-Modified) and injects faults on
  * request, by path.
  *
  * <pre>
@@ -125,6 +127,7 @@ public final class FaultyHttpServer implements AutoCloseable {
     private final Set<String> rangeIgnored = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> requestsByPath = new ConcurrentHashMap<>();
     private final List<Request> log = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> replacements = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile Duration latency = Duration.ZERO;
@@ -235,6 +238,7 @@ public final class FaultyHttpServer implements AutoCloseable {
             }
             if (fault instanceof ReplaceFile r) {
                 Files.write(file, r.content());
+                replacements.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
             } else if (fault instanceof Delay d) {
                 sleep(d.delay());
             } else if (fault instanceof Status s) {
@@ -244,20 +248,21 @@ public final class FaultyHttpServer implements AutoCloseable {
                 status = send(ex, s.status(), "injected fault");
                 return;
             }
-            byte[] content;
+            BasicFileAttributes attrs;
             try {
-                content = Files.readAllBytes(file);
+                attrs = Files.readAttributes(file, BasicFileAttributes.class);
             } catch (NoSuchFileException e) {
                 status = send(ex, 404, "no such file");
                 return;
             }
+            long size = attrs.size();
             var h = ex.getResponseHeaders();
             h.set("Accept-Ranges", "bytes");
-            h.set("ETag", etag(content));
-            h.set("Last-Modified", HTTP_DATE.format(Files.getLastModifiedTime(file).toInstant()));
+            h.set("ETag", etag(path, attrs));
+            h.set("Last-Modified", HTTP_DATE.format(attrs.lastModifiedTime().toInstant()));
             h.set("Content-Type", "application/octet-stream");
             long first = 0;
-            long last = content.length - 1L;
+            long last = size - 1;
             status = 200;
             if (range != null && !rangeIgnored.contains(path)) {
                 Matcher m = RANGE.matcher(range.trim());
@@ -266,19 +271,19 @@ public final class FaultyHttpServer implements AutoCloseable {
                     return;
                 }
                 if (m.group(1).isEmpty()) {
-                    first = Math.max(0, content.length - Long.parseLong(m.group(2)));
+                    first = Math.max(0, size - Long.parseLong(m.group(2)));
                 } else {
                     first = Long.parseLong(m.group(1));
                     if (!m.group(2).isEmpty()) {
                         last = Math.min(last, Long.parseLong(m.group(2)));
                     }
                 }
-                if (first >= content.length || last < first) {
-                    h.set("Content-Range", "bytes */" + content.length);
+                if (first >= size || last < first) {
+                    h.set("Content-Range", "bytes */" + size);
                     status = send(ex, 416, "range not satisfiable");
                     return;
                 }
-                h.set("Content-Range", "bytes " + first + "-" + last + "/" + content.length);
+                h.set("Content-Range", "bytes " + first + "-" + last + "/" + size);
                 status = 206;
             }
             int length = (int) (last - first + 1);
@@ -287,9 +292,16 @@ public final class FaultyHttpServer implements AutoCloseable {
             if (head || length == 0) {
                 return;
             }
+            byte[] body = new byte[length];
+            try (FileChannel ch = FileChannel.open(file)) {
+                ByteBuffer buf = ByteBuffer.wrap(body);
+                while (buf.hasRemaining() && ch.read(buf, first + buf.position()) >= 0) {
+                    // positional reads until the range is in
+                }
+            }
             OutputStream out = ex.getResponseBody();
             if (fault instanceof ResetMidBody || fault instanceof StallMidBody) {
-                out.write(content, (int) first, length / 2);
+                out.write(body, 0, length / 2);
                 out.flush();
                 if (fault instanceof StallMidBody s) {
                     sleep(s.stall());
@@ -297,12 +309,12 @@ public final class FaultyHttpServer implements AutoCloseable {
                 // closing short of Content-Length makes the server drop the connection
                 return;
             }
-            out.write(content, (int) first, length - 1);
+            out.write(body, 0, length - 1);
             out.flush();
             // leave the in-flight count before the client can have the last byte
             inFlight.decrementAndGet();
             counted = false;
-            out.write(content, (int) (first + length - 1), 1);
+            out.write(body, length - 1, 1);
         } catch (IOException | UncheckedIOException e) {
             // the client went away or the fault dropped the connection: nothing to answer
         } finally {
@@ -320,10 +332,10 @@ public final class FaultyHttpServer implements AutoCloseable {
         return status;
     }
 
-    private static String etag(byte[] content) {
-        CRC32 crc = new CRC32();
-        crc.update(content);
-        return "\"" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(content.length) + "\"";
+    private String etag(String path, BasicFileAttributes a) {
+        AtomicInteger n = replacements.get(path);
+        long mtime = a.lastModifiedTime().to(TimeUnit.MICROSECONDS);
+        return "\"" + Long.toHexString(a.size()) + "-" + Long.toHexString(mtime) + "-" + (n == null ? 0 : n.get()) + "\"";
     }
 
     private static void sleep(Duration d) {
