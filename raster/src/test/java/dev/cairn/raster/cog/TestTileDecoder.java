@@ -10,8 +10,8 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * The inverse of {@link TileEncoder} for what the tests encode: NONE, DEFLATE and ZSTD with
- * predictors 1, 2 and 3 (LZW is checked by GDAL reading it). The real decoders live in
+ * The inverse of {@link TileEncoder} for what the tests encode: NONE, DEFLATE, ZSTD and LZW
+ * with predictors 1, 2 and 3. The real decoders live in
  * {@code dev.cairn.raster.tiff}.
  */
 final class TestTileDecoder implements TileDecoder {
@@ -43,7 +43,7 @@ final class TestTileDecoder implements TileDecoder {
                 }
                 yield out;
             }
-            case LZW -> throw new UnsupportedOperationException("the test decoder does not read LZW");
+            case LZW -> lzw(compressed, n);
         };
         int w = type.bytes();
         int rowSamples = tileSize * bands;
@@ -77,6 +77,67 @@ final class TestTileDecoder implements TileDecoder {
             raw = out;
         }
         return PixelBuffer.fromBytes(type, tileSize, tileSize, bands, ByteBuffer.wrap(raw), ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** TIFF LZW, MSB-first codes of 9..12 bits with libtiff's early change. */
+    private static byte[] lzw(byte[] in, int n) throws IOException {
+        byte[] out = new byte[n];
+        int pos = 0;
+        byte[][] table = new byte[4096][];
+        for (int i = 0; i < 256; i++) {
+            table[i] = new byte[] {(byte) i};
+        }
+        int free = 258, bits = 9;
+        long acc = 0;
+        int accBits = 0, inPos = 0;
+        byte[] prev = null;
+        while (true) {
+            while (accBits < bits && inPos < in.length) {
+                acc = (acc << 8) | (in[inPos++] & 0xFF);
+                accBits += 8;
+            }
+            if (accBits < bits) {
+                break;
+            }
+            int code = (int) ((acc >>> (accBits - bits)) & ((1 << bits) - 1));
+            accBits -= bits;
+            if (code == 257) {
+                break;
+            }
+            if (code == 256) {
+                free = 258;
+                bits = 9;
+                prev = null;
+                continue;
+            }
+            byte[] entry;
+            if (code < free && table[code] != null) {
+                entry = table[code];
+            } else if (code == free && prev != null) {
+                entry = java.util.Arrays.copyOf(prev, prev.length + 1);
+                entry[prev.length] = prev[0];
+            } else {
+                throw new IOException("bad LZW code " + code + " with " + free + " table entries");
+            }
+            if (prev != null) {
+                byte[] added = java.util.Arrays.copyOf(prev, prev.length + 1);
+                added[prev.length] = entry[0];
+                table[free++] = added;
+            }
+            if (pos + entry.length > n) {
+                throw new IOException("LZW tile decodes to more than " + n + " bytes");
+            }
+            System.arraycopy(entry, 0, out, pos, entry.length);
+            pos += entry.length;
+            prev = entry;
+            if (free + 1 >= (1 << bits) && bits < 12) {
+                bits++;
+            }
+        }
+        if (pos != n) {
+            throw new IOException("LZW tile decoded to " + pos + " bytes, expected " + n);
+        }
+        return out;
     }
 
     private static byte[] inflate(byte[] in, int n) throws IOException {
