@@ -114,7 +114,7 @@ final class GdalOracle {
         String first = null;
         for (int i = 0; i < expected.sampleCount(); i++) {
             double e = expected.getAt(i), a = actual.getAt(i);
-            boolean same = Double.isNaN(e) ? Double.isNaN(a) : Math.abs(e - a) <= tolerance;
+            boolean same = Double.compare(e, a) == 0 || Math.abs(e - a) <= tolerance;
             if (!same) {
                 if (first == null) {
                     int px = i / expected.bands();
