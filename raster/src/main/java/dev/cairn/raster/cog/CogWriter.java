@@ -20,8 +20,10 @@ import java.util.TreeMap;
 
 /**
  * Writes a finished tile set ({@link TileStore}, all levels) as a Cloud-Optimized GeoTIFF laid out
- * byte for byte the way GDAL's COG driver lays it out, so that
- * {@code validate_cloud_optimized_geotiff.py --full-check=yes} accepts it:
+ * the way GDAL's COG driver lays it out, so that
+ * {@code validate_cloud_optimized_geotiff.py --full-check=yes} accepts it. Written by hand: no Java
+ * library writes a COG (Apache SIS writes tiled GeoTIFFs without overviews or the IFDs-first
+ * layout), and the layout is small enough to own.
  *
  * <pre>
  *   0     header: "II" 42 u16, first IFD u32          (BigTIFF: "II" 43, 8, 0, first IFD u64)
@@ -55,7 +57,8 @@ public final class CogWriter {
             + " ";
     private static final byte[] GHOST = String.format("GDAL_STRUCTURAL_METADATA_SIZE=%06d bytes\n%s",
             GHOST_BODY.length(), GHOST_BODY).getBytes(StandardCharsets.US_ASCII);
-    private static final long CLASSIC_LIMIT = 0xFFFFFFFFL;
+    /** Classic TIFF offsets are u32: a file that would end beyond this is written as BigTIFF. */
+    static final long CLASSIC_LIMIT = 0xFFFFFFFFL;
 
     private final CogLayout layout;
     private final TileStore store;
@@ -74,10 +77,15 @@ public final class CogWriter {
 
     /** Writes the COG; {@code forceBigTiff} writes BigTIFF whatever the size. */
     public static void write(Path target, CogLayout layout, TileStore tiles, boolean forceBigTiff) throws IOException {
-        new CogWriter(layout, tiles).run(target, forceBigTiff);
+        new CogWriter(layout, tiles).run(target, forceBigTiff, CLASSIC_LIMIT);
     }
 
-    private void run(Path target, boolean forceBigTiff) throws IOException {
+    /** As {@link #write(Path, CogLayout, TileStore, boolean)} with another size limit for classic TIFF (tests). */
+    static void write(Path target, CogLayout layout, TileStore tiles, long classicLimit) throws IOException {
+        new CogWriter(layout, tiles).run(target, false, classicLimit);
+    }
+
+    private void run(Path target, boolean forceBigTiff, long classicLimit) throws IOException {
         int levels = layout.levels();
         long dataBytes = 0;
         for (int level = 0; level <= levels; level++) {
@@ -91,7 +99,7 @@ public final class CogWriter {
         }
         boolean big = forceBigTiff;
         long[] ifdOffsets = ifdOffsets(big);
-        if (!big && ifdOffsets[levels + 1] + dataBytes > CLASSIC_LIMIT) {
+        if (!big && ifdOffsets[levels + 1] + dataBytes > classicLimit) {
             big = true;
             ifdOffsets = ifdOffsets(true);
         }

@@ -9,7 +9,9 @@ import java.util.Map;
  * Builds the overview levels of a COG in its {@link TileStore}: level 1 from the full-resolution
  * tiles (level 0), level 2 from level 1, and so on up to {@link CogLayout#levels()}, each level
  * from the one below it like {@code gdaladdo} does ("cascading"), with GDAL's nearest or average
- * kernel ({@link OverviewResampler}, which gives {@code gdaladdo}'s exact values).
+ * kernel ({@link OverviewResampler}, which gives {@code gdaladdo}'s exact values). Written by hand
+ * because the point is GDAL's exact numbers tile by tile; no Java imaging library reproduces
+ * GDAL's ratios, weights, working types and rounding.
  *
  * <p>Tile by tile, in row-major order: tile (tx, ty) of level L reads the level-(L-1) pixels
  * under it, which are the 2×2 tiles (2tx..2tx+1, 2ty..2ty+1) when the level below has even

@@ -105,6 +105,43 @@ class CogWriterTest {
                 32633, true, Resampling.NEAREST, false, false));
     }
 
+    @Test
+    void aFileThatWouldPassTheClassicTiffLimitBecomesBigTiffByItself() throws Exception {
+        CogLayout layout = new Case(DataType.UINT8, 600, 400, 1, 256, Compression.DEFLATE, Predictor.NONE, null,
+                UTM, 32633, true, Resampling.AVERAGE, false, false).layout();
+        PixelBuffer image = TestRasters.image(DataType.UINT8, 600, 400, 1, 9, null);
+        InMemoryTileStore store = TestRasters.stage(layout, image, Resampling.AVERAGE);
+        Path small = dir.resolve("small-limit.tif");
+        CogWriter.write(small, layout, store, 10_000L);
+        assertThat(Files.readAllBytes(small)[2]).isEqualTo((byte) 43);
+        assertThat(GdalOracle.validate(small)).contains("is a valid cloud optimized GeoTIFF");
+        Path roomy = dir.resolve("roomy-limit.tif");
+        CogWriter.write(roomy, layout, store, CogWriter.CLASSIC_LIMIT);
+        assertThat(Files.readAllBytes(roomy)[2]).isEqualTo((byte) 42);
+        assertThat(GdalOracle.firstDifference(image, GdalOracle.read(small, -1, DataType.UINT8, dir), 0)).isNull();
+    }
+
+    @Test
+    void aPixelIsPointRasterKeepsGdalsGeoTransformAndSaysPoint() throws Exception {
+        java.util.Map<Integer, Object> keys = new java.util.LinkedHashMap<>(GeoKeyDirectory.forEpsg(32633, true).keys());
+        keys.put(GeoKeyDirectory.RASTER_TYPE, GeoKeyDirectory.PIXEL_IS_POINT);
+        keys.put(GeoKeyDirectory.PROJ_CITATION, "WGS 84 / UTM zone 33N");
+        CogLayout layout = new CogLayout(300, 200, 1, DataType.INT16, 256, Compression.ZSTD, Predictor.HORIZONTAL,
+                OptionalDouble.of(-32768), UTM, new GeoKeyDirectory(keys), false);
+        PixelBuffer image = TestRasters.image(DataType.INT16, 300, 200, 1, 4, -32768.0);
+        Path cog = dir.resolve("point.tif");
+        CogWriter.write(cog, layout, TestRasters.stage(layout, image, Resampling.NEAREST));
+        assertThat(GdalOracle.validate(cog)).contains("is a valid cloud optimized GeoTIFF");
+        JsonNode info = GdalOracle.info(cog);
+        assertThat(info.get("metadata").get("").get("AREA_OR_POINT").asText()).isEqualTo("Point");
+        for (int i = 0; i < 6; i++) {
+            assertThat(info.get("geoTransform").get(i).asDouble()).isCloseTo(UTM.toArray()[i],
+                    org.assertj.core.data.Offset.offset(1e-9));
+        }
+        assertThat(info.get("coordinateSystem").get("wkt").asText()).endsWith("ID[\"EPSG\",32633]]");
+        assertThat(GdalOracle.firstDifference(image, GdalOracle.read(cog, -1, DataType.INT16, dir), 0)).isNull();
+    }
+
     private void check(Case c) throws Exception {
         CogLayout layout = c.layout();
         PixelBuffer image = TestRasters.image(c.type, c.width, c.height, c.bands, 42, c.nodata);
