@@ -19,9 +19,13 @@ import java.util.List;
  * by pixel, little-endian, the layout of a {@link PixelBuffer}), the COG validator, gdalinfo.
  */
 final class GdalOracle {
-    /** Interpreters to try for the validator: the first on PATH, then Debian's, which owns the python3-gdal bindings. */
-    private static final List<String> PYTHONS = List.of("python3", "/usr/bin/python3");
-    private static String python;
+    /**
+     * The site directory of the validator's GDAL bindings ({@code .../dist-packages}, three levels
+     * up from {@code osgeo_utils/samples/validate_cloud_optimized_geotiff.py}): added to
+     * PYTHONPATH when the {@code python3} on PATH is not the one the bindings were installed for.
+     */
+    private static final Path BINDINGS = Gdal.COG_VALIDATOR.getParent().getParent().getParent();
+    private static Boolean needsPythonPath;
 
     private GdalOracle() {
     }
@@ -81,26 +85,49 @@ final class GdalOracle {
 
     /** Runs GDAL's COG validator with the leader/trailer check; returns its output (the run fails on a non-zero exit). */
     static String validate(Path cog) throws Exception {
-        return Gdal.run(python(), Gdal.COG_VALIDATOR.toString(), "--full-check=yes", cog.toString());
+        return python(Gdal.COG_VALIDATOR.toString(), "--full-check=yes", cog.toString());
     }
 
-    private static synchronized String python() throws IOException, InterruptedException {
-        if (python == null) {
-            for (String candidate : PYTHONS) {
-                try {
-                    Gdal.run(candidate, "-c", "from osgeo import gdal");
-                    python = candidate;
-                    break;
-                } catch (IOException e) {
-                    // not this one: no such interpreter, or it lacks the GDAL bindings
+    /** Runs python3 with the arguments, with the GDAL bindings importable; fails on a non-zero exit. */
+    private static String python(String... args) throws IOException, InterruptedException {
+        synchronized (GdalOracle.class) {
+            if (needsPythonPath == null) {
+                if (runPython(false, "-c", "from osgeo import gdal").exit == 0) {
+                    needsPythonPath = false;
+                } else if (runPython(true, "-c", "from osgeo import gdal").exit == 0) {
+                    needsPythonPath = true;
+                } else {
+                    throw new AssertionError("python3 cannot import the GDAL bindings, not even from " + BINDINGS
+                            + " (install the Debian package python3-gdal)");
                 }
             }
-            if (python == null) {
-                throw new AssertionError("no Python interpreter with the GDAL bindings among " + PYTHONS
-                        + " (install the Debian package python3-gdal)");
-            }
         }
-        return python;
+        Result r = runPython(needsPythonPath, args);
+        if (r.exit != 0) {
+            throw new IOException("exit " + r.exit + ": python3 " + String.join(" ", args) + "\n" + r.output);
+        }
+        return r.output;
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private static Result runPython(boolean withBindingsPath, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("python3"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("PROJ_NETWORK", "OFF");
+        if (withBindingsPath) {
+            pb.environment().put("PYTHONPATH", BINDINGS.toString());
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("timed out: " + cmd);
+        }
+        return new Result(p.exitValue(), out);
     }
 
     /** Index and values of the first sample where two buffers differ by more than {@code tolerance}, or null. */
