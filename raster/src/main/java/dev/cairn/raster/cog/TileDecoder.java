@@ -1,0 +1,16 @@
+package dev.cairn.raster.cog;
+
+import dev.cairn.raster.PixelBuffer;
+import java.io.IOException;
+
+/**
+ * Compressed tile bytes, as a {@link TileEncoder} of the same layout produced them, back to the
+ * full {@code tileSize × tileSize} tile (padding included). The TIFF decoders of
+ * {@code dev.cairn.raster.tiff} provide one; {@link OverviewBuilder} needs one to read the level
+ * below the one it builds. Implementations must be safe to call from the thread that calls the
+ * builder.
+ */
+@FunctionalInterface
+public interface TileDecoder {
+    PixelBuffer decode(byte[] compressed) throws IOException;
+}
