@@ -210,8 +210,21 @@ final class GeoKeyCrs {
         String name = gk.keys().get(GeoKeyDirectory.PROJ_CITATION) instanceof String s && !s.isBlank() ? s
                 : gk.keys().get(GeoKeyDirectory.CITATION) instanceof String c && !c.isBlank() ? c : "unnamed";
         double unit = linearToMetres(file, gk);
-        return "PROJCS[" + q(name) + "," + geog + p + ",UNIT[" + q(unit == 1 ? "metre" : "unit " + n(unit)) + ","
+        return "PROJCS[" + q(name) + "," + geog + p + ",UNIT[" + q(unitName(unit)) + ","
                 + n(unit) + "],AXIS[\"Easting\",EAST],AXIS[\"Northing\",NORTH]]";
+    }
+
+    private static String unitName(double metres) {
+        if (metres == 1) {
+            return "metre";
+        } else if (metres == 0.3048) {
+            return "foot";
+        } else if (metres == 1200.0 / 3937.0) {
+            return "US survey foot";
+        } else if (metres == 1000) {
+            return "kilometre";
+        }
+        return "unknown";
     }
 
     /** ProjLinearUnitsGeoKey in metres. */
