@@ -26,8 +26,8 @@ import java.util.List;
  * ({@link BlockCache#DEFAULT_BYTES}, 64 MiB, by default), so reading a 20000 × 20000 image window by
  * window needs the cache plus the windows in flight, never the image.
  *
- * <p>Masks (NewSubfileType bit 2) that cairn cannot decode, such as GDAL's 1-bit internal masks,
- * are left out of {@link #images()}; any other image it cannot decode makes {@link #open} fail.
+ * <p>Masks (NewSubfileType bit 2) are listed (GDAL's 1-bit masks read as 0/255); a mask cairn cannot
+ * decode is left out of {@link #images()}; any other image it cannot decode makes {@link #open} fail.
  *
  * <p>Thread-safe: several threads may read windows of the same image at once. {@link #close()}
  * closes the source.
@@ -35,10 +35,12 @@ import java.util.List;
 public final class GeoTiffReader implements Closeable {
     private final ByteSource source;
     private final List<TiffImage> images;
+    private final BlockCache cache;
 
-    private GeoTiffReader(ByteSource source, List<TiffImage> images) {
+    private GeoTiffReader(ByteSource source, List<TiffImage> images, BlockCache cache) {
         this.source = source;
         this.images = images;
+        this.cache = cache;
     }
 
     /** Opens with a 64 MiB block cache. */
@@ -69,7 +71,7 @@ public final class GeoTiffReader implements Closeable {
                 }
             }
         }
-        return new GeoTiffReader(source, List.copyOf(images));
+        return new GeoTiffReader(source, List.copyOf(images), cache);
     }
 
     /** Every image of the file, in IFD order (full resolution, overviews, masks). */
@@ -91,6 +93,11 @@ public final class GeoTiffReader implements Closeable {
     public List<TiffImage> overviews() {
         return images.stream().filter(i -> i.isReducedResolution() && !i.isMask())
                 .sorted((a, b) -> Integer.compare(b.width(), a.width())).toList();
+    }
+
+    /** Bytes of decoded samples the block cache holds now (never more than its bound). */
+    long cachedBytes() {
+        return cache.usedBytes();
     }
 
     public String name() {

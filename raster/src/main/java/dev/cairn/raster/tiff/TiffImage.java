@@ -26,7 +26,8 @@ import org.opengis.referencing.crs.CoordinateReferenceSystem;
  * are read and memory is bounded by the cache, not the image. PlanarConfiguration 2 (one plane
  * per band) is returned pixel-interleaved like everything else. A block the file leaves out
  * (offset and byte count 0, GDAL's {@code SPARSE_OK}) reads as nodata, or 0 without nodata, like
- * GDAL.
+ * GDAL. 1-bit images (GDAL's internal masks, NewSubfileType 4) read as UINT8 0/255, the values
+ * GDAL's mask band shows.
  *
  * <p>Every stored block's offset and byte count is checked against the file size and against ten
  * times the block's uncompressed size before it is read, so a damaged file fails with a
@@ -42,6 +43,8 @@ public final class TiffImage {
     private final ByteOrder order;
     private final int width, height, bands, blockWidth, blockHeight, compression, predictor, planar, photometric;
     private final boolean tiled;
+    /** 1-bit images (GDAL's masks) are expanded to UINT8 0/255 on decode. */
+    private final boolean bilevel;
     private final long subfileType;
     private final DataType type;
     private final long[] offsets, byteCounts;
@@ -78,8 +81,12 @@ public final class TiffImage {
                         + bits + "-bit) are not supported");
             }
         }
+        bilevel = bits == 1 && format == 1;
+        if (bilevel && (predictor != 1 || compression == TileDecoder.JPEG)) {
+            throw new TiffFormatException(where + ": 1-bit samples with predictor " + predictor + " or JPEG");
+        }
         try {
-            type = DataType.of(bits, format);
+            type = bilevel ? DataType.UINT8 : DataType.of(bits, format);
         } catch (IllegalArgumentException e) {
             throw new TiffFormatException(where + ": " + e.getMessage());
         }
@@ -331,12 +338,33 @@ public final class TiffImage {
         }
     }
 
+    /** 1-bit rows (each padded to a whole byte, MSB first) to UINT8 0/255, as GDAL shows masks. */
+    private PixelBuffer unpackBits(byte[] data, int w, int rows, int planeBands) throws TiffFormatException {
+        int rowBytes = (w * planeBands + 7) / 8;
+        byte[] packed = new byte[rowBytes * rows];
+        int n = TileDecoder.decompress(data, data.length, compression, packed);
+        if (n < packed.length && compression != TileDecoder.NONE) {
+            throw new TiffFormatException(src.name() + ": a 1-bit block decodes to " + n + " bytes, "
+                    + packed.length + " expected: the block is damaged");
+        }
+        PixelBuffer p = PixelBuffer.allocate(DataType.UINT8, w, rows, planeBands);
+        byte[] a = (byte[]) p.array();
+        for (int y = 0; y < rows; y++) {
+            for (int i = 0; i < w * planeBands; i++) {
+                int bit = (packed[y * rowBytes + i / 8] >> (7 - i % 8)) & 1;
+                a[y * w * planeBands + i] = (byte) (bit == 0 ? 0 : 255);
+            }
+        }
+        return p;
+    }
+
     private PixelBuffer decodePlane(int bx, int by, int band, int planeBands, int rows) throws IOException {
         int i = band * blocksAcross * blocksDown + by * blocksAcross + bx;
         long off = offsets[i], count = byteCounts[i];
         String block = (tiled ? "tile " : "strip ") + (tiled ? bx + "," + by : String.valueOf(by))
                 + (planar == 2 ? " of band " + (band + 1) : "");
-        long raw = (long) blockWidth * rows * planeBands * type.bytes();
+        long raw = bilevel ? (long) (blockWidth * planeBands + 7) / 8 * rows
+                : (long) blockWidth * rows * planeBands * type.bytes();
         if (count == 0) {
             PixelBuffer p = PixelBuffer.allocate(type, blockWidth, rows, planeBands);
             if (nodata.isPresent()) {
@@ -367,6 +395,9 @@ public final class TiffImage {
             if (compression == TileDecoder.JPEG) {
                 PixelBuffer p = JpegBlockDecoder.decode(data, data.length, jpegTables, blockWidth, rows, bands);
                 return p;
+            }
+            if (bilevel) {
+                return unpackBits(data, blockWidth, rows, planeBands);
             }
             byte[] out = new byte[(int) raw];
             int n = TileDecoder.decompress(data, data.length, compression, out);

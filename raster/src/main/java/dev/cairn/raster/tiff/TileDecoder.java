@@ -83,7 +83,7 @@ public final class TileDecoder {
 
     /** Undoes the predictor in place and wraps the samples; the order the bytes end in depends on it. */
     static PixelBuffer toPixels(byte[] raw, int predictor, DataType type, int w, int h, int bands, ByteOrder order) {
-        ByteOrder samplesOrder = ByteOrder.BIG_ENDIAN;
+        ByteOrder samplesOrder = order;
         switch (predictor) {
             case 1 -> {
             }
