@@ -41,7 +41,7 @@ public final class TiffImage {
     private final BlockCache cache;
     private final int index;
     private final ByteOrder order;
-    private final int width, height, bands, blockWidth, blockHeight, compression, predictor, planar, photometric;
+    private final int width, height, bands, blockWidth, blockHeight, compression, predictor, planar;
     private final boolean tiled;
     /** 1-bit images (GDAL's masks) are expanded to UINT8 0/255 on decode. */
     private final boolean bilevel;
@@ -69,7 +69,6 @@ public final class TiffImage {
         compression = (int) d.first(COMPRESSION, 1);
         predictor = (int) d.first(PREDICTOR, 1);
         planar = (int) d.first(PLANAR_CONFIGURATION, 1);
-        photometric = (int) d.first(PHOTOMETRIC, 1);
         subfileType = d.first(NEW_SUBFILE_TYPE, 0);
         long[] bps = d.longs(BITS_PER_SAMPLE);
         long[] fmt = d.longs(SAMPLE_FORMAT);

@@ -117,6 +117,15 @@ class GeoTiffReaderMatrixTest {
             assertSame(img.readWindow(0, 0, W, H), expected, 0, 0);
             // a window straddling four blocks, read through the cache
             assertSame(img.readWindow(50, 30, 40, 30), expected, 50, 30);
+            // the last block, padded as stored: its pixels inside the image are GDAL's
+            int bx = img.blocksAcross() - 1, by = img.blocksDown() - 1;
+            PixelBuffer last = img.readBlock(bx, by);
+            assertThat(last.width()).isEqualTo(img.blockWidth());
+            assertThat(last.height()).isEqualTo(img.blockHeight());
+            int x0 = bx * img.blockWidth(), y0 = by * img.blockHeight();
+            PixelBuffer inside = PixelBuffer.allocate(c.type, W - x0, H - y0, BANDS);
+            inside.copyFrom(last, 0, 0, W - x0, H - y0, 0, 0);
+            assertSame(inside, expected, x0, y0);
         }
     }
 

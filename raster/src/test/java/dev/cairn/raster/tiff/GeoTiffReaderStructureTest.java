@@ -159,6 +159,22 @@ class GeoTiffReaderStructureTest {
     }
 
     @Test
+    void blocksASparseFileLeavesOutReadAsNodataLikeGdal() throws Exception {
+        Path sparse = dir.resolve("sparse.tif");
+        Gdal.run("gdal_create", "-of", "GTiff", "-outsize", "300", "300", "-bands", "1", "-ot", "Int16", "-a_nodata", "-5",
+                "-co", "SPARSE_OK=TRUE", "-co", "TILED=YES", "-co", "BLOCKXSIZE=128", "-co", "BLOCKYSIZE=128", "-co",
+                "COMPRESS=DEFLATE", sparse.toString());
+        // no block is written: every TileOffsets/TileByteCounts entry is 0
+        PixelBuffer expected = Rasters.gdalDecode(sparse, DataType.INT16, 300, 300, 1);
+        try (GeoTiffReader r = LocalFileSource.open(sparse)) {
+            assertThat(r.image().nodata()).hasValue(-5);
+            PixelBuffer got = r.image().readWindow(0, 0, 300, 300);
+            GeoTiffReaderMatrixTest.assertSame(got, expected, 0, 0);
+            assertThat(got.get(299, 299, 0)).isEqualTo(-5);
+        }
+    }
+
+    @Test
     void tileDecoderDecodesAStoredTileLikeTheReader() throws Exception {
         Path src = Rasters.envi(dir, "td", DataType.FLOAT64, 128, 64, 2, 9);
         for (String order : List.of("LITTLE", "BIG")) {
