@@ -140,11 +140,9 @@ public final class TileDecoder {
                 try {
                     long declared = ZstdDecompressor.getDecompressedSize(in, 0, inLen);
                     if (declared > out.length) {
-                        // the frame is bigger than the block: decode fully (bounded by 10x check upstream), keep the block
-                        byte[] big = new byte[(int) Math.min(declared, Integer.MAX_VALUE - 16)];
-                        int n = new ZstdDecompressor().decompress(in, 0, inLen, big, 0, big.length);
-                        System.arraycopy(big, 0, out, 0, Math.min(n, out.length));
-                        return Math.min(n, out.length);
+                        // never allocate what a damaged frame header declares
+                        throw new IllegalArgumentException("ZSTD frame declares " + declared + " bytes, the block holds "
+                                + out.length);
                     }
                     return new ZstdDecompressor().decompress(in, 0, inLen, out, 0, out.length);
                 } catch (MalformedInputException e) {
