@@ -173,15 +173,15 @@ final class Kernels {
      * Average for output row {@code row}: corners in {@code cx/cy} as a (w + 1) × (rows + 1)
      * grid, pixel i uses corners (i, row) and (i + 1, row + 1).
      */
-    static void average(SourceWindow s, int imageW, int imageH, double[] cx, double[] cy, int row, int w,
-            double[] out, boolean[] ok) {
+    static void average(SourceWindow s, int imageW, int imageH, int mx, int my, double[] cx, double[] cy, int row,
+            int w, double[] out, boolean[] ok) {
         int bands = s.bands, stride = w + 1;
         double[] src = s.samples;
         double[] box = new double[8];
         for (int i = 0; i < w; i++) {
             ok[i] = false;
             if (!averageBox(cx[row * stride + i], cy[row * stride + i], cx[(row + 1) * stride + i + 1],
-                    cy[(row + 1) * stride + i + 1], imageW, imageH, box)) {
+                    cy[(row + 1) * stride + i + 1], imageW, imageH, mx, my, box)) {
                 continue;
             }
             int ixMin = (int) box[0], iyMin = (int) box[1], ixMax = (int) box[2], iyMax = (int) box[3];
@@ -218,15 +218,20 @@ final class Kernels {
     /**
      * The source pixels [ixMin, ixMax) × [iyMin, iyMax) an average over the box with corners
      * (x1, y1), (x2, y2) reads, into {@code box} with the box itself (xMin, yMin, xMax, yMax)
-     * after them; false when a corner failed or lies more than a pixel outside the image.
+     * after them; false when a corner failed, lies more than {@code mx}/{@code my} pixels outside
+     * the image (GDAL: twice the downsampling factor, at least 2), or the box misses the image.
      */
-    static boolean averageBox(double x1, double y1, double x2, double y2, int imageW, int imageH, double[] box) {
-        if (!(x1 >= -1 && x2 >= -1 && y1 >= -1 && y2 >= -1 && x1 <= imageW + 1 && x2 <= imageW + 1
-                && y1 <= imageH + 1 && y2 <= imageH + 1)) {
+    static boolean averageBox(double x1, double y1, double x2, double y2, int imageW, int imageH, int mx, int my,
+            double[] box) {
+        if (!(x1 >= -mx && x2 >= -mx && y1 >= -my && y2 >= -my && x1 <= imageW + mx && x2 <= imageW + mx
+                && y1 <= imageH + my && y2 <= imageH + my)) {
             return false; // NaN fails too
         }
         double xMin = Math.min(x1, x2), xMax = Math.max(x1, x2);
         double yMin = Math.min(y1, y2), yMax = Math.max(y1, y2);
+        if (!(xMax > -EPS && xMin < imageW + EPS && yMax > -EPS && yMin < imageH + EPS)) {
+            return false;
+        }
         int ixMin = Math.max((int) Math.floor(xMin + EPS), 0), ixMax = Math.min((int) Math.ceil(xMax - EPS), imageW);
         int iyMin = Math.max((int) Math.floor(yMin + EPS), 0), iyMax = Math.min((int) Math.ceil(yMax - EPS), imageH);
         if (ixMin == ixMax && ixMax < imageW) {

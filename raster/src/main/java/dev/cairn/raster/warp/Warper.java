@@ -123,7 +123,8 @@ public final class Warper {
         for (int r = 0; r < rows; r++) {
             approx.scanline(x0 + offset, y0 + r + offset, cols, sx, sy, r * cols);
         }
-        int[] win = average ? averageWindow(sx, sy, w, h) : kernelWindow(sx, sy);
+        int[] margins = average ? averageMargins(sx, sy, w, h) : null;
+        int[] win = average ? averageWindow(sx, sy, w, h, margins) : kernelWindow(sx, sy);
         if (win == null) {
             return; // nothing of the source under this window
         }
@@ -150,7 +151,7 @@ public final class Warper {
                 case NEAREST -> Kernels.nearest(s, iw, ih, sx, sy, r * w, w, values, ok);
                 case BILINEAR -> Kernels.bilinear(s, iw, ih, sx, sy, r * w, w, values, ok);
                 case CUBIC -> Kernels.cubic(s, iw, ih, sx, sy, r * w, w, values, ok);
-                case AVERAGE -> Kernels.average(s, iw, ih, sx, sy, r, w, values, ok);
+                case AVERAGE -> Kernels.average(s, iw, ih, margins[0], margins[1], sx, sy, r, w, values, ok);
             }
             RowStore.store(out, dx, dy + r, w, values, ok, dataBands, options.alpha());
         }
@@ -208,14 +209,35 @@ public final class Warper {
     }
 
     /** The source window the average kernel reads: the union of the footprints' boxes. */
-    private int[] averageWindow(double[] cx, double[] cy, int w, int h) {
+    /**
+     * GDAL's tolerance for footprint corners outside the image: twice the number of source
+     * pixels per output pixel (at least 2), estimated from the span of the window's corners.
+     */
+    private static int[] averageMargins(double[] cx, double[] cy, int w, int h) {
+        double minX = Double.POSITIVE_INFINITY, minY = minX, maxX = Double.NEGATIVE_INFINITY, maxY = maxX;
+        for (int i = 0; i < cx.length; i++) {
+            if (!Double.isNaN(cx[i])) {
+                minX = Math.min(minX, cx[i]);
+                maxX = Math.max(maxX, cx[i]);
+                minY = Math.min(minY, cy[i]);
+                maxY = Math.max(maxY, cy[i]);
+            }
+        }
+        if (minX > maxX) {
+            return new int[] {2, 2};
+        }
+        return new int[] {2 * Math.max(1, (int) Math.ceil((maxX - minX) / w)),
+                2 * Math.max(1, (int) Math.ceil((maxY - minY) / h))};
+    }
+
+    private int[] averageWindow(double[] cx, double[] cy, int w, int h, int[] margins) {
         int iw = source.width(), ih = source.height(), stride = w + 1;
         double[] box = new double[8];
         int x0 = Integer.MAX_VALUE, y0 = Integer.MAX_VALUE, x1 = Integer.MIN_VALUE, y1 = Integer.MIN_VALUE;
         for (int r = 0; r < h; r++) {
             for (int i = 0; i < w; i++) {
                 if (Kernels.averageBox(cx[r * stride + i], cy[r * stride + i], cx[(r + 1) * stride + i + 1],
-                        cy[(r + 1) * stride + i + 1], iw, ih, box)) {
+                        cy[(r + 1) * stride + i + 1], iw, ih, margins[0], margins[1], box)) {
                     x0 = Math.min(x0, (int) box[0]);
                     y0 = Math.min(y0, (int) box[1]);
                     x1 = Math.max(x1, (int) box[2]);
