@@ -15,6 +15,8 @@ package dev.cairn.raster.warp;
  *   not ok:  [e0 .. m1 .. m] [m .. m2 .. e1]  (each half again)
  * </pre>
  *
+ * <p>One difference from GDAL: see {@link #MIDDLE_SHARE}.
+ *
  * <p>Written by hand: SIS offers the same idea only inside its image resampling operation,
  * not as a scanline transform that fills a caller's arrays. This is what makes warping ~30×
  * faster than transforming every pixel; the error bound holds where the transform is smooth
@@ -33,13 +35,22 @@ final class ApproxTransform {
     private double[] out = new double[0];
 
     /**
+     * The middle of a segment is held to this share of the threshold. GDAL tests the middle
+     * against the threshold itself, but the middle is the worst point only for a quadratic error:
+     * with higher-order terms a point beside it can be slightly worse (0.1253 px for 0.125 on a
+     * polar stereographic case). 0.9 keeps every point of the tested cases within the threshold,
+     * at the cost of a few more exact transforms per scanline.
+     */
+    private static final double MIDDLE_SHARE = 0.9;
+
+    /**
      * @param exact    output pixel/line → source pixel/line
      * @param maxError the largest tolerated interpolation error in source pixels; 0 transforms
      *                 every point exactly
      */
     ApproxTransform(PixelTransform exact, double maxError) {
         this.exact = exact;
-        this.maxError = maxError;
+        this.maxError = maxError * MIDDLE_SHARE;
     }
 
     /**
