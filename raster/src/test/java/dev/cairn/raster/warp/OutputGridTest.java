@@ -45,6 +45,21 @@ class OutputGridTest {
     }
 
     @Test
+    void theWholeWorldToWebMercatorStopsAtTheLastTransformableLatitude() throws Exception {
+        // ±90° do not transform in SIS (PROJ returns huge finite values there, and gdalwarp then
+        // suggests a degenerate 66x802 grid reaching y = 2.4e8 m): the edges fail, the interior
+        // grid is sampled, and the extent ends at the last sampled row that transforms (81°)
+        MathTransform mt = CrsResolver.operation(crs("EPSG:4326"), crs("EPSG:3857")).transform();
+        OutputGrid g = OutputGrid.plan(720, 360, new GeoTransform(-180, 0.5, 0, 90, 0, -0.5), mt, GridRequest.DEFAULT);
+        double[] e = g.extent();
+        assertThat(e[0]).isCloseTo(-20037508.34, within(1.0));
+        assertThat(e[2]).isCloseTo(20037508.34, within(g.geoTransform().pixelWidth()));
+        assertThat(e[3]).isBetween(1.5e7, 2.0e7); // 81° is 16.2e6 m; the pole is infinitely far
+        assertThat(e[1]).isCloseTo(-e[3], within(2 * g.geoTransform().pixelWidth()));
+        assertThat(g.width()).isBetween(500, 800);
+    }
+
+    @Test
     void customLambertConformalConicToWebMercatorGridEqualsGdalwarps() throws Exception {
         CoordinateReferenceSystem lcc = CrsResolver.fromWkt(GdalRasters.wkt1(LCC));
         assertSameGrid(LCC, lcc, 400, 300, -200000, 150000, 1000, "EPSG:3857", GridRequest.DEFAULT);
