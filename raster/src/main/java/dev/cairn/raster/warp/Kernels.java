@@ -7,10 +7,11 @@ package dev.cairn.raster.warp;
  * pixel (0,0) at (0,0)), NaN for points that failed to transform.
  *
  * <p>Which output pixels get data (nearest, bilinear, cubic): exactly those whose centre falls
- * in a source pixel that is inside the image and valid ({@code GWKCheckAndComputeSrcOffsets}
- * plus the unified validity mask); the neighbours only weigh in. Bilinear weights are
- * renormalised over the neighbours that are inside the image and valid; cubic needs all 16 and
- * falls back to bilinear otherwise (edges, holes). Average takes the bounding box, in source
+ * in a source pixel that is inside the image and has data in some band
+ * ({@code GWKCheckAndComputeSrcOffsets} plus the unified validity mask); the neighbours only
+ * weigh in. Bilinear weights are renormalised, band by band, over the neighbours that are inside
+ * the image and have data in that band; cubic needs all 16 for the band and falls back to
+ * bilinear for it otherwise (edges, holes). A band with no contributor keeps the nodata value. Average takes the bounding box, in source
  * pixels, of the output pixel's top-left and bottom-right corners and weighs each source pixel
  * by its overlap with that box (clamped to [0, 1]; GDAL lets an edge weight exceed 1 where the
  * box leaves the image).
@@ -76,10 +77,21 @@ final class Kernels {
             }
             return true;
         }
-        double div = 0;
+        boolean any = false;
         for (int b = 0; b < bands; b++) {
-            out[o + b] = 0;
+            any |= bilinearBand(s, lx, ly, rx, ry, b, out, o);
         }
+        return any;
+    }
+
+    /**
+     * One band of the 4-sample bilinear, weights renormalised over the neighbours inside the
+     * window (= the image) that have data in this band; false (and the nodata value) when none.
+     */
+    private static boolean bilinearBand(SourceWindow s, int lx, int ly, double rx, double ry, int b, double[] out, int o) {
+        int bands = s.bands, sw = s.width;
+        double[] src = s.samples;
+        double div = 0, acc = 0;
         for (int dy = 0; dy < 2; dy++) {
             int yy = ly + dy;
             if (yy < 0 || yy >= s.height) {
@@ -91,25 +103,20 @@ final class Kernels {
                 if (xx < 0 || xx >= sw) {
                     continue;
                 }
-                int p = yy * sw + xx;
-                if (s.valid != null && !s.valid[p]) {
+                int p = yy * sw + xx, k = p * bands + b;
+                if (s.valid != null && (!s.valid[p] || s.perBand && !s.sampleValid(k))) {
                     continue;
                 }
                 double wgt = (dx == 0 ? 1 - rx : rx) * wy;
                 div += wgt;
-                for (int b = 0; b < bands; b++) {
-                    out[o + b] += src[p * bands + b] * wgt;
-                }
+                acc += src[k] * wgt;
             }
         }
         if (div < 0.00001) {
+            out[o + b] = s.nodata();
             return false;
         }
-        if (div != 1.0) {
-            for (int b = 0; b < bands; b++) {
-                out[o + b] /= div;
-            }
-        }
+        out[o + b] = div == 1.0 ? acc : acc / div;
         return true;
     }
 
@@ -127,14 +134,20 @@ final class Kernels {
             double fx = x - 0.5, fy = y - 0.5;
             double flx = Math.floor(fx), fly = Math.floor(fy);
             int lx = (int) flx - s.x0, ly = (int) fly - s.y0;
-            if (lx < 1 || ly < 1 || lx + 2 >= sw || ly + 2 >= s.height || !allValid(s, lx - 1, ly - 1)) {
-                ok[i] = bilinearAt(s, x, y, out, i * bands);
+            double rx = fx - flx, ry = fy - fly;
+            int o = i * bands;
+            if (lx < 1 || ly < 1 || lx + 2 >= sw || ly + 2 >= s.height) {
+                ok[i] = bilinearAt(s, x, y, out, o);
                 continue;
             }
-            weights(fx - flx, cx);
-            weights(fy - fly, cy);
-            int o = i * bands;
+            weights(rx, cx);
+            weights(ry, cy);
+            boolean any = false;
             for (int b = 0; b < bands; b++) {
+                if (!allValid(s, lx - 1, ly - 1, b)) {
+                    any |= bilinearBand(s, lx, ly, rx, ry, b, out, o);
+                    continue;
+                }
                 double acc = 0;
                 int p = ((ly - 1) * sw + lx - 1) * bands + b;
                 for (int r = 0; r < 4; r++, p += sw * bands) {
@@ -142,22 +155,107 @@ final class Kernels {
                             + cx[3] * src[p + 3 * bands]);
                 }
                 out[o + b] = acc;
+                any = true;
             }
-            ok[i] = true;
+            ok[i] = any;
         }
     }
 
-    private static boolean allValid(SourceWindow s, int lx, int ly) {
+    /** Whether the 4×4 pixels from (lx, ly) all have data in band b. */
+    private static boolean allValid(SourceWindow s, int lx, int ly, int b) {
         if (s.valid == null) {
             return true;
         }
         for (int r = 0; r < 4; r++) {
-            int p = (ly + r) * s.width + lx;
-            if (!s.valid[p] || !s.valid[p + 1] || !s.valid[p + 2] || !s.valid[p + 3]) {
-                return false;
+            for (int c = 0; c < 4; c++) {
+                int p = (ly + r) * s.width + lx + c;
+                if (!s.valid[p] || s.perBand && !s.sampleValid(p * s.bands + b)) {
+                    return false;
+                }
             }
         }
         return true;
+    }
+
+    /**
+     * GDAL's general resampler ({@code GWKResample}) for bilinear and cubic when the output is
+     * coarser than the source by more than 5 % along an axis ({@code scale} &lt; 0.95: output
+     * pixels per source pixel): the filter is stretched by 1/scale along that axis (radius
+     * ceil(r / scale) taps each side), so every source pixel under the output pixel weighs in
+     * (antialiasing). Weights are renormalised, band by band, over the taps inside the window (=
+     * the image) that have data.
+     */
+    static void scaled(SourceWindow s, int imageW, int imageH, double[] sx, double[] sy, int off, int w, double[] out,
+            boolean[] ok, boolean cubic, double xScale, double yScale) {
+        int filter = cubic ? 2 : 1;
+        int xRadius = radius(filter, xScale), yRadius = radius(filter, yScale);
+        int xInit = ((filter + 1) % 2) - xRadius, yInit = ((filter + 1) % 2) - yRadius;
+        double[] wx = new double[xRadius - xInit + 1], wy = new double[yRadius - yInit + 1];
+        int bands = s.bands, sw = s.width;
+        double[] src = s.samples;
+        for (int i = 0; i < w; i++) {
+            double x = sx[off + i], y = sy[off + i];
+            if (centre(s, x, y, imageW, imageH) < 0) {
+                ok[i] = false;
+                continue;
+            }
+            double flx = Math.floor(x - 0.5), fly = Math.floor(y - 0.5);
+            double dx = x - 0.5 - flx, dy = y - 0.5 - fly;
+            int lx = (int) flx - s.x0, ly = (int) fly - s.y0;
+            int iMin = Math.max(xInit, -lx), iMax = Math.min(xRadius, sw - 1 - lx);
+            int jMin = Math.max(yInit, -ly), jMax = Math.min(yRadius, s.height - 1 - ly);
+            for (int t = iMin; t <= iMax; t++) {
+                wx[t - xInit] = weight(cubic, xScale < 1 ? (t - dx) * xScale : t - dx);
+            }
+            for (int t = jMin; t <= jMax; t++) {
+                wy[t - yInit] = weight(cubic, yScale < 1 ? (t - dy) * yScale : t - dy);
+            }
+            int o = i * bands;
+            boolean any = false;
+            for (int b = 0; b < bands; b++) {
+                double acc = 0, total = 0;
+                for (int j = jMin; j <= jMax; j++) {
+                    double rowAcc = 0, rowW = 0;
+                    int p = (ly + j) * sw + lx + iMin;
+                    for (int t = iMin; t <= iMax; t++, p++) {
+                        int k = p * bands + b;
+                        if (s.valid != null && (!s.valid[p] || s.perBand && !s.sampleValid(k))) {
+                            continue;
+                        }
+                        double wgt = wx[t - xInit];
+                        rowAcc += src[k] * wgt;
+                        rowW += wgt;
+                    }
+                    double w1 = wy[j - yInit];
+                    acc += rowAcc * w1;
+                    total += rowW * w1;
+                }
+                if (total < 0.000001) {
+                    out[o + b] = s.nodata();
+                    continue;
+                }
+                out[o + b] = total < 0.99999 || total > 1.00001 ? acc / total : acc;
+                any = true;
+            }
+            ok[i] = any;
+        }
+    }
+
+    /** Taps each side of the centre: the filter's radius, stretched by 1/scale when scale &lt; 1. */
+    static int radius(int filter, double scale) {
+        return scale < 1 ? (int) Math.ceil(filter / scale) : filter;
+    }
+
+    /** GDAL's bilinear tent or Keys' cubic (a = −0.5) at distance t. */
+    private static double weight(boolean cubic, double t) {
+        double a = Math.abs(t);
+        if (!cubic) {
+            return a <= 1 ? 1 - a : 0;
+        }
+        if (a <= 1) {
+            return t * t * (1.5 * a - 2.5) + 1;
+        }
+        return a <= 2 ? t * t * (-0.5 * a + 2.5) - 4 * a + 2 : 0;
     }
 
     /** Keys' cubic convolution weights (a = −0.5) for the 4 taps around fractional offset t. */
@@ -188,29 +286,26 @@ final class Kernels {
             double xMin = box[4], yMin = box[5], xMax = box[6], yMax = box[7];
             int o = i * bands;
             for (int b = 0; b < bands; b++) {
-                out[o + b] = 0;
-            }
-            double total = 0;
-            for (int iy = iyMin; iy < iyMax; iy++) {
-                double wy = edgeWeight(iy, iyMin, iyMax, yMin, yMax);
-                int ly = iy - s.y0;
-                for (int ix = ixMin; ix < ixMax; ix++) {
-                    int p = ly * s.width + ix - s.x0;
-                    if (s.valid != null && !s.valid[p]) {
-                        continue;
-                    }
-                    double wgt = wy * edgeWeight(ix, ixMin, ixMax, xMin, xMax);
-                    total += wgt;
-                    for (int b = 0; b < bands; b++) {
-                        out[o + b] += src[p * bands + b] * wgt;
+                double total = 0, acc = 0;
+                for (int iy = iyMin; iy < iyMax; iy++) {
+                    double wy = edgeWeight(iy, iyMin, iyMax, yMin, yMax);
+                    int ly = iy - s.y0;
+                    for (int ix = ixMin; ix < ixMax; ix++) {
+                        int p = ly * s.width + ix - s.x0, k = p * bands + b;
+                        if (s.valid != null && (!s.valid[p] || s.perBand && !s.sampleValid(k))) {
+                            continue;
+                        }
+                        double wgt = wy * edgeWeight(ix, ixMin, ixMax, xMin, xMax);
+                        total += wgt;
+                        acc += src[k] * wgt;
                     }
                 }
-            }
-            if (total > 0) {
-                for (int b = 0; b < bands; b++) {
-                    out[o + b] /= total;
+                if (total > 0) {
+                    out[o + b] = acc / total;
+                    ok[i] = true;
+                } else {
+                    out[o + b] = s.nodata();
                 }
-                ok[i] = true;
             }
         }
     }

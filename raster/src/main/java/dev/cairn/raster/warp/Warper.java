@@ -44,6 +44,8 @@ public final class Warper {
     private final PixelTransform toSource;
     private final int dataBands;
     private final double fill;
+    /** Output pixels per source pixel along x and y, as GDAL's warp kernel computes them (see {@link #kernelScales}). */
+    private final double xScale, yScale;
 
     /**
      * @param sourceToTarget source CRS → target CRS, x = east on both sides (e.g.
@@ -67,6 +69,62 @@ public final class Warper {
         } catch (NoninvertibleTransformException e) {
             throw new IllegalArgumentException("the transform to the target CRS cannot be inverted: " + e.getMessage(), e);
         }
+        double[] scales = kernelScales();
+        this.xScale = scales[0];
+        this.yScale = scales[1];
+    }
+
+    /**
+     * GDAL's {@code dfXScale}/{@code dfYScale}: output size / size of the source window the output
+     * needs (clipped to the image), 1 when the source is at most as large, snapped to 1/n when
+     * within 0.05 of it. GDAL computes them per chunk (the whole output when it fits in the warp
+     * memory, 64 MB by default); here once for the whole grid, so that windows never differ in
+     * kernel width (no seams between blocks). Below 0.95 bilinear and cubic widen their filter
+     * ({@link Kernels#scaled}).
+     */
+    private double[] kernelScales() {
+        int n = 32;
+        double[] in = new double[2 * (n + 1) * (n + 1)], out = new double[in.length];
+        int k = 0;
+        for (int j = 0; j <= n; j++) {
+            for (int i = 0; i <= n; i++) {
+                in[k++] = grid.width() * (double) i / n;
+                in[k++] = grid.height() * (double) j / n;
+            }
+        }
+        toSource.transform(in, out, (n + 1) * (n + 1));
+        double minX = Double.POSITIVE_INFINITY, minY = minX, maxX = Double.NEGATIVE_INFINITY, maxY = maxX;
+        for (int i = 0; i < out.length; i += 2) {
+            if (!Double.isNaN(out[i])) {
+                minX = Math.min(minX, Math.max(0, out[i]));
+                maxX = Math.max(maxX, Math.min(source.width(), out[i]));
+                minY = Math.min(minY, Math.max(0, out[i + 1]));
+                maxY = Math.max(maxY, Math.min(source.height(), out[i + 1]));
+            }
+        }
+        if (!(minX < maxX && minY < maxY)) {
+            return new double[] {1, 1};
+        }
+        int srcW = (int) Math.ceil(maxX) - (int) Math.floor(minX), srcH = (int) Math.ceil(maxY) - (int) Math.floor(minY);
+        return new double[] {scale(grid.width(), srcW), scale(grid.height(), srcH)};
+    }
+
+    private static double scale(int dst, int src) {
+        double s = dst / (double) src;
+        if (s < 1.0) {
+            double reciprocal = 1.0 / s;
+            int r = (int) (reciprocal + 0.5);
+            if (Math.abs(reciprocal - r) < 0.05) {
+                s = 1.0 / r;
+            }
+        }
+        return s;
+    }
+
+    /** Whether bilinear and cubic use GDAL's stretched filter instead of its 2×2 / 4×4 formulas. */
+    private boolean widened() {
+        return (options.resampling() == Resampling.BILINEAR || options.resampling() == Resampling.CUBIC)
+                && !(xScale >= 0.95 && yScale >= 0.95);
     }
 
     public OutputGrid grid() {
@@ -146,7 +204,14 @@ public final class Warper {
         double[] values = new double[w * dataBands];
         boolean[] ok = new boolean[w];
         int iw = source.width(), ih = source.height();
+        boolean widened = widened();
         for (int r = 0; r < h; r++) {
+            if (widened) {
+                Kernels.scaled(s, iw, ih, sx, sy, r * w, w, values, ok, options.resampling() == Resampling.CUBIC, xScale,
+                        yScale);
+                RowStore.store(out, dx, dy + r, w, values, ok, dataBands, options.alpha());
+                continue;
+            }
             switch (options.resampling()) {
                 case NEAREST -> Kernels.nearest(s, iw, ih, sx, sy, r * w, w, values, ok);
                 case BILINEAR -> Kernels.bilinear(s, iw, ih, sx, sy, r * w, w, values, ok);
@@ -164,6 +229,13 @@ public final class Warper {
     private int[] kernelWindow(double[] sx, double[] sy) {
         int iw = source.width(), ih = source.height();
         int before, after;
+        if (widened()) {
+            int filter = options.resampling() == Resampling.CUBIC ? 2 : 1;
+            int init = (filter + 1) % 2;
+            before = Math.max(Kernels.radius(filter, xScale), Kernels.radius(filter, yScale)) - init;
+            after = Math.max(Kernels.radius(filter, xScale), Kernels.radius(filter, yScale));
+            return window(sx, sy, iw, ih, before, after, false);
+        }
         switch (options.resampling()) {
             case BILINEAR -> {
                 before = 0;
@@ -178,7 +250,10 @@ public final class Warper {
                 after = 0;
             }
         }
-        boolean nearest = options.resampling() == Resampling.NEAREST;
+        return window(sx, sy, iw, ih, before, after, options.resampling() == Resampling.NEAREST);
+    }
+
+    private static int[] window(double[] sx, double[] sy, int iw, int ih, int before, int after, boolean nearest) {
         double minX = Double.POSITIVE_INFINITY, minY = minX, maxX = Double.NEGATIVE_INFINITY, maxY = maxX;
         for (int i = 0; i < sx.length; i++) {
             double x = sx[i], y = sy[i];

@@ -114,6 +114,18 @@ class WarperTest {
     }
 
     @Test
+    void withoutApproximationBilinearCubicAndAverageMatchGdalwarpWithoutApproximation() throws Exception {
+        for (Resampling r : List.of(Resampling.BILINEAR, Resampling.CUBIC)) {
+            Agreement a = utmToWgs84(DataType.UINT8, 1, 0, r, null, true, 0.0, "-et", "0");
+            assertThat(a.identicalShare()).as(r.name()).isGreaterThanOrEqualTo(0.999);
+            assertThat(a.mineValid()).isEqualTo(a.gdalValid());
+        }
+        Agreement avg = utmToWgs84(DataType.UINT8, 1, 0, Resampling.AVERAGE, 0.0009, true, 0.0, "-et", "0");
+        assertThat(avg.identicalShare()).isGreaterThanOrEqualTo(0.99);
+        assertFootprint(avg);
+    }
+
+    @Test
     void nodataHolesWithNearestAndCubicAgreeWithGdalwarp() throws Exception {
         Agreement near = utmToWgs84(DataType.UINT8, 1, 0, Resampling.NEAREST, null, true, "-et", "0");
         assertThat(near.identicalShare()).isGreaterThanOrEqualTo(0.97);
@@ -128,6 +140,35 @@ class WarperTest {
         Agreement a = utmToWgs84(DataType.UINT8, 1, 0, Resampling.AVERAGE, 0.0009, true);
         assertThat(a.meanAbsDiff()).isLessThanOrEqualTo(1.0);
         assertFootprint(a);
+    }
+
+    @Test
+    void aThreeBandPixelIsNodataOnlyWhereAllItsBandsAreLikeGdalwarp() throws Exception {
+        PixelBuffer px = GdalRasters.patterned(DataType.UINT8, 300, 200, 3, 1, 0);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 300; x++) {
+                if (x >= 50 && x < 120 && y >= 40 && y < 100) {
+                    px.set(x, y, 0, 0); // band 1 only: still data
+                }
+                if (x >= 180 && x < 250 && y >= 60 && y < 140) {
+                    for (int b = 0; b < 3; b++) {
+                        px.set(x, y, b, 0); // all bands: nodata
+                    }
+                }
+            }
+        }
+        GdalRasters.Input in = GdalRasters.write(dir, "rgbnd", px, "EPSG:32633", 400000, 5300000, 409000, 5294000, 0.0);
+        GdalRasters.Raster gdal = GdalRasters.gdalwarp(in.tif(), dir, "rgbnd_out", DataType.UINT8, "-t_srs", "EPSG:4326",
+                "-r", "bilinear", "-et", "0");
+        MathTransform mt = CrsResolver.operation(CrsResolver.forCode("EPSG:32633"), CrsResolver.forCode("EPSG:4326"))
+                .transform();
+        OutputGrid grid = OutputGrid.plan(300, 200, in.source().geoTransform(), mt, GridRequest.DEFAULT);
+        PixelBuffer mine = warpInTiles(new Warper(in.source(), mt, grid,
+                WarpOptions.of(Resampling.BILINEAR).withErrorThreshold(0)));
+        Agreement a = Agreement.of(mine, gdal.pixels(), 0, false);
+        report("3 bands, partial nodata", a);
+        assertThat(a.mineValid()).isEqualTo(a.gdalValid());
+        assertThat(a.meanAbsDiff()).isLessThan(0.01);
     }
 
     @Test
