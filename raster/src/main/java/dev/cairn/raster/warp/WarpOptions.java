@@ -1,0 +1,44 @@
+package dev.cairn.raster.warp;
+
+/**
+ * How a {@link Warper} resamples: the kernel, whether to add an alpha band (8-bit sources only:
+ * 255 where an output pixel has data, 0 where not, like {@code gdalwarp -dstalpha}), the
+ * approximation error threshold in source pixels (gdalwarp {@code -et}, default 0.125; 0 =
+ * transform every pixel exactly), and the largest source window read at once, in pixels (an
+ * output window needing more, when downsampling a lot, is split).
+ */
+public record WarpOptions(Resampling resampling, boolean alpha, double errorThreshold, long maxSourcePixels) {
+
+    /** gdalwarp's default error threshold, in source pixels. */
+    public static final double DEFAULT_ERROR_THRESHOLD = 0.125;
+    /** 16 Mpixels: 128 MB of working samples per band per window in flight. */
+    public static final long DEFAULT_MAX_SOURCE_PIXELS = 16L << 20;
+
+    public WarpOptions {
+        if (resampling == null) {
+            throw new IllegalArgumentException("resampling is required");
+        }
+        if (!(errorThreshold >= 0)) {
+            throw new IllegalArgumentException("error threshold must be >= 0 source pixels, got " + errorThreshold);
+        }
+        if (maxSourcePixels < 1) {
+            throw new IllegalArgumentException("max source pixels must be positive, got " + maxSourcePixels);
+        }
+    }
+
+    public static WarpOptions of(Resampling resampling) {
+        return new WarpOptions(resampling, false, DEFAULT_ERROR_THRESHOLD, DEFAULT_MAX_SOURCE_PIXELS);
+    }
+
+    public WarpOptions withAlpha() {
+        return new WarpOptions(resampling, true, errorThreshold, maxSourcePixels);
+    }
+
+    public WarpOptions withErrorThreshold(double pixels) {
+        return new WarpOptions(resampling, alpha, pixels, maxSourcePixels);
+    }
+
+    public WarpOptions withMaxSourcePixels(long pixels) {
+        return new WarpOptions(resampling, alpha, errorThreshold, pixels);
+    }
+}
