@@ -11,7 +11,9 @@ package dev.cairn.raster.warp;
  * ({@code GWKCheckAndComputeSrcOffsets} plus the unified validity mask); the neighbours only
  * weigh in. Bilinear weights are renormalised, band by band, over the neighbours that are inside
  * the image and have data in that band; cubic needs all 16 for the band and falls back to
- * bilinear for it otherwise (edges, holes). A band with no contributor keeps the nodata value. Average takes the bounding box, in source
+ * bilinear for it otherwise (edges, holes). A band with no contributor keeps the nodata value.
+ * When the output is coarser than the source by more than 5 % along an axis, bilinear and
+ * cubic use GDAL's stretched filter instead ({@link #scaled}). Average takes the bounding box, in source
  * pixels, of the output pixel's top-left and bottom-right corners and weighs each source pixel
  * by its overlap with that box (clamped to [0, 1]; GDAL lets an edge weight exceed 1 where the
  * box leaves the image).
@@ -48,7 +50,9 @@ final class Kernels {
             int p = centre(s, sx[off + i], sy[off + i], imageW, imageH);
             ok[i] = p >= 0;
             if (p >= 0) {
-                System.arraycopy(src, p * bands, out, i * bands, bands);
+                for (int b = 0, k = p * bands, o = i * bands; b < bands; b++) {
+                    out[o + b] = src[k + b];
+                }
             }
         }
     }

@@ -7,7 +7,11 @@ package dev.cairn.raster.warp;
 public enum Resampling {
     /** The source pixel under the output pixel's centre. */
     NEAREST,
-    /** 2×2 source pixels around the centre, weights renormalised over the valid ones. */
+    /**
+     * 2×2 source pixels around the centre, weights renormalised over the valid ones; when the
+     * output is coarser than the source (fewer than 0.95 output pixels per source pixel along an
+     * axis) the tent is stretched over all source pixels under the output pixel, as GDAL does.
+     */
     BILINEAR,
     /**
      * Keys' cubic convolution (a = −0.5) on 4×4 source pixels; where any of them is missing

@@ -13,8 +13,9 @@ import org.opengis.referencing.operation.NoninvertibleTransformException;
  * gdalwarp: every output pixel centre is mapped to source pixel/line space (one scanline at a
  * time through {@link ApproxTransform}, within {@link WarpOptions#errorThreshold()} source
  * pixels), the source window those positions need (plus the kernel's reach: nearest 0,
- * bilinear 1, cubic 2, average the footprint) is read <em>once</em>, and the {@link Kernels}
- * fill a {@link PixelBuffer} of the source's type.
+ * bilinear 1, cubic 2, more when their filter is stretched for downsampling, average the
+ * footprint) is read <em>once</em>, and the {@link Kernels} fill a {@link PixelBuffer} of the
+ * source's type.
  *
  * <pre>
  *   output window (x0, y0, w, h) ──approx. inverse map──▶ source positions ──bounds + reach──▶
@@ -31,6 +32,11 @@ import org.opengis.referencing.operation.NoninvertibleTransformException;
  * source pixels (strong downsampling), it is split in halves, recursively, each half reading its
  * own source window. Per window the working set is the source window as doubles (8 bytes per
  * sample) plus two doubles per output pixel.
+ *
+ * <p><b>Agreement with gdalwarp.</b> Without approximation (error threshold 0 on both sides)
+ * nearest, bilinear and cubic are bit-identical to {@code gdalwarp -et 0}, nodata included;
+ * with the default threshold they differ as much as gdalwarp's own approximation differs from
+ * its exact mode (the two approximations cut scanlines differently).
  *
  * <p><b>Thread-safety.</b> Immutable and thread-safe: one Warper per output, windows on as many
  * threads as wanted, provided {@link WarpSource#read} may be called concurrently. Each call
