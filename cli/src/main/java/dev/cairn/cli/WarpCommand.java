@@ -47,6 +47,9 @@ final class WarpCommand implements Callable<Integer> {
     @Option(names = "--block-size", paramLabel = "N", defaultValue = "512", description = "COG tile size in pixels, a power of two from 256 to 4096 (default: ${DEFAULT-VALUE}).")
     int blockSize;
 
+    @Option(names = "--alpha", description = "8-bit inputs get an alpha band: 255 where a pixel has data, 0 outside the source (gdalwarp -dstalpha). Without it the outside is the source's nodata value, else 0.")
+    boolean alpha;
+
     @Option(names = "--io-concurrency", paramLabel = "N", defaultValue = "8", description = "HTTP inputs: range requests in flight at once (default: ${DEFAULT-VALUE}).")
     int ioConcurrency;
 
@@ -72,7 +75,7 @@ final class WarpCommand implements Callable<Integer> {
         WarpOptions options;
         try {
             options = new WarpOptions(inputs, outDir, target, resampling, resolution,
-                    targetExtent == null ? null : WarpOptions.parseExtent(targetExtent), compress, blockSize);
+                    targetExtent == null ? null : WarpOptions.parseExtent(targetExtent), compress, blockSize, alpha);
         } catch (IllegalArgumentException e) {
             throw new CliException(RunReport.USAGE, e.getMessage() + ".");
         }

@@ -106,7 +106,7 @@ final class StagedCog implements AutoCloseable {
     }
 
     /** Runs {@code work} in one write transaction (for the publisher's overview levels). */
-    void inTransaction(SqlWork work) throws SQLException {
+    void inTransaction(SqlWork work) throws SQLException, java.io.IOException {
         try (Statement s = connection.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
         }
@@ -130,7 +130,7 @@ final class StagedCog implements AutoCloseable {
 
     @FunctionalInterface
     interface SqlWork {
-        void run() throws SQLException;
+        void run() throws SQLException, java.io.IOException;
     }
 
     /** The compressed tile, or null when there is none. */
@@ -144,6 +144,54 @@ final class StagedCog implements AutoCloseable {
                 return rs.next() ? rs.getBytes(1) : null;
             }
         }
+    }
+
+    /** The length of a tile's bytes, or -1 when there is none. */
+    int size(int level, int tx, int ty) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT length(data) FROM cairn_cog_tiles WHERE level = ? AND tx = ? AND ty = ?")) {
+            ps.setInt(1, level);
+            ps.setInt(2, tx);
+            ps.setInt(3, ty);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : -1;
+            }
+        }
+    }
+
+    /** The staging file as the COG writer's and the overview builder's tile store. */
+    dev.cairn.raster.cog.TileStore tiles() {
+        return new dev.cairn.raster.cog.TileStore() {
+            @Override
+            public byte[] get(int level, int tx, int ty) throws java.io.IOException {
+                try {
+                    return tile(level, tx, ty);
+                } catch (SQLException e) {
+                    throw new java.io.IOException("cannot read tile " + level + "/" + tx + "/" + ty + " of the staging file ("
+                            + e.getMessage() + ")", e);
+                }
+            }
+
+            @Override
+            public void put(int level, int tx, int ty, byte[] compressed) throws java.io.IOException {
+                try {
+                    StagedCog.this.put(level, List.of(new Tile(tx, ty, compressed)));
+                } catch (SQLException e) {
+                    throw new java.io.IOException("cannot write tile " + level + "/" + tx + "/" + ty + " of the staging file ("
+                            + e.getMessage() + ")", e);
+                }
+            }
+
+            @Override
+            public int size(int level, int tx, int ty) throws java.io.IOException {
+                try {
+                    return StagedCog.this.size(level, tx, ty);
+                } catch (SQLException e) {
+                    throw new java.io.IOException("cannot read tile " + level + "/" + tx + "/" + ty + " of the staging file ("
+                            + e.getMessage() + ")", e);
+                }
+            }
+        };
     }
 
     /** Tiles stored for {@code level}. */

@@ -24,9 +24,11 @@ import java.util.Objects;
  * @param targetExtent xmin, ymin, xmax, ymax in the target CRS (gdalwarp {@code -te}), or null
  * @param compression  the COG's compression: deflate, zstd, lzw or none
  * @param blockSize    the COG's tile size in pixels (a power of two, 256..4096)
+ * @param alpha        8-bit inputs get an alpha band (255 where a pixel has data, 0 outside),
+ *                     like gdalwarp's {@code -dstalpha}; recorded only when set
  */
 public record WarpOptions(List<String> inputs, Path outDir, String targetCrs, String resampling, Double resolution,
-        double[] targetExtent, String compression, int blockSize) {
+        double[] targetExtent, String compression, int blockSize, boolean alpha) {
     public static final String KIND = "warp";
     public static final List<String> RESAMPLINGS = List.of("nearest", "bilinear", "cubic", "average");
     public static final List<String> COMPRESSIONS = List.of("deflate", "zstd", "lzw", "none");
@@ -89,6 +91,9 @@ public record WarpOptions(List<String> inputs, Path outDir, String targetCrs, St
         }
         m.put("--compress", compression);
         m.put("--block-size", Integer.toString(blockSize));
+        if (alpha) {
+            m.put("--alpha", "true");
+        }
         return new JobSpec(KIND, m);
     }
 
@@ -108,7 +113,8 @@ public record WarpOptions(List<String> inputs, Path outDir, String targetCrs, St
         String te = m.get("--target-extent");
         return new WarpOptions(inputs, Path.of(m.get("-o")), m.get("--to"), m.get("--resampling"),
                 res == null ? null : Double.valueOf(res), te == null ? null : parseExtent(te), m.get("--compress"),
-                Integer.parseInt(m.getOrDefault("--block-size", Integer.toString(DEFAULT_BLOCK_SIZE))));
+                Integer.parseInt(m.getOrDefault("--block-size", Integer.toString(DEFAULT_BLOCK_SIZE))),
+                Boolean.parseBoolean(m.get("--alpha")));
     }
 
     /** {@code xmin,ymin,xmax,ymax}; IllegalArgumentException naming the text when it is not four numbers. */
