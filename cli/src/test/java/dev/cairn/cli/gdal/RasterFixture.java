@@ -18,17 +18,22 @@ import java.util.Random;
  * -of ENVI} (raw, band-sequential) plus {@code gdalinfo -json}. cairn's own reader plays no part,
  * so a test compares cairn with GDAL, never cairn with itself.
  */
-final class RasterFixture {
+public final class RasterFixture {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RasterFixture() {
+    }
+
+    /** Skips the calling test without GDAL's tools, or fails under CAIRN_REQUIRE_GDAL=1 (see GdalCommand). */
+    public static void assumeGdal() {
+        GdalCommand.assumeInstalled();
     }
 
     /**
      * A raster read through GDAL: size, bands, GDAL type name, geotransform, nodata (NaN when
      * none) and the samples band-sequential as doubles ({@code data[band][y * width + x]}).
      */
-    record Raster(int width, int height, String type, double[] geoTransform, double nodata, double[][] data,
+    public record Raster(int width, int height, String type, double[] geoTransform, double nodata, double[][] data,
             JsonNode info) {
         int bands() {
             return data.length;
@@ -45,7 +50,7 @@ final class RasterFixture {
      * kernels differ), georeferenced by {@code srs} and the corners {@code ulx uly lrx lry}, with
      * GDAL creation options {@code co} (e.g. TILED=YES, COMPRESS=DEFLATE).
      */
-    static Path geotiff(Path dir, String name, int width, int height, int bands, String type, String srs,
+    public static Path geotiff(Path dir, String name, int width, int height, int bands, String type, String srs,
             double ulx, double uly, double lrx, double lry, Double nodata, long seed, String... co)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
@@ -111,7 +116,7 @@ final class RasterFixture {
     }
 
     /** Reads any raster GDAL opens (overview {@code level} 0 = full resolution) as samples and metadata. */
-    static Raster read(Path file, Path scratch) throws IOException, InterruptedException {
+    public static Raster read(Path file, Path scratch) throws IOException, InterruptedException {
         return read(file, scratch, 0);
     }
 
