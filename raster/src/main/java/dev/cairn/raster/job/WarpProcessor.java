@@ -13,7 +13,6 @@ import dev.cairn.raster.PixelBuffer;
 import dev.cairn.raster.cog.CogLayout;
 import dev.cairn.raster.cog.Resampling;
 import dev.cairn.raster.cog.TileEncoder;
-import dev.cairn.raster.io.ByteSource;
 import dev.cairn.raster.io.ByteSources;
 import dev.cairn.raster.io.RemoteSourceException;
 import dev.cairn.raster.io.SourceChangedException;
@@ -30,7 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Warps one window of one output (or, for an input that could not be planned, reports why): reads
+ * Warps one window of one output (or, for an input that could not be planned, all of its windows or
+ * the reason it cannot be read): reads
  * the source pixels the window needs (only those blocks, through the reader's bounded cache, local
  * or by HTTP range requests), warps them ({@link Warper}), cuts the result into the COG's tiles and
  * compresses them, all <i>before</i> touching the staging file; then commits the tiles and the
@@ -49,25 +49,29 @@ import java.util.List;
  *       the output is complete; the window is done without a new staging file.</li>
  * </ol>
  *
+ * <p>Windows of one input share its open reader and block cache ({@link OpenInputs}), so source
+ * blocks under two windows are mostly decoded once.
+ *
  * <p>Every window re-derives the input's plan ({@link WarpPlan}) from the input as it is now and
  * refuses to run when its plan key differs (the input changed since planning): the next run
  * re-plans it under a new staging file. Thread-safe: windows of one output run on many workers.
  */
 final class WarpProcessor implements AssetProcessor {
     private final WarpOptions options;
-    private final ByteSources sources;
+    private final OpenInputs inputs;
 
     WarpProcessor(WarpOptions options, ByteSources sources) {
         this.options = options;
-        this.sources = sources;
+        this.inputs = new OpenInputs(sources);
     }
 
     @Override
     public Outcome process(Asset asset, ProcessContext ctx) throws AssetFailure, IOException {
         WindowSpec window = asset.part() == null ? null : WindowSpec.parse(asset.part());
         String name = asset.input();
-        try (ByteSource source = open(name); GeoTiffReader reader = GeoTiffReader.open(source)) {
-            String version = source.version();
+        try (OpenInputs.Lease input = inputs.acquire(name)) {
+            GeoTiffReader reader = input.reader();
+            String version = input.version();
             if (!WarpOptions.isUrl(name) && changedSincePlanned(Path.of(name), asset)) {
                 throw AssetFailure.permanent(ErrorClass.IO, name + ": changed since the job was planned (size or"
                         + " modification time); run the command again to re-plan it");
@@ -75,9 +79,7 @@ final class WarpProcessor implements AssetProcessor {
             TiffImage image = reader.image();
             WarpPlan plan = WarpPlan.of(options, name, image, version);
             if (window == null) {
-                // planned whole because it could not be read at planning time, and readable now
-                throw AssetFailure.permanent(ErrorClass.IO, name + ": could not be read when the job was planned and"
-                        + " can be now; run the command again to re-plan it");
+                return warpWhole(asset, plan, reader.image(), ctx);
             }
             if (!plan.planKey().equals(window.planKey())) {
                 throw AssetFailure.permanent(ErrorClass.IO, name + ": changed since the job was planned (its content"
@@ -101,8 +103,24 @@ final class WarpProcessor implements AssetProcessor {
         return attrs.size() != asset.inputSize() || attrs.lastModifiedTime().toMillis() != asset.inputMtimeMillis();
     }
 
-    private ByteSource open(String name) throws IOException {
-        return sources.open(name);
+    /**
+     * An input that could not be planned (unreadable then, e.g. a server that was down) but is
+     * readable now: its windows, as planned now, one after the other in this asset, each committed
+     * with its own marker exactly as a window asset would be, so that a kill still loses only the
+     * window in flight.
+     */
+    private Outcome warpWhole(Asset asset, WarpPlan plan, TiffImage image, ProcessContext ctx)
+            throws AssetFailure, IOException {
+        long pixels = 0;
+        String checksum = null;
+        for (WindowSpec w : plan.windows()) {
+            Asset part = new Asset(asset.id() + "#window[" + w.index() + "]", asset.input(), w.toPart(), asset.output(),
+                    asset.inputSize(), asset.inputMtimeMillis());
+            Outcome o = warpWindow(part, w, plan, image, ctx);
+            pixels += o.items();
+            checksum = o.checksum() != null ? o.checksum() : checksum;
+        }
+        return new Outcome(pixels, 0, checksum);
     }
 
     private Outcome warpWindow(Asset asset, WindowSpec window, WarpPlan plan, TiffImage image, ProcessContext ctx)
