@@ -176,4 +176,24 @@ class WarpIT {
             assertThat(names).noneMatch(n -> n.contains("cairn-tmp") || n.contains("cairn-stage"));
         }
     }
+
+    @Test
+    void anUnsupportedCompressionExits11AndNoGeoreferencingExits10() throws Exception {
+        Path base = RasterFixture.geotiff(dir.resolve("codecs"), "base", 300, 200, 1, "Byte", "EPSG:32633", 500000, 5400000,
+                503000, 5398000, null, 3, "TILED=YES");
+        Path lerc = dir.resolve("lerc").resolve("lerc.tif");
+        Files.createDirectories(lerc.getParent());
+        GdalCommand.run("gdal_translate", "-q", "-co", "COMPRESS=LERC", base.toString(), lerc.toString());
+        CliProcess.Result r = cairn("warp", lerc.toString(), "-o", dir.resolve("out-lerc").toString(), "--to", "EPSG:4326");
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(11);
+        assertThat(cairn("failures", dir.resolve("out-lerc").toString()).stdout()).contains("lerc.tif")
+                .containsIgnoringCase("unsupported compression");
+
+        Path plain = dir.resolve("nogeo").resolve("plain.tif");
+        Files.createDirectories(plain.getParent());
+        GdalCommand.run("gdal_translate", "-q", "-co", "PROFILE=BASELINE", base.toString(), plain.toString());
+        CliProcess.Result n = cairn("warp", plain.toString(), "-o", dir.resolve("out-nogeo").toString(), "--to", "EPSG:4326");
+        assertThat(n.exitCode()).as(n.stderr()).isEqualTo(10);
+        assertThat(dir.resolve("out-nogeo").resolve("plain.tif")).doesNotExist();
+    }
 }
