@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "warp", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Reproject every GeoTIFF under the inputs (files, directories or http(s) URLs) into a",
-                "Cloud-Optimized GeoTIFF in OUTDIR, mirroring the input tree, in windows of output blocks.",
-                "Run the same command again after an interruption to resume: only the windows in flight are redone."})
+        description = {"Reproject every GeoTIFF under the inputs (files, directories or http(s) URLs) into a"
+                        + " Cloud-Optimized GeoTIFF in OUTDIR, mirroring the input tree.",
+                "Run the same command again after an interruption to resume: only the windows of output blocks that"
+                        + " were in flight are redone."})
 final class WarpCommand implements Callable<Integer> {
 
     @Mixin
