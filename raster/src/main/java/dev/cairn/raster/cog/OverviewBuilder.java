@@ -47,7 +47,9 @@ import java.util.concurrent.FutureTask;
  * <p><b>Threads:</b> only the calling thread touches the store (a store may be one SQLite
  * connection); the decoder and the encoder are called from pool threads and must be thread-safe.
  * Call it from one thread per COG. A level can be rebuilt alone ({@link #buildLevel}) after a
- * crash. On failure the level is left part-written; the caller rebuilds it.
+ * crash. On failure the level is left part-written (the caller rebuilds it) and the tiles still in
+ * flight are cancelled: the store's or the decoder's {@link IOException} reaches the caller as it
+ * was thrown, an interrupt as the engine's {@code StopRequestedException}.
  */
 public final class OverviewBuilder {
     /** Source tiles the reader keeps for the next output tile of the row: its 3 shared ones, and slack. */

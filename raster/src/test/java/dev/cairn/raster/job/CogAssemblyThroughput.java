@@ -45,8 +45,7 @@ public final class CogAssemblyThroughput {
         Files.deleteIfExists(staging);
         try (StagedCog stage = StagedCog.open(staging)) {
             try (Statement s = stage.connection().createStatement()) {
-                s.execute("CREATE TABLE cairn_cog_tiles (level INTEGER NOT NULL, tx INTEGER NOT NULL, ty INTEGER NOT NULL,"
-                        + " data BLOB NOT NULL, PRIMARY KEY (level, tx, ty))");
+                s.execute(StagedCog.CREATE);
             }
             stageLevel0(stage, layout, image);
             TileStore tiles = stage.tiles();
