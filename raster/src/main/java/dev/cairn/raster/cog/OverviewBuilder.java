@@ -46,7 +46,8 @@ import java.util.concurrent.FutureTask;
  *
  * <p><b>Threads:</b> only the calling thread touches the store (a store may be one SQLite
  * connection); the decoder and the encoder are called from pool threads and must be thread-safe.
- * Call it from one thread per COG. A level can be rebuilt alone ({@link #buildLevel}) after a
+ * Call it from one thread per COG, a thread of the caller's own (a job's worker), never from a
+ * pool thread: the pipeline's calling thread waits for pool work. A level can be rebuilt alone ({@link #buildLevel}) after a
  * crash. On failure the level is left part-written (the caller rebuilds it) and the tiles still in
  * flight are cancelled: the store's or the decoder's {@link IOException} reaches the caller as it
  * was thrown, an interrupt as the engine's {@code StopRequestedException}.
