@@ -2,6 +2,7 @@ package dev.cairn.raster.cog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.raster.DataType;
 import dev.cairn.raster.PixelBuffer;
@@ -124,6 +125,28 @@ class OverviewBuilderTest {
     @Test
     void onlyTheCallingThreadTouchesTheStore() throws IOException {
         assertThat(build(1300, 900).store.threads).containsOnlyKeys(Thread.currentThread().getName());
+    }
+
+    @Test
+    void tilesAreDecodedOnSeveralPoolThreadsAtOnce() throws IOException {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs two cores");
+        CogLayout layout = layout(1024, 512, 1, DataType.UINT8, Compression.NONE, null);
+        InMemoryTileStore store = new InMemoryTileStore();
+        stageLevel0(layout, store, 5, null);
+        TestTileDecoder decoder = new TestTileDecoder(layout);
+        AtomicInteger running = new AtomicInteger(), most = new AtomicInteger();
+        OverviewBuilder.build(layout, store, bytes -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(5); // long enough for the other pool threads to start theirs
+                return decoder.decode(bytes);
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            } finally {
+                running.decrementAndGet();
+            }
+        }, TileEncoder.forLayout(layout), Resampling.AVERAGE);
+        assertThat(most.get()).isGreaterThanOrEqualTo(2);
     }
 
     /** Every tile of every level of two stores, byte for byte. */

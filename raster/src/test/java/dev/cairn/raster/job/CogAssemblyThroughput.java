@@ -59,17 +59,20 @@ public final class CogAssemblyThroughput {
                 }
                 double load0 = loadAverage();
                 long c0 = cpuTime();
+                long m0 = threadCpuTime();
                 long t0 = System.nanoTime();
                 stage.inTransaction(() -> OverviewBuilder.build(layout, tiles, decoder, encoder, Resampling.AVERAGE));
                 long t1 = System.nanoTime();
                 long c1 = cpuTime();
+                long m1 = threadCpuTime();
                 Path cog = dir.resolve("bench.tif");
                 CogWriter.write(cog, layout, tiles);
                 long t2 = System.nanoTime();
                 long c2 = cpuTime();
                 double load1 = loadAverage();
-                System.out.printf("round %d: overviews %.2f s (cpu %.2f s), write %.2f s (cpu %.2f s), total %.2f s;"
-                        + " load %.2f -> %.2f; %d bytes sha256 %s%n", round, (t1 - t0) / 1e9, (c1 - c0) / 1e9,
+                System.out.printf("round %d: overviews %.2f s (cpu %.2f s, %.2f s of it this thread's), write %.2f s"
+                        + " (cpu %.2f s), total %.2f s; load %.2f -> %.2f; %d bytes sha256 %s%n", round, (t1 - t0) / 1e9,
+                        (c1 - c0) / 1e9, (m1 - m0) / 1e9,
                         (t2 - t1) / 1e9, (c2 - c1) / 1e9, (t2 - t0) / 1e9, load0, load1, Files.size(cog), sha256(cog));
             }
         }
@@ -100,6 +103,10 @@ public final class CogAssemblyThroughput {
     private static long cpuTime() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long threadCpuTime() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     private static double loadAverage() {
