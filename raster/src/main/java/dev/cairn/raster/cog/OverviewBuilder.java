@@ -41,8 +41,9 @@ import java.util.concurrent.FutureTask;
  * running transform (one per core) holds ≤ 9 decoded source tiles, a window of ≤ (2·tileSize+2)²
  * pixels and the output tile; a finished one only its encoded bytes until it is put; the reader
  * keeps ≤ {@value #SHARED_TILES} source tiles for sharing. With T the bytes of one decoded tile
- * (768 KiB for 512² RGB uint8): about cores × 14 T + 9 T decoded, plus compressed bytes of ≤
- * (2·cores + 1) × 10 tiles — ≈ 30 MiB on 2 cores, ≈ 100 MiB on 8, whatever the image size.
+ * (768 KiB for 512² RGB uint8): at most cores × 14 T + 9 T decoded, plus the compressed bytes of
+ * ≤ (2·cores + 1) × 9 source tiles and as many encoded ones — for 512² RGB uint8, even if no tile
+ * compressed at all, ≈ 60 MiB on 2 cores and ≈ 200 MiB on 8, whatever the image size.
  *
  * <p><b>Threads:</b> only the calling thread touches the store (a store may be one SQLite
  * connection); the decoder and the encoder are called from pool threads and must be thread-safe.
