@@ -20,18 +20,32 @@ import java.util.OptionalDouble;
  * {@code tileSize}² pixels; tiles on the right and bottom edges are padded (with the nodata value,
  * else 0) to the full tile size, as GDAL does.
  *
+ * <p>Compression level: {@link #deflateLevel} (1..9, default {@value #DEFAULT_DEFLATE_LEVEL}
+ * like GDAL's {@code LEVEL}) is what {@link TileEncoder#forLayout} compresses every level with,
+ * the full-resolution tiles and the overviews alike. It changes the bytes, not the pixels: a job
+ * that lets the user choose it must make it part of what a resumed run has to agree on, or a
+ * resumed output mixes levels (still valid, no longer byte-identical to an uninterrupted run).
+ * It is ignored by the other compressions.
+ *
  * @param geoTransform null for a raster without georeferencing
  * @param geoKeys      null for a raster without a CRS
  * @param alpha        the last band is an (unassociated) alpha band
+ * @param deflateLevel zlib level of {@link Compression#DEFLATE} tiles, 1 (fastest) .. 9 (smallest)
  */
 public record CogLayout(int width, int height, int bands, DataType type, int tileSize,
                         Compression compression, Predictor predictor, OptionalDouble nodata,
-                        GeoTransform geoTransform, GeoKeyDirectory geoKeys, boolean alpha) {
+                        GeoTransform geoTransform, GeoKeyDirectory geoKeys, boolean alpha, int deflateLevel) {
 
     /** GDAL's COG default block size. */
     public static final int DEFAULT_TILE_SIZE = 512;
 
+    /** GDAL's default DEFLATE level ({@code LEVEL=6}). */
+    public static final int DEFAULT_DEFLATE_LEVEL = 6;
+
     public CogLayout {
+        if (deflateLevel < 1 || deflateLevel > 9) {
+            throw new IllegalArgumentException("DEFLATE level must be 1..9, got " + deflateLevel);
+        }
         if (width < 1 || height < 1 || bands < 1) {
             throw new IllegalArgumentException("a COG needs at least 1x1 pixels and 1 band, got "
                     + width + "x" + height + "x" + bands);
@@ -48,6 +62,20 @@ public record CogLayout(int width, int height, int bands, DataType type, int til
         if (compression == null || predictor == null || nodata == null || type == null) {
             throw new NullPointerException("type, compression, predictor and nodata (OptionalDouble.empty()) are required");
         }
+    }
+
+    /** A layout compressed at DEFLATE level {@value #DEFAULT_DEFLATE_LEVEL} (when DEFLATE). */
+    public CogLayout(int width, int height, int bands, DataType type, int tileSize, Compression compression,
+            Predictor predictor, OptionalDouble nodata, GeoTransform geoTransform, GeoKeyDirectory geoKeys,
+            boolean alpha) {
+        this(width, height, bands, type, tileSize, compression, predictor, nodata, geoTransform, geoKeys, alpha,
+                DEFAULT_DEFLATE_LEVEL);
+    }
+
+    /** This layout with another DEFLATE level (1..9). */
+    public CogLayout withDeflateLevel(int level) {
+        return new CogLayout(width, height, bands, type, tileSize, compression, predictor, nodata, geoTransform,
+                geoKeys, alpha, level);
     }
 
     /** A layout without georeferencing, nodata or alpha: DEFLATE, no predictor, 512² tiles. */

@@ -19,7 +19,9 @@ import dev.cairn.raster.PixelBuffer;
  *   <li>An exact 2×2 window without nodata takes GDAL's fast path: integers
  *       {@code (a+b+c+d+2)/4}; floats summed in float32, {@code ((a+c)+(b+d))·0.25f} for the
  *       pixels GDAL's SSE2 code handles four at a time from the start of its processing chunk (a
- *       whole row), {@code (((a+b)+c)+d)·0.25f} for the remaining 0–3 at the row's end.</li>
+ *       whole row), {@code (((a+b)+c)+d)·0.25f} for the remaining 0–3 at the row's end. The
+ *       commonest case — uint8, no nodata, a level below of even width and height — runs on its
+ *       own loop over the byte arrays ({@code halveUint8}); the others pixel by pixel.</li>
  *   <li>Nodata: invalid pixels are left out of sums and weights; a pixel with no valid source is
  *       nodata; a mean that happens to equal nodata is nudged to GDAL's replacement value
  *       (nodata+1, or nodata-1 at the type's maximum, or nodata·(1+1e-7) for floats).</li>
@@ -41,6 +43,7 @@ final class OverviewResampler {
     private final double nodata;
     private final float nodataF;
     private final double replacement;
+    private final boolean halvesUint8;
 
     OverviewResampler(CogLayout layout, int level, Resampling resampling) {
         this.type = layout.type();
@@ -57,6 +60,8 @@ final class OverviewResampler {
         this.nodata = hasNodata ? type.clamp(layout.nodata().getAsDouble()) : 0;
         this.nodataF = (float) nodata;
         this.replacement = replacementFor(type, nodataF);
+        this.halvesUint8 = type == DataType.UINT8 && resampling == Resampling.AVERAGE && !hasNodata
+                && srcW == 2 * dstW && srcH == 2 * dstH;
     }
 
     int srcX0(int dx) {
@@ -99,6 +104,44 @@ final class OverviewResampler {
      * (0,0) is source pixel {@code (srcOffX, srcOffY)}.
      */
     void resample(PixelBuffer src, int srcOffX, int srcOffY, PixelBuffer dst, int dstOffX, int dstOffY,
+            int dx0, int dx1, int dy0, int dy1) {
+        if (halvesUint8) {
+            halveUint8(src, srcOffX, srcOffY, dst, dstOffX, dstOffY, dx0, dx1, dy0, dy1);
+        } else {
+            resampleEachPixel(src, srcOffX, srcOffY, dst, dstOffX, dstOffY, dx0, dx1, dy0, dy1);
+        }
+    }
+
+    /**
+     * The common case on its own loop over the byte arrays: uint8, AVERAGE, no nodata, a level
+     * below of even width and height, so destination pixel (x, y) is the mean of source pixels
+     * (2x..2x+1, 2y..2y+1), GDAL's integer fast path {@code (a+b+c+d+2)/4}. Same numbers as
+     * {@link #resampleEachPixel}, without its per-sample type switch and double arithmetic.
+     */
+    private void halveUint8(PixelBuffer src, int srcOffX, int srcOffY, PixelBuffer dst, int dstOffX, int dstOffY,
+            int dx0, int dx1, int dy0, int dy1) {
+        byte[] s = (byte[]) src.array();
+        byte[] d = (byte[]) dst.array();
+        int rowStride = src.width() * bands;
+        int pixelStride = 2 * bands;
+        for (int dy = dy0; dy < dy1; dy++) {
+            int top = src.index(2 * dx0 - srcOffX, 2 * dy - srcOffY, 0);
+            int out = dst.index(dx0 - dstOffX, dy - dstOffY, 0);
+            for (int dx = dx0; dx < dx1; dx++) {
+                for (int b = 0; b < bands; b++) {
+                    int i = top + b;
+                    int j = i + rowStride;
+                    int sum = (s[i] & 0xFF) + (s[i + bands] & 0xFF) + (s[j] & 0xFF) + (s[j + bands] & 0xFF);
+                    d[out + b] = (byte) ((sum + 2) >>> 2);
+                }
+                top += pixelStride;
+                out += bands;
+            }
+        }
+    }
+
+    /** {@link #resample} pixel by pixel, for every type, kernel and nodata setting. */
+    void resampleEachPixel(PixelBuffer src, int srcOffX, int srcOffY, PixelBuffer dst, int dstOffX, int dstOffY,
             int dx0, int dx1, int dy0, int dy1) {
         for (int dy = dy0; dy < dy1; dy++) {
             for (int dx = dx0; dx < dx1; dx++) {

@@ -30,7 +30,7 @@ import java.util.zip.Deflater;
 public final class TileEncoder {
 
     /** GDAL's default ZLEVEL. */
-    public static final int DEFAULT_DEFLATE_LEVEL = 6;
+    public static final int DEFAULT_DEFLATE_LEVEL = CogLayout.DEFAULT_DEFLATE_LEVEL;
 
     private final DataType type;
     private final int bands;
@@ -55,14 +55,10 @@ public final class TileEncoder {
         this.deflateLevel = deflateLevel;
     }
 
-    /** The encoder of a layout's tiles, DEFLATE at level 6. */
+    /** The encoder of a layout's tiles, DEFLATE at the layout's {@link CogLayout#deflateLevel}. */
     public static TileEncoder forLayout(CogLayout layout) {
-        return forLayout(layout, DEFAULT_DEFLATE_LEVEL);
-    }
-
-    public static TileEncoder forLayout(CogLayout layout, int deflateLevel) {
         return new TileEncoder(layout.type(), layout.bands(), layout.tileSize(), layout.compression(),
-                layout.predictor(), deflateLevel);
+                layout.predictor(), layout.deflateLevel());
     }
 
     /**

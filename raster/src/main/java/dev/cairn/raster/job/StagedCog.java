@@ -41,7 +41,7 @@ final class StagedCog implements AutoCloseable {
     record Tile(int tx, int ty, byte[] data) {
     }
 
-    private static final String CREATE = """
+    static final String CREATE = """
             CREATE TABLE cairn_cog_tiles (level INTEGER NOT NULL, tx INTEGER NOT NULL, ty INTEGER NOT NULL,
             data BLOB NOT NULL, PRIMARY KEY (level, tx, ty))""";
 
@@ -58,6 +58,15 @@ final class StagedCog implements AutoCloseable {
         public void finalise(Connection c) {
         }
     };
+
+    private static final String SELECT_TILE = "SELECT data FROM cairn_cog_tiles WHERE level = ? AND tx = ? AND ty = ?";
+
+    /**
+     * The COG writer's sizes pass: {@code length(data)} of a BLOB column is answered from the
+     * record header (SQLite marks the column read OPFLAG_LENGTHARG), so the tile's bytes and their
+     * overflow pages are not read.
+     */
+    static final String SELECT_SIZE = "SELECT length(data) FROM cairn_cog_tiles WHERE level = ? AND tx = ? AND ty = ?";
 
     private final StagedSqliteOutput protocol;
     private final Connection connection;
@@ -135,8 +144,7 @@ final class StagedCog implements AutoCloseable {
 
     /** The compressed tile, or null when there is none. */
     byte[] tile(int level, int tx, int ty) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT data FROM cairn_cog_tiles WHERE level = ? AND tx = ? AND ty = ?")) {
+        try (PreparedStatement ps = connection.prepareStatement(SELECT_TILE)) {
             ps.setInt(1, level);
             ps.setInt(2, tx);
             ps.setInt(3, ty);
@@ -148,8 +156,7 @@ final class StagedCog implements AutoCloseable {
 
     /** The length of a tile's bytes, or -1 when there is none. */
     int size(int level, int tx, int ty) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT length(data) FROM cairn_cog_tiles WHERE level = ? AND tx = ? AND ty = ?")) {
+        try (PreparedStatement ps = connection.prepareStatement(SELECT_SIZE)) {
             ps.setInt(1, level);
             ps.setInt(2, tx);
             ps.setInt(3, ty);

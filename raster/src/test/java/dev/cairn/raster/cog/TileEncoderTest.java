@@ -79,11 +79,11 @@ class TileEncoderTest {
     void theDeflateLevelChangesTheSizeNotThePixels() throws Exception {
         CogLayout layout = oneTile(DataType.UINT8, 1, Compression.DEFLATE, Predictor.HORIZONTAL);
         PixelBuffer tile = TestRasters.image(DataType.UINT8, 256, 256, 1, 11, null);
-        byte[] fast = TileEncoder.forLayout(layout, 1).encode(tile);
-        byte[] small = TileEncoder.forLayout(layout, 9).encode(tile);
+        byte[] fast = TileEncoder.forLayout(layout.withDeflateLevel(1)).encode(tile);
+        byte[] small = TileEncoder.forLayout(layout.withDeflateLevel(9)).encode(tile);
         assertThat(fast.length).isGreaterThan(small.length);
-        assertThat(GdalOracle.firstDifference(tile, readBackThroughGdal(layout, TileEncoder.forLayout(layout, 1), tile), 0))
-                .isNull();
+        assertThat(GdalOracle.firstDifference(tile,
+                readBackThroughGdal(layout, TileEncoder.forLayout(layout.withDeflateLevel(1)), tile), 0)).isNull();
     }
 
     @Test
