@@ -41,6 +41,13 @@ import org.opengis.referencing.crs.ProjectedCRS;
 record WarpPlan(CoordinateReferenceSystem sourceCrs, CrsResolver.Operation operation, OutputGrid grid,
         CogLayout layout, dev.cairn.raster.warp.WarpOptions settings, String planKey, List<WindowSpec> windows) {
 
+    /**
+     * zlib level of DEFLATE tiles: measured on imagery, level 3 compresses as fast as level 1 and
+     * within 0.5 % of level 6 at 1.5× its speed, and about as small as GDAL's own COGs at their
+     * default (libdeflate level 6). Part of the plan key: a staging file never mixes levels.
+     */
+    static final int DEFLATE_LEVEL = 3;
+
     /** Output pixels per window, at most (a window has at least one block). */
     static final long WINDOW_PIXELS = 1L << 21;
 
@@ -108,7 +115,7 @@ record WarpPlan(CoordinateReferenceSystem sourceCrs, CrsResolver.Operation opera
         GeoKeyDirectory keys = GeoKeyDirectory.forEpsg(epsg(options.targetCrs()), target instanceof ProjectedCRS);
         CogLayout layout = new CogLayout(grid.width(), grid.height(), bands, type, options.blockSize(),
                 Compression.valueOf(options.compression().toUpperCase(Locale.ROOT)), Predictor.NONE, nodata,
-                grid.geoTransform(), keys, alpha);
+                grid.geoTransform(), keys, alpha).withDeflateLevel(DEFLATE_LEVEL);
         String key = planKey(options, name, version, grid, bands);
         return new WarpPlan(source, op, grid, layout, settings, key, windows(layout, key));
     }
@@ -156,7 +163,7 @@ record WarpPlan(CoordinateReferenceSystem sourceCrs, CrsResolver.Operation opera
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             GeoTransform g = grid.geoTransform();
             String text = options.toSpec().fingerprint() + "\n" + name + "\n" + version + "\n" + grid.width() + "x"
-                    + grid.height() + "x" + bands + "\n" + g.originX() + "," + g.pixelWidth() + "," + g.rotationX() + ","
+                    + grid.height() + "x" + bands + "\ndeflate-level=" + DEFLATE_LEVEL + "\n" + g.originX() + "," + g.pixelWidth() + "," + g.rotationX() + ","
                     + g.originY() + "," + g.rotationY() + "," + g.pixelHeight();
             return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {

@@ -224,6 +224,7 @@ public final class FaultyHttpServer implements AutoCloseable {
         requestsByPath.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
         String range = ex.getRequestHeaders().getFirst("Range");
         int status = 0;
+        boolean[] logged = {false};
         try (ex) {
             sleep(latency);
             Fault fault;
@@ -233,7 +234,7 @@ public final class FaultyHttpServer implements AutoCloseable {
             }
             Path file = root.resolve(path.substring(1)).normalize();
             if (!file.startsWith(root)) {
-                status = send(ex, 403, "outside the served directory");
+                status = send(ex, path, range, logged, 403, "outside the served directory");
                 return;
             }
             if (fault instanceof ReplaceFile r) {
@@ -245,14 +246,14 @@ public final class FaultyHttpServer implements AutoCloseable {
                 if (s.retryAfterSeconds() != null) {
                     ex.getResponseHeaders().set("Retry-After", String.valueOf(s.retryAfterSeconds()));
                 }
-                status = send(ex, s.status(), "injected fault");
+                status = send(ex, path, range, logged, s.status(), "injected fault");
                 return;
             }
             BasicFileAttributes attrs;
             try {
                 attrs = Files.readAttributes(file, BasicFileAttributes.class);
             } catch (NoSuchFileException e) {
-                status = send(ex, 404, "no such file");
+                status = send(ex, path, range, logged, 404, "no such file");
                 return;
             }
             long size = attrs.size();
@@ -267,7 +268,7 @@ public final class FaultyHttpServer implements AutoCloseable {
             if (range != null && !rangeIgnored.contains(path)) {
                 Matcher m = RANGE.matcher(range.trim());
                 if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
-                    status = send(ex, 400, "bad Range " + range);
+                    status = send(ex, path, range, logged, 400, "bad Range " + range);
                     return;
                 }
                 if (m.group(1).isEmpty()) {
@@ -280,7 +281,7 @@ public final class FaultyHttpServer implements AutoCloseable {
                 }
                 if (first >= size || last < first) {
                     h.set("Content-Range", "bytes */" + size);
-                    status = send(ex, 416, "range not satisfiable");
+                    status = send(ex, path, range, logged, 416, "range not satisfiable");
                     return;
                 }
                 h.set("Content-Range", "bytes " + first + "-" + last + "/" + size);
@@ -288,6 +289,9 @@ public final class FaultyHttpServer implements AutoCloseable {
             }
             int length = (int) (last - first + 1);
             boolean head = ex.getRequestMethod().equals("HEAD");
+            if (head || length == 0) {
+                record(ex, path, range, status, logged);
+            }
             ex.sendResponseHeaders(status, head ? -1 : (length == 0 ? -1 : length));
             if (head || length == 0) {
                 return;
@@ -301,6 +305,7 @@ public final class FaultyHttpServer implements AutoCloseable {
             }
             OutputStream out = ex.getResponseBody();
             if (fault instanceof ResetMidBody || fault instanceof StallMidBody) {
+                record(ex, path, range, status, logged);
                 out.write(body, 0, length / 2);
                 out.flush();
                 if (fault instanceof StallMidBody s) {
@@ -314,6 +319,7 @@ public final class FaultyHttpServer implements AutoCloseable {
             // leave the in-flight count before the client can have the last byte
             inFlight.decrementAndGet();
             counted = false;
+            record(ex, path, range, status, logged); // in the log before the client can have the last byte
             out.write(body, length - 1, 1);
         } catch (IOException | UncheckedIOException e) {
             // the client went away or the fault dropped the connection: nothing to answer
@@ -321,8 +327,22 @@ public final class FaultyHttpServer implements AutoCloseable {
             if (counted) {
                 inFlight.decrementAndGet();
             }
+            record(ex, path, range, status, logged);
+        }
+    }
+
+    /** Adds the request to the log once, before its answer can reach the client (a test may read the log then). */
+    private void record(HttpExchange ex, String path, String range, int status, boolean[] logged) {
+        if (!logged[0]) {
+            logged[0] = true;
             log.add(new Request(ex.getRequestMethod(), path, range, status));
         }
+    }
+
+    private int send(HttpExchange ex, String path, String range, boolean[] logged, int status, String text)
+            throws IOException {
+        record(ex, path, range, status, logged);
+        return send(ex, status, text);
     }
 
     private static int send(HttpExchange ex, int status, String text) throws IOException {
