@@ -128,15 +128,16 @@ final class PartFile {
     /**
      * The part files of one output, opened and checked, read as one sequence of records in part
      * order ({@link ChunkParts.Records}): a record's place is its offset plus the sizes of the parts
-     * before it. Opening reads every part once (the checksum) and keeps the entries in memory (44
-     * bytes a feature); records are then read by positioned reads. (Not from memory maps: every page
+     * before it. Opening reads every part once (the checksum); entries and records are then read
+     * by positioned reads. (Not from memory maps: every page
      * of a map read stays in the process's resident set until the map is collected, and the parts
      * are as large as the output.) Open files stay readable when they are deleted meanwhile (a
-     * concurrent assembler that published first). Not thread-safe.
+     * concurrent assembler that published first). {@link #read} is thread-safe (positioned reads), the
+     * rest is not.
      */
     static final class Sequence implements ChunkParts.Records, AutoCloseable {
         private final List<FileChannel> channels = new ArrayList<>();
-            private final List<ByteBuffer> entries = new ArrayList<>();
+            private final List<long[]> entries = new ArrayList<>(); // per part: offset of its entries, their count
         private long[] starts = new long[0];
         private long count;
 
@@ -188,7 +189,7 @@ final class PartFile {
             if ((int) crc.getValue() != footer.getInt(16)) {
                 throw corrupt(file, "checksum mismatch");
             }
-            entries.add(read(ch, entriesAt, (int) (n * ENTRY_BYTES)));
+            entries.add(new long[] {entriesAt, n});
             count += n;
             return size;
         }
@@ -198,14 +199,24 @@ final class PartFile {
             return count;
         }
 
+        /** Reads the entries from the files, a block at a time (they are not kept: 44 bytes a feature). */
         @Override
-        public void forEach(Visitor visitor) {
+        public void forEach(Visitor visitor) throws IOException {
+            ByteBuffer block = ByteBuffer.allocate(ENTRY_BYTES * 8192).order(ByteOrder.LITTLE_ENDIAN);
             for (int k = 0; k < entries.size(); k++) {
-                ByteBuffer e = entries.get(k);
+                long at = entries.get(k)[0];
+                long left = entries.get(k)[1];
                 long start = starts[k];
-                for (int at = 0; at < e.limit(); at += ENTRY_BYTES) {
-                    visitor.feature(e.getDouble(at), e.getDouble(at + 8), e.getDouble(at + 16), e.getDouble(at + 24),
-                            start + e.getLong(at + 32), e.getInt(at + 40));
+                while (left > 0) {
+                    int n = (int) Math.min(left, 8192);
+                    block.clear().limit(n * ENTRY_BYTES);
+                    readFully(channels.get(k), at, block);
+                    for (int e = 0; e < n * ENTRY_BYTES; e += ENTRY_BYTES) {
+                        visitor.feature(block.getDouble(e), block.getDouble(e + 8), block.getDouble(e + 16),
+                                block.getDouble(e + 24), start + block.getLong(e + 32), block.getInt(e + 40));
+                    }
+                    at += (long) n * ENTRY_BYTES;
+                    left -= n;
                 }
             }
         }

@@ -9,11 +9,14 @@ import dev.cairn.geo.format.LayerDef;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.wololo.flatgeobuf.generated.Column;
 import org.wololo.flatgeobuf.generated.Crs;
 import org.wololo.flatgeobuf.generated.Header;
@@ -36,7 +39,10 @@ final class FgbFileWriter {
     /** Where the encoded features are: by the place and length an index entry was added with. */
     @FunctionalInterface
     interface Records {
-        /** Puts the {@code n} bytes at {@code place} (a size prefix and its feature) into {@code dst}, which has room. */
+        /**
+         * Puts the {@code n} bytes at {@code place} (size-prefixed features) into {@code dst}, which has
+         * room. Called from two threads at once.
+         */
         void read(long place, int n, ByteBuffer dst) throws IOException;
     }
 
@@ -54,34 +60,93 @@ final class FgbFileWriter {
             if (indexed) {
                 index.write(order, data);
             }
-            data.flush(); // the features go straight to the channel, after what the stream wrote
-            ByteBuffer buf = ByteBuffer.allocate(BUFFER);
-            for (int i : order) {
-                int n = 4 + index.length(i);
-                if (buf.remaining() < n) {
-                    drain(buf, out);
-                    if (buf.capacity() < n) {
-                        buf = ByteBuffer.allocate(n);
-                    }
-                }
-                int start = buf.position();
-                records.read(index.place(i), n, buf);
-                if (buf.position() != start + n) {
-                    throw new IOException("feature " + i + ": " + (buf.position() - start) + " bytes read, " + n
-                            + " expected");
-                }
-            }
-            drain(buf, out);
+            data.flush(); // the features go to the channel by positioned writes, after what the stream wrote
+            copyFeatures(index, order, records, out, out.position());
             out.force(true);
         }
     }
 
-    private static void drain(ByteBuffer buf, FileChannel out) throws IOException {
+    /**
+     * Copies the features in index order to {@code out} from {@code start} on, on two threads: the
+     * caller's takes the first half of the order, a pool thread the second, each reading into its own
+     * buffer and writing at its own place (the second half starts where the first half's bytes end).
+     * The copy is a read call per feature (features that follow each other in index order and lie
+     * back to back where they were put are read at once), and such calls overlap well.
+     */
+    private static void copyFeatures(HilbertIndex index, int[] order, Records records, FileChannel out, long start)
+            throws IOException {
+        int half = order.length / 2;
+        long bytes = 0;
+        for (int r = 0; r < half; r++) {
+            bytes += 4L + index.length(order[r]);
+        }
+        long firstHalfBytes = bytes;
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
+            try {
+                copyRange(index, order, half, order.length, records, out, start + firstHalfBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            copyRange(index, order, 0, half, records, out, start);
+        } finally {
+            try {
+                second.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof UncheckedIOException io) {
+                    throw io.getCause();
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Copies the features {@code order[from..to)} to {@code out} at {@code at} on. */
+    private static void copyRange(HilbertIndex index, int[] order, int from, int to, Records records, FileChannel out,
+            long at) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
+        long position = at;
+        int r = from;
+        while (r < to) {
+            long place = index.place(order[r]);
+            long n = 4L + index.length(order[r]);
+            int end = r + 1;
+            while (end < to && n < BUFFER && index.place(order[end]) == place + n) {
+                n += 4L + index.length(order[end]);
+                end++;
+            }
+            if (n > BUFFER && end > r + 1) { // a run never spans more than the buffer, unless it is one feature
+                end--;
+                n -= 4L + index.length(order[end]);
+            }
+            if (buf.remaining() < n) {
+                position += drain(buf, out, position);
+                if (buf.capacity() < n) {
+                    buf = ByteBuffer.allocateDirect((int) n);
+                }
+            }
+            int before = buf.position();
+            records.read(place, (int) n, buf);
+            if (buf.position() != before + n) {
+                throw new IOException("features " + r + " to " + end + ": " + (buf.position() - before)
+                        + " bytes read, " + n + " expected");
+            }
+            r = end;
+        }
+        drain(buf, out, position);
+    }
+
+    /** Writes the buffer's content at {@code position}; returns how many bytes. */
+    private static int drain(ByteBuffer buf, FileChannel out, long position) throws IOException {
         buf.flip();
+        int n = buf.remaining();
+        long at = position;
         while (buf.hasRemaining()) {
-            out.write(buf);
+            at += out.write(buf, at);
         }
         buf.clear();
+        return n;
     }
 
     /** The size-prefixed header; {@code indexed}: the file gets an index (features, and geometries to index). */

@@ -26,7 +26,7 @@ final class FgbParts implements ChunkParts {
             throw new IOException(temp + ": " + records.count() + " features; a FlatGeobuf index holds at most "
                     + Integer.MAX_VALUE);
         }
-        HilbertIndex index = new HilbertIndex();
+        HilbertIndex index = new HilbertIndex((int) records.count());
         records.forEach((minX, minY, maxX, maxY, place, length) ->
                 index.add(minX, minY, maxX, maxY, place, length - 4)); // the index counts the feature without its prefix
         FgbFileWriter.write(temp, layer, index, records::read);

@@ -27,13 +27,25 @@ final class HilbertIndex {
     static final int NODE_SIZE = 16;
     private static final int HILBERT_MAX = (1 << 16) - 1;
 
-    private double[] boxes = new double[4 * 1024];
-    private long[] places = new long[1024];
-    private int[] lengths = new int[1024];
+    private double[] boxes;
+    private long[] places;
+    private int[] lengths;
     private int count;
     /** minX, minY, maxX, maxY of the non-empty boxes; meaningless while {@link #extentNull}. */
     private final double[] extent = new double[4];
     private boolean extentNull = true;
+
+    HilbertIndex() {
+        this(1024);
+    }
+
+    /** An index with room for {@code capacity} entries before it grows. */
+    HilbertIndex(int capacity) {
+        int n = Math.max(16, capacity);
+        boxes = new double[4 * n];
+        places = new long[n];
+        lengths = new int[n];
+    }
 
     void add(Envelope env, long place, int length) {
         if (env == null || env.isNull()) {

@@ -52,7 +52,11 @@ public interface ChunkParts {
         /** Calls {@code visitor} for every feature, in input order. */
         void forEach(Visitor visitor) throws IOException;
 
-        /** Puts the {@code length} bytes of the feature at {@code place} into {@code dst}, which has room for them. */
+        /**
+         * Puts the {@code length} bytes at {@code place} (one feature, or features that lie back to
+         * back) into {@code dst}, which has room for them. Thread-safe: a format may copy with
+         * several threads.
+         */
         void read(long place, int length, ByteBuffer dst) throws IOException;
 
         /** One feature: its box (inverted, {@code maxX < minX}, when it has no geometry), where it is, its size in bytes. */
