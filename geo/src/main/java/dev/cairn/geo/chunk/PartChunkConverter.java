@@ -105,7 +105,9 @@ import org.slf4j.LoggerFactory;
  * the next publication of the output ({@link AtomicFiles#removeStaleStaging} matches parts, as
  * {@code .NAME.KEY.cairn-stage*}); {@code cairn verify} reports parts and temp parts as staging
  * files when every chunk of the output is done, and {@code reset --all} / {@code verify --repair}
- * clear the mark, so the next run rewrites every part and the output.
+ * clear the mark, so the next run rewrites every part and the output. ({@code --fresh} with other
+ * options is another job: another fingerprint, so another plan key and other part names; with the
+ * same options it resumes.)
  */
 final class PartChunkConverter {
     private static final Logger LOG = LoggerFactory.getLogger(PartChunkConverter.class);
@@ -246,8 +248,9 @@ final class PartChunkConverter {
                 }
                 throw gone;
             } catch (PartFile.PartFileCorruptException corrupt) {
-                throw AssetFailure.permanent(ErrorClass.INTERNAL, corrupt.getMessage() + "; run the command again"
-                        + " with --fresh: every chunk then rewrites its part", corrupt);
+                throw AssetFailure.permanent(ErrorClass.INTERNAL, corrupt.getMessage() + "; run 'cairn reset --all'"
+                        + " on the job's output directory, then the command again: every chunk then rewrites its part",
+                        corrupt);
             } finally {
                 if (!published) {
                     deleteQuietly(temp);

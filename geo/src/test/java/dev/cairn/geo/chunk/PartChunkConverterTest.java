@@ -217,7 +217,7 @@ class PartChunkConverterTest {
         assertThatThrownBy(() -> run.process(run.chunks.get(4))).isInstanceOfSatisfying(AssetFailure.class, f -> {
             assertThat(f.errorClass()).isEqualTo(ErrorClass.INTERNAL);
             assertThat(f.getMessage()).contains(run.part(1).getFileName().toString()).contains("checksum")
-                    .contains("--fresh");
+                    .contains("reset --all");
         });
         assertThat(run.output).doesNotExist();
         assertThat(run.hidden()).noneMatch(n -> n.contains("cairn-tmp"));
