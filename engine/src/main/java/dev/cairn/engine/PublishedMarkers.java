@@ -1,8 +1,11 @@
 package dev.cairn.engine;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
 
 /**
@@ -13,7 +16,9 @@ import java.util.stream.Stream;
  * (a chunk redone because its checkpoint was lost to a kill while its rows were already
  * committed, racing the finaliser) would otherwise find no staging file, start an empty one and
  * leave it behind. The mark is written before the staging file goes; a chunk that finds the
- * mark, no staging file and the output in place is done. {@code reset --all} and
+ * mark, no staging file and the output in place is done. (Chunks staged as part files: the mark
+ * is written once every part is there, before the output is published and the parts deleted; a
+ * chunk that finds the mark, the output, and not every part, is done.) {@code reset --all} and
  * {@code verify --repair} clear the marks, so outputs they send back to work are rebuilt.
  */
 public final class PublishedMarkers {
@@ -23,6 +28,19 @@ public final class PublishedMarkers {
     /** The mark of the plan {@code planKey} under {@code outDir}. */
     public static Path marker(Path outDir, String planKey) {
         return outDir.resolve(".cairn").resolve("published").resolve(planKey);
+    }
+
+    /**
+     * Writes {@code mark} (naming {@code output}) and makes it durable, file and directory entry,
+     * before the caller publishes the output and removes what it was staged in.
+     */
+    public static void mark(Path mark, Path output) throws IOException {
+        Files.createDirectories(mark.getParent());
+        Files.write(mark, (output + "\n").getBytes(StandardCharsets.UTF_8));
+        try (FileChannel ch = FileChannel.open(mark, StandardOpenOption.WRITE)) {
+            ch.force(true); // on disk before the staging file can go
+        }
+        AtomicFiles.fsyncDirectory(mark.getParent());
     }
 
     /** Deletes every mark under {@code outDir}; returns how many. */

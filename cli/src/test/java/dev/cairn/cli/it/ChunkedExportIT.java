@@ -27,9 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Huge layers into formats other than GeoPackage (issue: chunks go to parts assembled atomically):
  * a GeoPackage layer chunked into Shapefile, GeoJSON, GeoJSON sequence and FlatGeobuf gives
  * byte for byte the file an unchunked run writes (these writers are deterministic); so do
- * Shapefile, FlatGeobuf, GeoJSON and GeoJSON sequence inputs chunked by feature position; and a
- * SIGKILL loop of the real CLI during a chunked run into FlatGeobuf still ends with that file,
- * with every chunk completed once and nothing hidden left behind.
+ * Shapefile, FlatGeobuf, GeoJSON and GeoJSON sequence inputs chunked by feature position; and
+ * SIGKILL loops of the real CLI during chunked runs into FlatGeobuf (chunk part files, fid chunks
+ * of a GeoPackage and position chunks of a Shapefile) still end with that file, with every chunk
+ * completed once and nothing hidden left behind.
  */
 class ChunkedExportIT {
     private static final long SEED = 7_341L;
@@ -39,6 +40,8 @@ class ChunkedExportIT {
     private static final int KILLS = 8;
     private static final int GEOJSON_FEATURES = 120_000;
     private static final int GEOJSON_CHUNK = 15_000;
+    private static final int SHP_FEATURES = 120_000;
+    private static final int SHP_CHUNK = 20_000;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -175,6 +178,34 @@ class ChunkedExportIT {
         assertThat(again.exitCode()).isZero();
         assertThat(JSON.readTree(again.lastStdoutLine()).get("done_this_run").asInt()).isEqualTo(CHUNKS);
         assertThat(digests(out)).isEqualTo(digests(reference));
+        assertNoHiddenLeftovers(out);
+    }
+
+    /**
+     * A Shapefile input chunked by position into FlatGeobuf (each chunk encodes its part file, the
+     * last one merges them), killed and resumed: the same file as an unchunked run, byte for byte,
+     * every chunk completed once, no part or temp file left.
+     */
+    @Test
+    void killLoopOnPositionChunksIntoFlatGeobufEndsWithTheUnchunkedFile() throws Exception {
+        Path source = work.resolve("shp-source");
+        SampleData.writeGpkg(source.resolve("plots.gpkg"), List.of(new LayerSpec("plots", GeometryKind.POLYGON, 32632,
+                SHP_FEATURES)), SEED + 5);
+        Path in = work.resolve("shp-in");
+        CliProcess.Result made = run(source, in, "shp", 0);
+        assertThat(made.exitCode()).as("making the input; stderr:%n%s", made.stderr()).isZero();
+        Files.walk(in.resolve(".cairn")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+
+        Path reference = work.resolve("shp-reference");
+        long t0 = System.nanoTime();
+        CliProcess.Result ref = run(in, reference, "fgb", 0);
+        long referenceMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ref.exitCode()).as("reference; stderr:%n%s", ref.stderr()).isZero();
+
+        Path out = work.resolve("shp-killed");
+        int chunks = (SHP_FEATURES + SHP_CHUNK - 1) / SHP_CHUNK;
+        killThenFinish(in, out, "fgb", SHP_CHUNK, chunks, referenceMillis, work.resolve("logs-shp"));
+        assertThat(digests(out)).isEqualTo(digests(reference)).containsKey("plots.fgb");
         assertNoHiddenLeftovers(out);
     }
 

@@ -6,6 +6,7 @@ import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.ProcessContext;
 import dev.cairn.engine.PublishedMarkers;
+import dev.cairn.geo.format.ChunkParts;
 import dev.cairn.geo.format.ChunkSpec;
 import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.FormatProvider;
@@ -18,13 +19,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
 
 /**
- * Processes one chunk asset of a convert job: committed exactly once into the file's staging
- * GeoPackage (rows and marker in one transaction), which the chunk completing the file publishes
- * atomically — renamed when the output format is the staging format
- * ({@link FormatProvider#isStagingFormat}), exported through the output format otherwise
- * ({@link StagedExport}). Chunks are cut from the input as planned, so a chunk refuses to run on an
+ * Processes one chunk asset of a convert job. Into a format that writes chunk parts
+ * ({@link FormatProvider#chunkParts}, FlatGeobuf): the chunk encodes its features into a part file
+ * of its own, and the chunk completing the file merges the parts ({@link PartChunkConverter}).
+ * Otherwise: committed exactly once into the file's staging GeoPackage (rows and marker in one
+ * transaction), which the chunk completing the file publishes atomically — renamed when the
+ * output format is the staging format ({@link FormatProvider#isStagingFormat}), exported through
+ * the output format otherwise ({@link StagedExport}). Chunks are cut from the input as planned, so a chunk refuses to run on an
  * input whose size or mtime changed since: the next run re-plans it under a new staging file.
  */
 public final class ChunkProcessor {
@@ -67,10 +71,16 @@ public final class ChunkProcessor {
         }
         // Position chunks read the input through its format; fid chunks read a GeoPackage directly.
         FormatProvider format = chunk.byPosition() ? inputFormat.of(input) : null;
+        Path mark = PublishedMarkers.marker(outDir, chunk.planKey());
+        Optional<ChunkParts> parts = outputFormat.chunkParts();
+        if (parts.isPresent()) {
+            GpkgChunkConverter.Result r = PartChunkConverter.convert(input, format, output, chunk, options, ctx,
+                    outputFormat, parts.get(), mark);
+            return new Outcome(r.features(), r.issues().skippedCount(), r.checksum(), r.issues().list());
+        }
         GpkgChunkConverter.Publisher publisher = outputFormat.isStagingFormat() ? GpkgChunkConverter.RENAME
                 : (staging, out) -> new StagedExport(outputFormat).publish(staging, out, chunk, ctx,
                         chunk.byPosition() ? sourceLayerInTarget(input, format) : null);
-        Path mark = PublishedMarkers.marker(outDir, chunk.planKey());
         GpkgChunkConverter.Result r = chunk.byPosition()
                 ? FeatureChunkConverter.convert(input, format, output, asset.id(), chunk, options, ctx, publisher, mark)
                 : GpkgChunkConverter.convert(input, output, asset.id(), chunk, options, ctx, publisher, mark);

@@ -74,7 +74,7 @@ public final class FeatureChunkConverter {
     }
 
     /** The features of the chunk's planned range (for a chunk whose rows went in with an earlier attempt). */
-    private static long planned(ChunkSpec chunk, LayerDef in) {
+    static long planned(ChunkSpec chunk, LayerDef in) {
         long end = chunk.fidTo() != null ? chunk.fidTo() : Math.max(in.featureCount(), chunk.fidFrom());
         return end - chunk.fidFrom();
     }

@@ -20,9 +20,10 @@ import dev.cairn.geo.gpkg.GpkgProvider;
 import dev.cairn.geo.pipeline.FeatureConverter;
 
 /**
- * Publishes a chunked file into a format other than GeoPackage: the finished staging GeoPackage
- * is exported through the output format to a temp file and published by the format
- * ({@link FormatProvider#publishOutput}).
+ * Publishes a chunked file into a format other than GeoPackage that writes no chunk parts
+ * (Shapefile, GeoJSON; see {@link FormatProvider#chunkParts} and PartChunkConverter for
+ * FlatGeobuf): the finished staging GeoPackage is exported through the output format to a temp
+ * file and published by the format ({@link FormatProvider#publishOutput}).
  */
 final class StagedExport {
     private final FormatProvider outputFormat;

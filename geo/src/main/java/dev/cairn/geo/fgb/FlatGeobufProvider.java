@@ -1,11 +1,13 @@
 package dev.cairn.geo.fgb;
 
 import dev.cairn.engine.AssetFailure;
+import dev.cairn.geo.format.ChunkParts;
 import dev.cairn.geo.format.FeatureSink;
 import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.FormatProvider;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * FlatGeobuf, read and written around {@code org.wololo:flatgeobuf} (header tables, geometry
@@ -21,7 +23,8 @@ import java.util.List;
  *
  * <p><b>Writing.</b> Always with the packed Hilbert R-tree (node size 16), so every feature is
  * buffered to a side file first: see {@link FlatGeobufSink}. DATE is written as a DateTime column
- * holding {@code yyyy-MM-ddT00:00:00}, as GDAL does, so it reads back as DATETIME.
+ * holding {@code yyyy-MM-ddT00:00:00}, as GDAL does, so it reads back as DATETIME. Chunked, each
+ * chunk encodes its features into a part file and the last one merges them ({@link FgbParts}).
  */
 public final class FlatGeobufProvider implements FormatProvider {
 
@@ -71,5 +74,11 @@ public final class FlatGeobufProvider implements FormatProvider {
     @Override
     public long estimateFeatures(Path file) {
         return FormatProvider.declaredFeatures(this, file);
+    }
+
+    /** Chunks encode their own features into part files, merged by the chunk completing the file. */
+    @Override
+    public Optional<ChunkParts> chunkParts() {
+        return Optional.of(new FgbParts());
     }
 }

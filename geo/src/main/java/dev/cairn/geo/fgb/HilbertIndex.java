@@ -27,13 +27,41 @@ final class HilbertIndex {
     static final int NODE_SIZE = 16;
     private static final int HILBERT_MAX = (1 << 16) - 1;
 
-    private double[] boxes = new double[4 * 1024];
-    private long[] places = new long[1024];
-    private int[] lengths = new int[1024];
+    private double[] boxes;
+    private long[] places;
+    private int[] lengths;
     private int count;
-    private final Envelope extent = new Envelope();
+    /** minX, minY, maxX, maxY of the non-empty boxes; meaningless while {@link #extentNull}. */
+    private final double[] extent = new double[4];
+    private boolean extentNull = true;
+
+    HilbertIndex() {
+        this(1024);
+    }
+
+    /** An index with room for {@code capacity} entries before it grows. */
+    HilbertIndex(int capacity) {
+        int n = Math.max(16, capacity);
+        boxes = new double[4 * n];
+        places = new long[n];
+        lengths = new int[n];
+    }
 
     void add(Envelope env, long place, int length) {
+        if (env == null || env.isNull()) {
+            add(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY,
+                    place, length);
+        } else {
+            add(env.getMinX(), env.getMinY(), env.getMaxX(), env.getMaxY(), place, length);
+        }
+    }
+
+    /**
+     * Adds an entry by its box; an inverted box ({@code maxX < minX}, as {@link Envelope#isNull})
+     * is a feature without geometry. The extent grows exactly as {@link Envelope#expandToInclude(Envelope)}
+     * would (same comparisons, so the same doubles, signed zeros included, whichever way the entries come).
+     */
+    void add(double minX, double minY, double maxX, double maxY, long place, int length) {
         if (count == places.length) {
             int n = count + (count >> 1);
             boxes = Arrays.copyOf(boxes, 4 * n);
@@ -41,17 +69,31 @@ final class HilbertIndex {
             lengths = Arrays.copyOf(lengths, n);
         }
         int b = 4 * count;
-        if (env == null || env.isNull()) {
-            boxes[b] = Double.POSITIVE_INFINITY;
-            boxes[b + 1] = Double.POSITIVE_INFINITY;
-            boxes[b + 2] = Double.NEGATIVE_INFINITY;
-            boxes[b + 3] = Double.NEGATIVE_INFINITY;
-        } else {
-            boxes[b] = env.getMinX();
-            boxes[b + 1] = env.getMinY();
-            boxes[b + 2] = env.getMaxX();
-            boxes[b + 3] = env.getMaxY();
-            extent.expandToInclude(env);
+        boxes[b] = minX;
+        boxes[b + 1] = minY;
+        boxes[b + 2] = maxX;
+        boxes[b + 3] = maxY;
+        if (!(maxX < minX)) {
+            if (extentNull) {
+                extentNull = false;
+                extent[0] = minX;
+                extent[1] = minY;
+                extent[2] = maxX;
+                extent[3] = maxY;
+            } else {
+                if (minX < extent[0]) {
+                    extent[0] = minX;
+                }
+                if (maxX > extent[2]) {
+                    extent[2] = maxX;
+                }
+                if (minY < extent[1]) {
+                    extent[1] = minY;
+                }
+                if (maxY > extent[3]) {
+                    extent[3] = maxY;
+                }
+            }
         }
         places[count] = place;
         lengths[count] = length;
@@ -62,18 +104,18 @@ final class HilbertIndex {
         return count;
     }
 
-    /** The union of all non-empty envelopes; null envelope when there is none. */
-    Envelope extent() {
-        return extent;
+    /** The union of all non-empty boxes (minX, minY, maxX, maxY), or null when there is none. */
+    double[] extent() {
+        return extentNull ? null : extent.clone();
     }
 
     /** The feature indexes (in insertion order) sorted by Hilbert value, ties in insertion order. */
     int[] hilbertOrder() {
         long[] keys = new long[count];
-        double w = extent.isNull() ? 0 : extent.getWidth();
-        double h = extent.isNull() ? 0 : extent.getHeight();
-        double minX = extent.isNull() ? 0 : extent.getMinX();
-        double minY = extent.isNull() ? 0 : extent.getMinY();
+        double w = extentNull ? 0 : extent[2] - extent[0];
+        double h = extentNull ? 0 : extent[3] - extent[1];
+        double minX = extentNull ? 0 : extent[0];
+        double minY = extentNull ? 0 : extent[1];
         for (int i = 0; i < count; i++) {
             int b = 4 * i;
             long hv = 0;

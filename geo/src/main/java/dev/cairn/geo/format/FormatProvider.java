@@ -18,8 +18,9 @@ import java.util.Optional;
  * output is published ({@link #publishOutput}), whether a cursor can start at a feature position
  * ({@link #seekable}), a cheap feature count ({@link #estimateFeatures}), a CRS the format
  * requires ({@link #requiredCrs}), the files that go with an output ({@link #sidecarExtensions}),
- * the name of an output holding a table without geometry ({@link #outputExtension}) and whether the chunks' staging GeoPackage already is an output of this format
- * ({@link #isStagingFormat}).
+ * the name of an output holding a table without geometry ({@link #outputExtension}), whether the chunks' staging GeoPackage already is an output of this format
+ * ({@link #isStagingFormat}) and whether chunks write part files of the format instead
+ * ({@link #chunkParts}).
  */
 public interface FormatProvider {
 
@@ -120,6 +121,15 @@ public interface FormatProvider {
      */
     default boolean isStagingFormat() {
         return false;
+    }
+
+    /**
+     * How this format writes a chunked output as per-chunk part files merged by the chunk
+     * completing the file ({@link ChunkParts}), or empty when the chunks are staged in a
+     * GeoPackage (the output itself when {@link #isStagingFormat}, exported otherwise).
+     */
+    default Optional<ChunkParts> chunkParts() {
+        return Optional.empty();
     }
 
     /**

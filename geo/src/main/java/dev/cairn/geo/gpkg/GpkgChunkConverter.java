@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,6 +16,7 @@ import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
+import dev.cairn.engine.PublishedMarkers;
 import dev.cairn.engine.StagedSqliteOutput;
 import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.format.LayerDef;
@@ -195,12 +194,7 @@ public final class GpkgChunkConverter {
             throws AssetFailure {
         try {
             if (publishedMark != null) {
-                Files.createDirectories(publishedMark.getParent());
-                Files.write(publishedMark, (output + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                try (FileChannel ch = FileChannel.open(publishedMark, StandardOpenOption.WRITE)) {
-                    ch.force(true); // on disk before the staging file can go
-                }
-                AtomicFiles.fsyncDirectory(publishedMark.getParent());
+                PublishedMarkers.mark(publishedMark, output); // on disk before the staging file can go
             }
             String checksum = publisher.publish(staging, output);
             AtomicFiles.removeStaleStaging(output, chunk.planKey());

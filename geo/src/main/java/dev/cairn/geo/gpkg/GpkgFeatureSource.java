@@ -54,9 +54,10 @@ import dev.cairn.geo.format.LayerDef;
  *
  * <p><b>CRS</b>: the layer's SRS row — its EPSG code if EPSG knows it, else its WKT; srs_id 0/-1
  * or "undefined" gives a null CRS (the caller applies --assume-crs). <b>Order</b>: by fid;
- * {@link #cursor} ranges use {@code ORDER BY fid LIMIT ? OFFSET ?}, so a range costs O(offset).
+ * {@link #cursor} ranges use {@code ORDER BY fid LIMIT ? OFFSET ?}, so a range costs O(offset);
+ * {@link #cursorByFid} ranges seek by fid (the primary key).
  */
-final class GpkgFeatureSource implements FeatureSource {
+final class GpkgFeatureSource implements FidRangeSource {
     private static final Pattern WIDTH = Pattern.compile("^\\s*([A-Za-z0-9_ ]+?)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?\\s*$");
 
     private final Path file;
@@ -176,15 +177,9 @@ final class GpkgFeatureSource implements FeatureSource {
     @Override
     public FeatureCursor cursor(int index, long offset, long limit) throws AssetFailure {
         LayerSchema layer = schemas.get(index);
-        StringBuilder sql = new StringBuilder("SELECT ").append(Sql.quote(layer.primaryKey())).append(", ")
-                .append(layer.hasGeometry() ? Sql.quote(layer.geometryColumn()) : "NULL");
-        for (FieldDef f : layers.get(index).fields()) {
-            sql.append(", ").append(Sql.quote(f.name()));
-        }
-        sql.append(" FROM ").append(Sql.quote(layer.table())).append(" ORDER BY ")
-                .append(Sql.quote(layer.primaryKey())).append(" LIMIT ? OFFSET ?");
+        String sql = select(index) + " ORDER BY " + Sql.quote(layer.primaryKey()) + " LIMIT ? OFFSET ?";
         try {
-            PreparedStatement ps = reader.connection().prepareStatement(sql.toString());
+            PreparedStatement ps = reader.connection().prepareStatement(sql);
             ps.setLong(1, limit < 0 ? -1 : limit);
             ps.setLong(2, Math.max(0, offset));
             ps.closeOnCompletion();
@@ -192,6 +187,46 @@ final class GpkgFeatureSource implements FeatureSource {
         } catch (SQLException e) {
             throw unreadable(layer.table(), e);
         }
+    }
+
+    @Override
+    public FeatureCursor cursorByFid(int index, Long from, Long to) throws AssetFailure {
+        LayerSchema layer = schemas.get(index);
+        String sql = select(index) + fidRange(layer, from, to) + " ORDER BY " + Sql.quote(layer.primaryKey());
+        try {
+            PreparedStatement ps = reader.connection().prepareStatement(sql);
+            ps.closeOnCompletion();
+            return new Cursor(layers.get(index), ps.executeQuery());
+        } catch (SQLException e) {
+            throw unreadable(layer.table(), e);
+        }
+    }
+
+    @Override
+    public long countByFid(int index, Long from, Long to) throws AssetFailure {
+        LayerSchema layer = schemas.get(index);
+        String sql = "SELECT count(*) FROM " + Sql.quote(layer.table()) + fidRange(layer, from, to);
+        try (java.sql.Statement s = reader.connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw unreadable(layer.table(), e);
+        }
+    }
+
+    /** {@code SELECT fid, geometry (or NULL), fields... FROM table} of layer {@code index}. */
+    private String select(int index) {
+        LayerSchema layer = schemas.get(index);
+        StringBuilder sql = new StringBuilder("SELECT ").append(Sql.quote(layer.primaryKey())).append(", ")
+                .append(layer.hasGeometry() ? Sql.quote(layer.geometryColumn()) : "NULL");
+        for (FieldDef f : layers.get(index).fields()) {
+            sql.append(", ").append(Sql.quote(f.name()));
+        }
+        return sql.append(" FROM ").append(Sql.quote(layer.table())).toString();
+    }
+
+    private static String fidRange(LayerSchema layer, Long from, Long to) {
+        String pk = Sql.quote(layer.primaryKey());
+        return " WHERE 1" + (from == null ? "" : " AND " + pk + " >= " + from) + (to == null ? "" : " AND " + pk + " < " + to);
     }
 
     private AssetFailure unreadable(String table, SQLException e) {

@@ -8,7 +8,6 @@ import java.util.List;
 
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.geo.format.FeatureSink;
-import dev.cairn.geo.format.FeatureSource;
 import dev.cairn.geo.format.FormatProvider;
 
 /**
@@ -64,8 +63,9 @@ public final class GpkgProvider implements FormatProvider {
         }
     }
 
+    /** Also reads layers by fid range ({@link FidRangeSource}), as fid chunks are cut. */
     @Override
-    public FeatureSource open(Path file) throws AssetFailure {
+    public FidRangeSource open(Path file) throws AssetFailure {
         return GpkgFeatureSource.open(file);
     }
 

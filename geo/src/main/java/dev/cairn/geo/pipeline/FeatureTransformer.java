@@ -119,7 +119,8 @@ public final class FeatureTransformer {
         for (int r = 0; r < batch.size; r++) {
             Feature f = batch.features[r];
             try {
-                OutsideCrs.checkGeometry(domain, f.geometry(), where(f));
+                Feature at = f;
+                OutsideCrs.checkGeometry(domain, f.geometry(), () -> where(at));
                 if (f.geometry() != null && policy != null) {
                     repair[0] = null;
                     try {

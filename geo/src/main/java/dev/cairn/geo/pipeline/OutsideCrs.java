@@ -3,6 +3,7 @@ package dev.cairn.geo.pipeline;
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.geo.crs.CrsDomain;
+import java.util.function.Supplier;
 import org.locationtech.jts.geom.Geometry;
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
 
@@ -27,14 +28,17 @@ public final class OutsideCrs {
         }
     }
 
-    /** Fails when a coordinate of {@code g} lies outside {@code domain} (null: no check). */
-    public static void checkGeometry(CrsDomain domain, Geometry g, String where) throws AssetFailure {
+    /**
+     * Fails when a coordinate of {@code g} lies outside {@code domain} (null: no check), naming the
+     * feature by {@code where} (asked for only then: this runs for every feature).
+     */
+    public static void checkGeometry(CrsDomain domain, Geometry g, Supplier<String> where) throws AssetFailure {
         if (domain == null) {
             return;
         }
         String outside = domain.firstOutside(g);
         if (outside != null) {
-            throw AssetFailure.permanent(ErrorClass.CRS, where + ": " + domain.message(outside));
+            throw AssetFailure.permanent(ErrorClass.CRS, where.get() + ": " + domain.message(outside));
         }
     }
 }
