@@ -101,11 +101,11 @@ class OperatorCommandsOnAnotherJobKindTest {
     void aCheckpointOfAKindThisBuildDoesNotHaveIsAUsageErrorNamingTheKinds() throws Exception {
         Path out = dir.resolve("out");
         try (SqliteStore store = SqliteStore.open(out.resolve(".cairn/checkpoint.db"))) {
-            new JobSpec("warp", Map.of("-o", out.toString())).resumeOrStart(store, false, out.toString());
+            new JobSpec("hillshade", Map.of("-o", out.toString())).resumeOrStart(store, false, out.toString());
         }
         Run resumed = cairn("resume", out.toString());
         assertThat(resumed.exit()).isEqualTo(2);
-        assertThat(resumed.stderr()).contains("records a 'warp' job, which this version of cairn cannot run")
-                .contains("convert").contains("line-count");
+        assertThat(resumed.stderr()).contains("records a 'hillshade' job, which this version of cairn cannot run")
+                .contains("convert").contains("warp").contains("line-count");
     }
 }
