@@ -8,6 +8,7 @@
 # Env:
 #   RESAMPLING  nearest, bilinear (default), cubic or average: the same for both tools
 #   TO          target CRS (default EPSG:3857)
+#   BIG=0       skips the 20000² case
 #   SCENES=N    adds a case of N small scenes (1024x1024 windows cut from the raster by
 #               gdal_translate, not timed), warped as one folder (gdalwarp in a loop)
 #   CAIRN_JAVA_OPTS  JVM options (default: the launcher's -Xmx1g)
@@ -41,6 +42,7 @@ echo "|---|---|---|---|"
 in="$data/raster_32632.tif"
 c="$(gdalinfo "$in" | sed -n 's/^Size is \(.*\), \(.*\)/\1x\2/p') uint8 RGB 32632 → $to, $r"
 for i in $(seq "$runs"); do
+  [ "${BIG:-1}" = 0 ] && break
   m=$(measure gdalwarp gdalwarp -q -of COG -multi -wo NUM_THREADS=ALL_CPUS -co NUM_THREADS=ALL_CPUS \
       -co COMPRESS=DEFLATE -t_srs "$to" -r "$gr" "$in" "$work/gdal.tif")
   row "$c" "gdalwarp -of COG -multi" "$m"; rm -f "$work/gdal.tif"
