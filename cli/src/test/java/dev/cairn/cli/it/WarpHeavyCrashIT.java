@@ -52,11 +52,12 @@ class WarpHeavyCrashIT {
         Path out = this.work.resolve("out-killed");
         KillLoop.Outcome killed = KillLoop.of(this.work.resolve("logs-killed"), args(input, out))
                 .seed(20_261_207L)
-                .kills(12)
-                // every run is killed a random share of a whole warp after its start-up, so that some
-                // kills land late (the last windows, the overviews, the COG being written)
-                .window(startup, work + work / 4, 6)
-                .minLanded(3)
+                .kills(14)
+                // every run is killed up to a quarter of a whole warp after its start-up: runs add up
+                // their windows, so the later kills land on the last windows, the overviews and the
+                // COG being written
+                .window(startup, work / 4, 4)
+                .minLanded(5)
                 .finalRuns(3, RUN_TIMEOUT)
                 .run();
         log("%d kills landed: %s", killed.landed(), killed.phases());
