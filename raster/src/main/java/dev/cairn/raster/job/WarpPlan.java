@@ -16,6 +16,7 @@ import dev.cairn.raster.warp.ExtentNotTransformableException;
 import dev.cairn.raster.warp.GridRequest;
 import dev.cairn.raster.warp.OutputGrid;
 import dev.cairn.raster.warp.Resampling;
+import dev.cairn.raster.warp.WarpSettings;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,7 +40,7 @@ import org.opengis.referencing.crs.ProjectedCRS;
  * whatever the image size, and a kill loses at most the windows in flight.
  */
 record WarpPlan(CoordinateReferenceSystem sourceCrs, CrsResolver.Operation operation, OutputGrid grid,
-        CogLayout layout, dev.cairn.raster.warp.WarpOptions settings, String planKey, List<WindowSpec> windows) {
+        CogLayout layout, WarpSettings settings, String planKey, List<WindowSpec> windows) {
 
     /**
      * zlib level of DEFLATE tiles: measured on imagery, level 3 compresses as fast as level 1 and
@@ -101,7 +102,7 @@ record WarpPlan(CoordinateReferenceSystem sourceCrs, CrsResolver.Operation opera
         }
         DataType type = image.dataType();
         Resampling resampling = Resampling.valueOf(options.resampling().toUpperCase(Locale.ROOT));
-        dev.cairn.raster.warp.WarpOptions settings = dev.cairn.raster.warp.WarpOptions.of(resampling);
+        WarpSettings settings = WarpSettings.of(resampling);
         boolean alpha = options.alpha() && type == DataType.UINT8;
         if (options.alpha() && type != DataType.UINT8) {
             throw AssetFailure.permanent(ErrorClass.FORMAT, name + ": --alpha is for 8-bit imagery; this raster's samples are "

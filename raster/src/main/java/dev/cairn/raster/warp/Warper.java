@@ -11,7 +11,7 @@ import org.opengis.referencing.operation.NoninvertibleTransformException;
 /**
  * Produces any window of an {@link OutputGrid} from a {@link WarpSource} by inverse mapping, like
  * gdalwarp: every output pixel centre is mapped to source pixel/line space (one scanline at a
- * time through {@link ApproxTransform}, within {@link WarpOptions#errorThreshold()} source
+ * time through {@link ApproxTransform}, within {@link WarpSettings#errorThreshold()} source
  * pixels), the source window those positions need (plus the kernel's reach: nearest 0,
  * bilinear 1, cubic 2, more when their filter is stretched for downsampling, average the
  * footprint) is read <em>once</em>, and the {@link Kernels} fill a {@link PixelBuffer} of the
@@ -25,10 +25,10 @@ import org.opengis.referencing.operation.NoninvertibleTransformException;
  * <p><b>What an output pixel holds.</b> Data where its centre (for average: its footprint) falls
  * on valid source data; otherwise the fill value: the source's nodata when it has one, else 0
  * (gdalwarp's defaults). Source nodata pixels never contribute (GDAL's unified source nodata).
- * With {@link WarpOptions#alpha()} (UINT8 sources) the output has one more band: 255 where the
+ * With {@link WarpSettings#alpha()} (UINT8 sources) the output has one more band: 255 where the
  * pixel has data, 0 where not. Integer results are clamped and rounded half up as GDAL does.
  *
- * <p><b>Bounded memory.</b> When a window needs more than {@link WarpOptions#maxSourcePixels()}
+ * <p><b>Bounded memory.</b> When a window needs more than {@link WarpSettings#maxSourcePixels()}
  * source pixels (strong downsampling), it is split in halves, recursively, each half reading its
  * own source window. Per window the working set is the source window as doubles (8 bytes per
  * sample) plus two doubles per output pixel.
@@ -46,7 +46,7 @@ public final class Warper {
 
     private final WarpSource source;
     private final OutputGrid grid;
-    private final WarpOptions options;
+    private final WarpSettings options;
     private final PixelTransform toSource;
     private final int dataBands;
     private final double fill;
@@ -59,7 +59,7 @@ public final class Warper {
      * @throws IllegalArgumentException when an alpha band is asked for a non-UINT8 source, or the
      *                                  transform cannot be inverted
      */
-    public Warper(WarpSource source, MathTransform sourceToTarget, OutputGrid grid, WarpOptions options) {
+    public Warper(WarpSource source, MathTransform sourceToTarget, OutputGrid grid, WarpSettings options) {
         if (options.alpha() && source.type() != DataType.UINT8) {
             throw new IllegalArgumentException("an alpha band is written for 8-bit sources only; this source is "
                     + source.type());

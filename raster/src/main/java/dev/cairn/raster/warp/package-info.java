@@ -6,7 +6,7 @@
  *
  * <pre>
  *   WarpSource ──▶ OutputGrid.plan(size, geotransform, source→target, GridRequest)
- *              ──▶ new Warper(source, source→target, grid, WarpOptions)
+ *              ──▶ new Warper(source, source→target, grid, WarpSettings)
  *              ──▶ warper.warp(x, y, w, h)  (any thread)  ──▶ PixelBuffer for the COG writer
  * </pre>
  *

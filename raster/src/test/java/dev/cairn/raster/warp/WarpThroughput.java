@@ -32,7 +32,7 @@ public final class WarpThroughput {
 
     private static void run(MemorySource src, MathTransform mt, OutputGrid grid, String[] kinds) throws Exception {
         for (String k : kinds) {
-            Warper warper = new Warper(src, mt, grid, WarpOptions.of(Resampling.valueOf(k)));
+            Warper warper = new Warper(src, mt, grid, WarpSettings.of(Resampling.valueOf(k)));
             for (int round = 0; round < 6; round++) {
                 long t0 = System.nanoTime();
                 long sum = 0;

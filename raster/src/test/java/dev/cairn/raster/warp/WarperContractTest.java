@@ -26,7 +26,7 @@ class WarperContractTest {
         MemorySource src = source(DataType.UINT8, 1, OptionalDouble.empty());
         MathTransform mt = utmToWgs84();
         OutputGrid grid = OutputGrid.plan(src.width(), src.height(), UTM, mt, GridRequest.DEFAULT);
-        Warper warper = new Warper(src, mt, grid, WarpOptions.of(Resampling.CUBIC));
+        Warper warper = new Warper(src, mt, grid, WarpSettings.of(Resampling.CUBIC));
         PixelBuffer sequential = WarperTest.warpInTiles(warper);
         PixelBuffer parallel = PixelBuffer.allocate(DataType.UINT8, grid.width(), grid.height(), 1);
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -72,7 +72,7 @@ class WarperContractTest {
         // an extent reaching far east of the source
         OutputGrid grid = OutputGrid.plan(src.width(), src.height(), UTM, mt,
                 GridRequest.resolution(0.001).withExtent(13.6, 47.7, 14.6, 47.9));
-        Warper warper = new Warper(src, mt, grid, WarpOptions.of(Resampling.BILINEAR).withAlpha());
+        Warper warper = new Warper(src, mt, grid, WarpSettings.of(Resampling.BILINEAR).withAlpha());
         assertThat(warper.bands()).isEqualTo(4);
         assertThat(warper.nodata()).hasValue(255);
         PixelBuffer east = warper.warp(grid.width() - 50, 0, 50, 50);
@@ -90,7 +90,7 @@ class WarperContractTest {
     void aWindowOutsideTheGridIsRefused() throws Exception {
         MemorySource src = source(DataType.UINT8, 1, OptionalDouble.empty());
         OutputGrid grid = OutputGrid.plan(src.width(), src.height(), UTM, utmToWgs84(), GridRequest.DEFAULT);
-        Warper warper = new Warper(src, utmToWgs84(), grid, WarpOptions.of(Resampling.NEAREST));
+        Warper warper = new Warper(src, utmToWgs84(), grid, WarpSettings.of(Resampling.NEAREST));
         assertThatThrownBy(() -> warper.warp(grid.width() - 10, 0, 11, 5))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not inside");
     }
@@ -99,7 +99,7 @@ class WarperContractTest {
     void anAlphaBandIsRefusedForSourcesOtherThan8Bit() throws Exception {
         MemorySource src = source(DataType.UINT16, 1, OptionalDouble.empty());
         OutputGrid grid = OutputGrid.plan(src.width(), src.height(), UTM, utmToWgs84(), GridRequest.DEFAULT);
-        assertThatThrownBy(() -> new Warper(src, utmToWgs84(), grid, WarpOptions.of(Resampling.NEAREST).withAlpha()))
+        assertThatThrownBy(() -> new Warper(src, utmToWgs84(), grid, WarpSettings.of(Resampling.NEAREST).withAlpha()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("UINT16");
     }
 

@@ -164,7 +164,7 @@ class WarperTest {
                 .transform();
         OutputGrid grid = OutputGrid.plan(300, 200, in.source().geoTransform(), mt, GridRequest.DEFAULT);
         PixelBuffer mine = warpInTiles(new Warper(in.source(), mt, grid,
-                WarpOptions.of(Resampling.BILINEAR).withErrorThreshold(0)));
+                WarpSettings.of(Resampling.BILINEAR).withErrorThreshold(0)));
         Agreement a = Agreement.of(mine, gdal.pixels(), 0, false);
         report("3 bands, partial nodata", a);
         assertThat(a.mineValid()).isEqualTo(a.gdalValid());
@@ -181,7 +181,7 @@ class WarperTest {
         MathTransform mt = CrsResolver.operation(CrsResolver.forCode("EPSG:32633"), CrsResolver.forCode("EPSG:4326"))
                 .transform();
         OutputGrid grid = OutputGrid.plan(360, 280, in.source().geoTransform(), mt, GridRequest.DEFAULT);
-        Warper warper = new Warper(in.source(), mt, grid, WarpOptions.of(Resampling.BILINEAR).withAlpha());
+        Warper warper = new Warper(in.source(), mt, grid, WarpSettings.of(Resampling.BILINEAR).withAlpha());
         PixelBuffer mine = warpInTiles(warper);
         assertThat(mine.bands()).isEqualTo(4);
         Agreement a = Agreement.of(mine, gdal.pixels(), 0, true);
@@ -202,7 +202,7 @@ class WarperTest {
         CoordinateReferenceSystem lcc = CrsResolver.fromWkt(GdalRasters.wkt1(LCC));
         MathTransform mt = CrsResolver.operation(lcc, CrsResolver.forCode("EPSG:3857")).transform();
         OutputGrid grid = OutputGrid.plan(400, 300, in.source().geoTransform(), mt, GridRequest.DEFAULT);
-        PixelBuffer mine = warpInTiles(new Warper(in.source(), mt, grid, WarpOptions.of(Resampling.BILINEAR)));
+        PixelBuffer mine = warpInTiles(new Warper(in.source(), mt, grid, WarpSettings.of(Resampling.BILINEAR)));
         Agreement a = Agreement.of(mine, gdal.pixels(), 0, false);
         report("lcc->3857 bilinear", a);
         assertThat(a.meanAbsDiff()).isLessThanOrEqualTo(1.0);
@@ -217,7 +217,7 @@ class WarperTest {
         MathTransform mt = CrsResolver.operation(CrsResolver.forCode("EPSG:32633"), CrsResolver.forCode("EPSG:4326"))
                 .transform();
         OutputGrid grid = OutputGrid.plan(400, 300, src.geoTransform(), mt, GridRequest.resolution(0.003));
-        WarpOptions exact = WarpOptions.of(Resampling.AVERAGE).withErrorThreshold(0);
+        WarpSettings exact = WarpSettings.of(Resampling.AVERAGE).withErrorThreshold(0);
         PixelBuffer whole = new Warper(src, mt, grid, exact).warp(0, 0, grid.width(), grid.height());
         long unbounded = src.largestRead.getAndSet(0);
         PixelBuffer split = new Warper(src, mt, grid, exact.withMaxSourcePixels(5000))
@@ -235,7 +235,7 @@ class WarperTest {
      */
     private Agreement utmToWgs84(DataType type, double scale, double offset, Resampling r, Double tr, boolean holes,
             String... gdalArgs) throws Exception {
-        return utmToWgs84(type, scale, offset, r, tr, holes, WarpOptions.DEFAULT_ERROR_THRESHOLD, gdalArgs);
+        return utmToWgs84(type, scale, offset, r, tr, holes, WarpSettings.DEFAULT_ERROR_THRESHOLD, gdalArgs);
     }
 
     private Agreement utmToWgs84(DataType type, double scale, double offset, Resampling r, Double tr, boolean holes,
@@ -260,7 +260,7 @@ class WarperTest {
                 tr == null ? GridRequest.DEFAULT : GridRequest.resolution(tr));
         assertThat(grid.width()).isEqualTo(gdal.width());
         assertThat(grid.height()).isEqualTo(gdal.height());
-        Warper warper = new Warper(in.source(), mt, grid, WarpOptions.of(r).withErrorThreshold(errorThreshold));
+        Warper warper = new Warper(in.source(), mt, grid, WarpSettings.of(r).withErrorThreshold(errorThreshold));
         assertThat(warper.type()).isEqualTo(type);
         PixelBuffer mine = warpInTiles(warper);
         Agreement a = Agreement.of(mine, gdal.pixels(), 0, false);

@@ -7,14 +7,14 @@ package dev.cairn.raster.warp;
  * transform every pixel exactly), and the largest source window read at once, in pixels (an
  * output window needing more, when downsampling a lot, is split).
  */
-public record WarpOptions(Resampling resampling, boolean alpha, double errorThreshold, long maxSourcePixels) {
+public record WarpSettings(Resampling resampling, boolean alpha, double errorThreshold, long maxSourcePixels) {
 
     /** gdalwarp's default error threshold, in source pixels. */
     public static final double DEFAULT_ERROR_THRESHOLD = 0.125;
     /** 16 Mpixels: 128 MB of working samples per band per window in flight. */
     public static final long DEFAULT_MAX_SOURCE_PIXELS = 16L << 20;
 
-    public WarpOptions {
+    public WarpSettings {
         if (resampling == null) {
             throw new IllegalArgumentException("resampling is required");
         }
@@ -26,19 +26,19 @@ public record WarpOptions(Resampling resampling, boolean alpha, double errorThre
         }
     }
 
-    public static WarpOptions of(Resampling resampling) {
-        return new WarpOptions(resampling, false, DEFAULT_ERROR_THRESHOLD, DEFAULT_MAX_SOURCE_PIXELS);
+    public static WarpSettings of(Resampling resampling) {
+        return new WarpSettings(resampling, false, DEFAULT_ERROR_THRESHOLD, DEFAULT_MAX_SOURCE_PIXELS);
     }
 
-    public WarpOptions withAlpha() {
-        return new WarpOptions(resampling, true, errorThreshold, maxSourcePixels);
+    public WarpSettings withAlpha() {
+        return new WarpSettings(resampling, true, errorThreshold, maxSourcePixels);
     }
 
-    public WarpOptions withErrorThreshold(double pixels) {
-        return new WarpOptions(resampling, alpha, pixels, maxSourcePixels);
+    public WarpSettings withErrorThreshold(double pixels) {
+        return new WarpSettings(resampling, alpha, pixels, maxSourcePixels);
     }
 
-    public WarpOptions withMaxSourcePixels(long pixels) {
-        return new WarpOptions(resampling, alpha, errorThreshold, pixels);
+    public WarpSettings withMaxSourcePixels(long pixels) {
+        return new WarpSettings(resampling, alpha, errorThreshold, pixels);
     }
 }
