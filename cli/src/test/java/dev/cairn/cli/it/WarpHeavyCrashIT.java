@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The kill loop of {@link WarpCrashIT} on the 20000×20000 bench raster (opt-in: {@code mvn verify
  * -Pheavy -Dcairn.bench.raster=PATH}, the raster made by {@code ../shared/bench/make_bench_data.sh};
- * about 15 minutes on 2 cores): SIGKILL at seeded moments spread over the whole warp, including
- * the overview building and COG writing of the last window, then runs until exit 0; the COG must
+ * about 3 minutes on 2 cores): SIGKILL at seeded moments within a quarter of a warp after start-up,
+ * runs adding up their windows, then runs until exit 0; the COG must
  * be byte for byte the one of an uninterrupted run. Its last result is in docs/benchmarks.md (warp).
  */
 @EnabledIfSystemProperty(named = "cairn.heavy", matches = "true")
