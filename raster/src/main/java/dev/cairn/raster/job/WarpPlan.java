@@ -35,9 +35,11 @@ import org.opengis.referencing.crs.ProjectedCRS;
  * {@link OutputGrid}), the COG's layout, its windows, and the plan key that names the staging file.
  *
  * <p>Windows are runs of whole output blocks along one block row, at most
- * {@value #WINDOW_PIXELS} output pixels each (8 blocks of 512²): a window's working set (its source
- * pixels as doubles, its output, its compressed tiles) stays around 100 MB for 3-band imagery
- * whatever the image size, and a kill loses at most the windows in flight.
+ * {@value #WINDOW_PIXELS} output pixels each (4 blocks of 512²): a window's working set (the source
+ * position of each output pixel, its source pixels as doubles, its output, its compressed tiles)
+ * stays around 50 MB for 3-band imagery whatever the image size, so that a 20000² warp runs in
+ * {@code -Xmx256m} (with windows of 8 blocks, 9 of 200 windows ran out of heap there), and a kill
+ * loses at most the windows in flight.
  */
 record WarpPlan(CoordinateReferenceSystem sourceCrs, CrsResolver.Operation operation, OutputGrid grid,
         CogLayout layout, WarpSettings settings, String planKey, List<WindowSpec> windows) {
@@ -49,8 +51,17 @@ record WarpPlan(CoordinateReferenceSystem sourceCrs, CrsResolver.Operation opera
      */
     static final int DEFLATE_LEVEL = 3;
 
+    /**
+     * Source pixels a window reads at once, at most: a window needing more (the source's rows
+     * under a strip of output blocks, taller where the grids are rotated against each other) is
+     * warped in parts by the {@link dev.cairn.raster.warp.Warper}, each reading its own source
+     * window. The warper holds them as doubles (8 bytes per sample): 1 M pixels of 3 bands are
+     * 24 MB per worker, which keeps a 20000² warp within {@code -Xmx256m}.
+     */
+    static final long MAX_SOURCE_PIXELS = 1L << 20;
+
     /** Output pixels per window, at most (a window has at least one block). */
-    static final long WINDOW_PIXELS = 1L << 21;
+    static final long WINDOW_PIXELS = 1L << 20;
 
     /**
      * The plan of {@code image} (the input's first full-resolution image) under {@code options};
@@ -102,7 +113,7 @@ record WarpPlan(CoordinateReferenceSystem sourceCrs, CrsResolver.Operation opera
         }
         DataType type = image.dataType();
         Resampling resampling = Resampling.valueOf(options.resampling().toUpperCase(Locale.ROOT));
-        WarpSettings settings = WarpSettings.of(resampling);
+        WarpSettings settings = WarpSettings.of(resampling).withMaxSourcePixels(MAX_SOURCE_PIXELS);
         boolean alpha = options.alpha() && type == DataType.UINT8;
         if (options.alpha() && type != DataType.UINT8) {
             throw AssetFailure.permanent(ErrorClass.FORMAT, name + ": --alpha is for 8-bit imagery; this raster's samples are "
