@@ -2,15 +2,12 @@ package dev.cairn.cli;
 
 import dev.cairn.engine.RunReport;
 import dev.cairn.geo.convert.ConvertOptions;
-import dev.cairn.engine.InvalidJobSpecException;
-import dev.cairn.engine.Job;
 import dev.cairn.geo.crs.CrsException;
 import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.format.CoordinatePrecision;
 import dev.cairn.geo.format.RequiredCrs;
 import dev.cairn.geo.pipeline.FormatRegistry;
 import dev.cairn.geo.pipeline.GeometryPolicy;
-import dev.cairn.engine.CheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -138,19 +135,7 @@ final class ConvertCommand implements Callable<Integer> {
         }
         ConvertOptions options = new ConvertOptions(inputs, outDir, target, fmt, assumed, chunkFeatures, expected, policy,
                 allowBallpark, precision);
-        Job job;
-        try {
-            job = JobExecution.JOB_TYPES.open(options.toSpec());
-        } catch (InvalidJobSpecException e) {
-            throw new CliException(RunReport.USAGE, "cannot run " + e.getMessage() + ".");
-        }
-        var assets = JobExecution.plan(job);
-        JobExecution.RunSettings settings = run.settings();
-        try (CheckpointStore cp = Stores.open(options.outDir(), store)) {
-            JobExecution.checkDrift(cp, job.spec(), fresh, options.outDir().toString());
-            JobExecution.applyPlan(cp, assets);
-            return JobExecution.run(cp, job, settings, signals);
-        }
+        return JobExecution.start(options.toSpec(), options.outDir(), store, fresh, run.settings(), signals);
     }
 
     /** The formats that take any target CRS, for the message of a format that requires one. */

@@ -64,6 +64,27 @@ final class JobExecution {
         }
     }
 
+    /**
+     * What a job command ({@code convert}, {@code warp}) does once its options are valid: opens the
+     * job of {@code spec} (exit 2 if this build cannot), plans it (exit 2 if it cannot be planned,
+     * before any output is written), refuses option drift unless {@code fresh}, records the plan
+     * and runs the job in the store at {@code storeUrl} (null: OUTDIR's own).
+     */
+    static int start(JobSpec spec, Path outDir, String storeUrl, boolean fresh, RunSettings settings, Signals signals) {
+        Job job;
+        try {
+            job = JOB_TYPES.open(spec);
+        } catch (InvalidJobSpecException e) {
+            throw new CliException(RunReport.USAGE, "cannot run " + e.getMessage() + ".");
+        }
+        List<Asset> assets = plan(job);
+        try (CheckpointStore cp = Stores.open(outDir, storeUrl)) {
+            checkDrift(cp, job.spec(), fresh, outDir.toString());
+            applyPlan(cp, assets);
+            return run(cp, job, settings, signals);
+        }
+    }
+
     /** The job's plan; a job that cannot be planned exits 2 before any output is written. */
     static List<Asset> plan(Job job) {
         try {

@@ -1,8 +1,5 @@
 package dev.cairn.cli;
 
-import dev.cairn.engine.CheckpointStore;
-import dev.cairn.engine.InvalidJobSpecException;
-import dev.cairn.engine.Job;
 import dev.cairn.engine.RunReport;
 import dev.cairn.raster.job.WarpOptions;
 import java.nio.file.Files;
@@ -81,18 +78,6 @@ final class WarpCommand implements Callable<Integer> {
             throw new CliException(RunReport.USAGE, e.getMessage() + ".");
         }
         System.setProperty(WarpOptions.IO_CONCURRENCY_PROPERTY, Integer.toString(ioConcurrency));
-        Job job;
-        try {
-            job = JobExecution.JOB_TYPES.open(options.toSpec());
-        } catch (InvalidJobSpecException e) {
-            throw new CliException(RunReport.USAGE, "cannot run " + e.getMessage() + ".");
-        }
-        var assets = JobExecution.plan(job);
-        JobExecution.RunSettings settings = run.settings();
-        try (CheckpointStore cp = Stores.open(options.outDir(), store)) {
-            JobExecution.checkDrift(cp, job.spec(), fresh, options.outDir().toString());
-            JobExecution.applyPlan(cp, assets);
-            return JobExecution.run(cp, job, settings, signals);
-        }
+        return JobExecution.start(options.toSpec(), options.outDir(), store, fresh, run.settings(), signals);
     }
 }

@@ -43,6 +43,14 @@ public final class PublishedMarkers {
         AtomicFiles.fsyncDirectory(mark.getParent());
     }
 
+    /**
+     * True when the plan of {@code mark} was published already: the mark is there, the staging
+     * file it was built in is gone, and the output is there. A null mark is never published.
+     */
+    public static boolean isPublished(Path mark, Path staging, Path output) {
+        return mark != null && Files.exists(mark) && !Files.exists(staging) && Files.exists(output);
+    }
+
     /** Deletes every mark under {@code outDir}; returns how many. */
     public static int clearAll(Path outDir) throws IOException {
         Path dir = outDir.resolve(".cairn").resolve("published");

@@ -115,6 +115,22 @@ public final class RasterFixture {
         return tif;
     }
 
+    /** The SHA-256 of a file, hex: outputs that must be byte for byte the same are compared by it. */
+    public static String sha256(Path file) throws IOException {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            try (var in = Files.newInputStream(file)) {
+                byte[] buf = new byte[1 << 20];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                }
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Reads any raster GDAL opens (overview {@code level} 0 = full resolution) as samples and metadata. */
     public static Raster read(Path file, Path scratch) throws IOException, InterruptedException {
         return read(file, scratch, 0);

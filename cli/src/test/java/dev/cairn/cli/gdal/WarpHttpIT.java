@@ -7,9 +7,7 @@ import dev.cairn.raster.testing.FaultyHttpServer;
 import dev.cairn.raster.testing.FaultyHttpServer.Fault;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,9 +43,6 @@ class WarpHttpIT {
         return CliProcess.run(dir.resolve("logs"), TIMEOUT, args);
     }
 
-    private static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    }
 
     @Test
     void transientHttpFaultsAreRetriedAndTheCogEqualsTheOneOfTheLocalFile() throws Exception {
@@ -61,7 +56,8 @@ class WarpHttpIT {
                     "--io-concurrency", "2");
             assertThat(r.exitCode()).as(r.stderr()).isZero();
             assertThat(r.event("planned").get("assets_new").asInt()).as("windows planned").isEqualTo(3);
-            assertThat(sha256(out.resolve("scene.tif"))).isEqualTo(sha256(local.resolve("scene.tif")));
+            assertThat(RasterFixture.sha256(out.resolve("scene.tif")))
+                    .isEqualTo(RasterFixture.sha256(local.resolve("scene.tif")));
             assertThat(server.log().stream().filter(q -> q.status() >= 500 || q.status() == 429).count())
                     .as("faults served").isGreaterThanOrEqualTo(4);
             assertThat(server.maxInFlight()).isLessThanOrEqualTo(2);
@@ -79,7 +75,8 @@ class WarpHttpIT {
             assertThat(r.exitCode()).as(r.stderr()).isZero();
             assertThat(r.event("planned").get("assets_new").asInt()).as("planned as one asset").isEqualTo(1);
             assertThat(cairn("status", out.toString(), "--json").stdout()).contains("\"done\":1,");
-            assertThat(sha256(out.resolve("scene.tif"))).isEqualTo(sha256(local.resolve("scene.tif")));
+            assertThat(RasterFixture.sha256(out.resolve("scene.tif")))
+                    .isEqualTo(RasterFixture.sha256(local.resolve("scene.tif")));
         }
     }
 
@@ -110,13 +107,15 @@ class WarpHttpIT {
             Path out = dir.resolve("changing-out");
             String[] args = {"warp", server.url("scene.tif"), "-o", out.toString(), "--to", "EPSG:4326", "--block-size", "256"};
             assertThat(cairn(args).exitCode()).isZero();
-            assertThat(sha256(out.resolve("scene.tif"))).isEqualTo(sha256(local.resolve("scene.tif")));
+            assertThat(RasterFixture.sha256(out.resolve("scene.tif")))
+                    .isEqualTo(RasterFixture.sha256(local.resolve("scene.tif")));
 
             server.inject("scene.tif", Fault.replaceFile(Files.readAllBytes(other)));
             CliProcess.Result again = cairn(args);
             assertThat(again.exitCode()).as(again.stderr()).isZero();
             assertThat(again.event("planned").get("assets_changed").asInt()).as("windows re-planned").isPositive();
-            assertThat(sha256(out.resolve("scene.tif"))).isEqualTo(sha256(otherOut.resolve("scene.tif")));
+            assertThat(RasterFixture.sha256(out.resolve("scene.tif")))
+                    .isEqualTo(RasterFixture.sha256(otherOut.resolve("scene.tif")));
         }
     }
 }

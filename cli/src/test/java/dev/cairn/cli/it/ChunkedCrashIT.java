@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -168,23 +167,7 @@ class ChunkedCrashIT {
 
     /** Events of one kind per asset id, from the checkpoint's append-only event log. */
     private static Map<String, Integer> events(Path out, String kind) throws Exception {
-        Map<String, Integer> counts = new TreeMap<>();
-        Path db = out.resolve(".cairn").resolve("checkpoint.db");
-        if (!Files.exists(db)) {
-            return counts;
-        }
-        try (Connection c = GpkgCompare.open(db);
-             var ps = c.prepareStatement("SELECT asset_id, count(*) FROM event WHERE kind = ? AND asset_id IS NOT NULL GROUP BY 1")) {
-            ps.setString(1, kind);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getInt(2));
-                }
-            }
-        } catch (java.sql.SQLException notYetCreated) {
-            // killed before the checkpoint schema existed
-        }
-        return counts;
+        return CheckpointEvents.count(out, kind);
     }
 
     private static String[] convertArgs(Path out, int chunk) {

@@ -2,18 +2,12 @@ package dev.cairn.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.cli.gdal.RasterFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,8 +81,8 @@ class WarpCrashIT {
         log("windows redone: %d", redone);
         assertThat(redone).as("windows redone").isLessThanOrEqualTo(2 * killed.landed());
 
-        assertThat(sha256(out.resolve("scene.tif"))).as("the COG of the killed runs")
-                .isEqualTo(sha256(reference.resolve("scene.tif")));
+        assertThat(RasterFixture.sha256(out.resolve("scene.tif"))).as("the COG of the killed runs")
+                .isEqualTo(RasterFixture.sha256(reference.resolve("scene.tif")));
         try (Stream<Path> files = Files.walk(out)) {
             assertThat(files.map(p -> p.getFileName().toString())
                     .filter(n -> n.contains(".cairn-tmp") || n.contains(".cairn-stage")).toList())
@@ -96,29 +90,10 @@ class WarpCrashIT {
         }
     }
 
-    private static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    }
 
     /** Events of one kind per asset id, from the checkpoint's append-only event log. */
     private static Map<String, Integer> events(Path out, String kind) throws Exception {
-        Map<String, Integer> counts = new TreeMap<>();
-        Path db = out.resolve(".cairn").resolve("checkpoint.db");
-        if (!Files.exists(db)) {
-            return counts;
-        }
-        try (Connection c = GpkgCompare.open(db);
-             var ps = c.prepareStatement("SELECT asset_id, count(*) FROM event WHERE kind = ? AND asset_id IS NOT NULL GROUP BY 1")) {
-            ps.setString(1, kind);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getInt(2));
-                }
-            }
-        } catch (java.sql.SQLException notYetCreated) {
-            // killed before the checkpoint schema existed
-        }
-        return counts;
+        return CheckpointEvents.count(out, kind);
     }
 
     private static String[] args(Path out) {

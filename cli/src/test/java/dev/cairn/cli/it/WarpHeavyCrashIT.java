@@ -3,13 +3,12 @@ package dev.cairn.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.cli.gdal.RasterFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -61,23 +60,14 @@ class WarpHeavyCrashIT {
                 .finalRuns(3, RUN_TIMEOUT)
                 .run();
         log("%d kills landed: %s", killed.landed(), killed.phases());
-        assertThat(sha256(out.resolve("raster_32632.tif"))).isEqualTo(sha256(reference.resolve("raster_32632.tif")));
+        assertThat(RasterFixture.sha256(out.resolve("raster_32632.tif")))
+                .isEqualTo(RasterFixture.sha256(reference.resolve("raster_32632.tif")));
         try (Stream<Path> files = Files.walk(out)) {
             assertThat(files.map(p -> p.getFileName().toString())
                     .filter(n -> n.contains(".cairn-tmp") || n.contains(".cairn-stage")).toList()).isEmpty();
         }
     }
 
-    private static String sha256(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (var in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
 
     private static String[] args(Path input, Path out) {
         return new String[] {"warp", input.toString(), "-o", out.toString(), "--to", "EPSG:3857", "--resampling", "bilinear",

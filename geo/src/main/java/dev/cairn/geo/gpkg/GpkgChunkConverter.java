@@ -206,7 +206,7 @@ public final class GpkgChunkConverter {
 
     /** True when the plan's file was published (see {@link #convert}'s {@code publishedMark}). */
     static boolean alreadyPublished(Path publishedMark, Path staging, Path output) {
-        return publishedMark != null && Files.exists(publishedMark) && !Files.exists(staging) && Files.exists(output);
+        return PublishedMarkers.isPublished(publishedMark, staging, output);
     }
 
     static String checksum(Path output) throws AssetFailure {

@@ -1,6 +1,7 @@
 package dev.cairn.raster.job;
 
 import dev.cairn.engine.AtomicFiles;
+import dev.cairn.engine.PublishedMarkers;
 import dev.cairn.raster.cog.CogLayout;
 import dev.cairn.raster.cog.CogWriter;
 import dev.cairn.raster.cog.OverviewBuilder;
@@ -10,11 +11,8 @@ import dev.cairn.raster.cog.TileStore;
 import dev.cairn.raster.tiff.TileDecoder;
 import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 
 /**
@@ -53,12 +51,7 @@ final class CogPublisher {
         boolean published = false;
         try {
             CogWriter.write(temp, layout, tiles);
-            Files.createDirectories(mark.getParent());
-            Files.write(mark, (output + "\n").getBytes(StandardCharsets.UTF_8));
-            try (FileChannel ch = FileChannel.open(mark, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            AtomicFiles.fsyncDirectory(mark.getParent());
+            PublishedMarkers.mark(mark, output);
             String checksum = AtomicFiles.commit(temp, output);
             published = true;
             return checksum;
@@ -69,8 +62,4 @@ final class CogPublisher {
         }
     }
 
-    /** True when the plan's output was published already (see {@link #publish}'s mark). */
-    static boolean alreadyPublished(Path mark, Path staging, Path output) {
-        return Files.exists(mark) && !Files.exists(staging) && Files.exists(output);
-    }
 }

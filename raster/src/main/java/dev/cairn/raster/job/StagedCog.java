@@ -171,34 +171,37 @@ final class StagedCog implements AutoCloseable {
         return new dev.cairn.raster.cog.TileStore() {
             @Override
             public byte[] get(int level, int tx, int ty) throws java.io.IOException {
-                try {
-                    return tile(level, tx, ty);
-                } catch (SQLException e) {
-                    throw new java.io.IOException("cannot read tile " + level + "/" + tx + "/" + ty + " of the staging file ("
-                            + e.getMessage() + ")", e);
-                }
+                return io("read", level, tx, ty, () -> tile(level, tx, ty));
             }
 
             @Override
             public void put(int level, int tx, int ty, byte[] compressed) throws java.io.IOException {
-                try {
+                io("write", level, tx, ty, () -> {
                     StagedCog.this.put(level, List.of(new Tile(tx, ty, compressed)));
-                } catch (SQLException e) {
-                    throw new java.io.IOException("cannot write tile " + level + "/" + tx + "/" + ty + " of the staging file ("
-                            + e.getMessage() + ")", e);
-                }
+                    return null;
+                });
             }
 
             @Override
             public int size(int level, int tx, int ty) throws java.io.IOException {
-                try {
-                    return StagedCog.this.size(level, tx, ty);
-                } catch (SQLException e) {
-                    throw new java.io.IOException("cannot read tile " + level + "/" + tx + "/" + ty + " of the staging file ("
-                            + e.getMessage() + ")", e);
-                }
+                return io("read", level, tx, ty, () -> StagedCog.this.size(level, tx, ty));
             }
         };
+    }
+
+    @FunctionalInterface
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    /** Runs one tile access; an SQLException becomes the IOException the tile store speaks. */
+    private static <T> T io(String what, int level, int tx, int ty, SqlCall<T> call) throws java.io.IOException {
+        try {
+            return call.call();
+        } catch (SQLException e) {
+            throw new java.io.IOException("cannot " + what + " tile " + level + "/" + tx + "/" + ty
+                    + " of the staging file (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Tiles stored for {@code level}. */

@@ -129,7 +129,7 @@ final class WarpProcessor implements AssetProcessor {
         Path staging = AtomicFiles.stagingFor(output, plan.planKey());
         Path mark = PublishedMarkers.marker(options.outDir(), plan.planKey());
         long pixels = plan.pixels(window);
-        if (CogPublisher.alreadyPublished(mark, staging, output)) {
+        if (PublishedMarkers.isPublished(mark, staging, output)) {
             return new Outcome(pixels, 0, AtomicFiles.checksum(output));
         }
         List<StagedCog.Tile> tiles = warpAndEncode(window, plan, image, ctx);
