@@ -5,7 +5,7 @@
 #   RUNS          timed runs of each command (default 10); the table gives medians
 #   RESULTS_FILE  where the Markdown rows go (default: stdout)
 # Env:
-#   CAIRN_JAVA_OPTS  passed to the launcher as usual (default there: -Xmx1g)
+#   CAIRN_JAVA_OPTS  passed to the launcher as usual (default there: -Xmx1g -XX:MaxNewSize=96m)
 #   CAIRN            the launcher to time (default: this repository's ./cairn); e.g. the launcher of
 #                    another checkout, to compare two versions on the same input
 # The input is a 1-feature GeoPackage in EPSG:32632 made by ogr2ogr (not timed); every run writes
@@ -37,7 +37,7 @@ median() {
   sort -n -k"$2","$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'
 }
 
-opts=${CAIRN_JAVA_OPTS:--Xmx1g}
+opts=${CAIRN_JAVA_OPTS:--Xmx1g -XX:MaxNewSize=96m}
 cairn=("${CAIRN:-$here/cairn}" convert "$work/one.gpkg" -o "$work/out" --to EPSG:4326 -q)
 ogr=(ogr2ogr -f GPKG -t_srs EPSG:4326 "$work/out.gpkg" "$work/one.gpkg")
 

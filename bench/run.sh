@@ -6,7 +6,7 @@
 # Env:
 #   BIG10M        a 10,000,000-feature GeoPackage (make_bench_data.sh with N_BIG=10000000): adds the
 #                 peak-RSS case, cairn at CAIRN_10M_OPTS (default -Xmx256m); ogr2ogr too if OGR_10M=1
-#   CAIRN_JAVA_OPTS  JVM options of the other cairn runs (default -Xmx1g, as the launcher)
+#   CAIRN_JAVA_OPTS  JVM options of the other cairn runs (default -Xmx1g -XX:MaxNewSize=96m, as the launcher)
 #   GEOJSON=1     adds a GeoJSON input case: big_32632.gpkg is first written as an RFC 7946
 #                 GeoJSON file by ogr2ogr (not timed), then converted to a GeoPackage in EPSG:3857
 # Needs: gdal-bin, GNU time (/usr/bin/time), python3, the cairn jar (built if missing).
@@ -24,7 +24,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 jar="$here/cli/target/cairn.jar"
 [ -f "$jar" ] || (cd "$here" && mvn -q -B -DskipTests package)
-opts=${CAIRN_JAVA_OPTS:--Xmx1g}
+opts=${CAIRN_JAVA_OPTS:--Xmx1g -XX:MaxNewSize=96m}
 
 # measure NAME COMMAND...: runs once, prints "wall_s|rss_mib"
 measure() {

@@ -11,7 +11,7 @@
 #   BIG=0       skips the 20000² case
 #   SCENES=N    adds a case of N small scenes (1024x1024 windows cut from the raster by
 #               gdal_translate, not timed), warped as one folder (gdalwarp in a loop)
-#   CAIRN_JAVA_OPTS  JVM options (default: the launcher's -Xmx1g)
+#   CAIRN_JAVA_OPTS  JVM options (default: the launcher's -Xmx1g -XX:MaxNewSize=96m)
 # Both write DEFLATE-compressed 512x512-tiled COGs with overviews; gdalwarp with -multi and
 # NUM_THREADS=ALL_CPUS for warping and compression (the reference command).
 # Each measurement: wall seconds and peak RSS (MiB) from GNU time; outputs removed between runs.
@@ -25,7 +25,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 jar="$here/cli/target/cairn.jar"
 [ -f "$jar" ] || (cd "$here" && mvn -q -B -DskipTests package)
-opts=${CAIRN_JAVA_OPTS:--Xmx1g}
+opts=${CAIRN_JAVA_OPTS:--Xmx1g -XX:MaxNewSize=96m}
 gr=$r; [ "$r" = nearest ] && gr=near
 
 measure() { # NAME COMMAND...: prints "wall_s|rss_mib"

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ConvertCommand.class,
                 WarpCommand.class,
+                TilesCommand.class,
                 ResumeCommand.class,
                 StatusCommand.class,
                 FailuresCommand.class,

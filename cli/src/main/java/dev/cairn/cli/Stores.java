@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.engine.CheckpointStore;
+import dev.cairn.engine.JobHome;
 import dev.cairn.engine.CheckpointStores;
 import dev.cairn.engine.NoSuchCheckpointException;
 import dev.cairn.engine.RunReport;
@@ -10,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Where a job's checkpoint lives and how to open it: {@code --store URL} (resolved by the store
- * plug-in that accepts it, see {@link CheckpointStores}), else {@code OUTDIR/.cairn/checkpoint.db}.
+ * plug-in that accepts it, see {@link CheckpointStores}), else {@code OUTDIR/.cairn/checkpoint.db}
+ * (for a single-file output such as {@code out/basemap.mbtiles}: under its {@link JobHome}).
  * The CLI names no store implementation.
  */
 final class Stores {
@@ -23,7 +25,7 @@ final class Stores {
     /** The store's URL: {@code --store} when given, else the default checkpoint file's path. */
     static String url(Path outDir, String storeUrl) {
         if (storeUrl == null || storeUrl.isBlank()) {
-            return outDir.toAbsolutePath().normalize().resolve(DIR).resolve(FILE).toString();
+            return JobHome.of(outDir).resolve(DIR).resolve(FILE).toString();
         }
         return storeUrl;
     }

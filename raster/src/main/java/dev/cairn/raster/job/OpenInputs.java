@@ -21,7 +21,7 @@ import java.util.Map;
  * {@value #IDLE}) block caches. A local input whose version (size, modification time) changed
  * since it was opened is reopened, never read through a stale reader. Thread-safe.
  */
-final class OpenInputs {
+public final class OpenInputs {
     /** Idle readers kept open. */
     static final int IDLE = 2;
 
@@ -50,7 +50,7 @@ final class OpenInputs {
     }
 
     /** One window's hold on an open input; closing it releases the hold. */
-    final class Lease implements AutoCloseable {
+    public final class Lease implements AutoCloseable {
         private final Entry entry;
         private boolean closed;
 
@@ -58,16 +58,16 @@ final class OpenInputs {
             this.entry = entry;
         }
 
-        ByteSource source() {
+        public ByteSource source() {
             return entry.source;
         }
 
-        GeoTiffReader reader() {
+        public GeoTiffReader reader() {
             return entry.reader;
         }
 
         /** The input's version when it was opened (what the plan key was computed from). */
-        String version() {
+        public String version() {
             return entry.version;
         }
 
@@ -80,7 +80,7 @@ final class OpenInputs {
         }
     }
 
-    OpenInputs(ByteSources sources) {
+    public OpenInputs(ByteSources sources) {
         this.sources = sources;
     }
 
@@ -90,7 +90,7 @@ final class OpenInputs {
      * @throws IOException as {@link ByteSources#open} and {@link GeoTiffReader#open} throw them (a
      *                     TIFF format error, a missing file, an HTTP error)
      */
-    Lease acquire(String name) throws IOException {
+    public Lease acquire(String name) throws IOException {
         List<Entry> toClose = new ArrayList<>();
         try {
             synchronized (this) {
@@ -167,7 +167,7 @@ final class OpenInputs {
     }
 
     /** Closes every idle input (at the end of a run). */
-    void closeIdle() throws IOException {
+    public void closeIdle() throws IOException {
         List<Entry> toClose = new ArrayList<>();
         synchronized (this) {
             Iterator<Entry> it = open.values().iterator();

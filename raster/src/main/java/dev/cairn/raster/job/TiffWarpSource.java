@@ -9,11 +9,11 @@ import java.io.IOException;
 import java.util.OptionalDouble;
 
 /** A GeoTIFF image as the warper's source: windows read through the reader's bounded block cache. */
-final class TiffWarpSource implements WarpSource {
+public final class TiffWarpSource implements WarpSource {
     private final TiffImage image;
     private final GeoTransform geoTransform;
 
-    TiffWarpSource(TiffImage image, GeoTransform geoTransform) {
+    public TiffWarpSource(TiffImage image, GeoTransform geoTransform) {
         this.image = image;
         this.geoTransform = geoTransform;
     }

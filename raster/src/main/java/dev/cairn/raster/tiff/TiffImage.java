@@ -46,6 +46,7 @@ public final class TiffImage {
     /** 1-bit images (GDAL's masks) are expanded to UINT8 0/255 on decode. */
     private final boolean bilevel;
     private final long subfileType;
+    private final int alphaBand;
     private final DataType type;
     private final long[] offsets, byteCounts;
     private final int blocksAcross, blocksDown;
@@ -70,6 +71,15 @@ public final class TiffImage {
         predictor = (int) d.first(PREDICTOR, 1);
         planar = (int) d.first(PLANAR_CONFIGURATION, 1);
         subfileType = d.first(NEW_SUBFILE_TYPE, 0);
+        long[] extra = d.longs(EXTRA_SAMPLES);
+        int alpha = -1;
+        for (int i = 0; extra != null && i < extra.length && bands - extra.length + i >= 0; i++) {
+            if (extra[i] == 1 || extra[i] == 2) { // associated or unassociated alpha
+                alpha = bands - extra.length + i;
+                break;
+            }
+        }
+        alphaBand = alpha;
         long[] bps = d.longs(BITS_PER_SAMPLE);
         long[] fmt = d.longs(SAMPLE_FORMAT);
         int bits = bps == null ? 1 : (int) bps[0];
@@ -212,6 +222,11 @@ public final class TiffImage {
     }
 
     /** NewSubfileType bit 2: a transparency mask of another image. */
+    /** The 0-based band the TIFF declares as alpha (ExtraSamples 1 or 2), or -1 when none is. */
+    public int alphaBand() {
+        return alphaBand;
+    }
+
     public boolean isMask() {
         return (subfileType & 4) != 0;
     }

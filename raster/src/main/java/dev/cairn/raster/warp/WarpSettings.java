@@ -1,7 +1,7 @@
 package dev.cairn.raster.warp;
 
 /**
- * How a {@link Warper} resamples: the kernel, whether to add an alpha band (8-bit sources only:
+ * How a {@link Warper} resamples: the kernel, whether to add an alpha band (of the source's type:
  * 255 where an output pixel has data, 0 where not, like {@code gdalwarp -dstalpha}), the
  * approximation error threshold in source pixels (gdalwarp {@code -et}, default 0.125; 0 =
  * transform every pixel exactly), and the largest source window read at once, in pixels (an

@@ -25,7 +25,7 @@ import org.opengis.referencing.operation.NoninvertibleTransformException;
  * <p><b>What an output pixel holds.</b> Data where its centre (for average: its footprint) falls
  * on valid source data; otherwise the fill value: the source's nodata when it has one, else 0
  * (gdalwarp's defaults). Source nodata pixels never contribute (GDAL's unified source nodata).
- * With {@link WarpSettings#alpha()} (UINT8 sources) the output has one more band: 255 where the
+ * With {@link WarpSettings#alpha()} the output has one more band, of the source's type: 255 where the
  * pixel has data, 0 where not. Integer results are clamped and rounded half up as GDAL does.
  *
  * <p><b>Bounded memory.</b> When a window needs more than {@link WarpSettings#maxSourcePixels()}
@@ -56,14 +56,9 @@ public final class Warper {
     /**
      * @param sourceToTarget source CRS → target CRS, x = east on both sides (e.g.
      *                       {@code CrsResolver.operation(src, dst).transform()}); inverted here
-     * @throws IllegalArgumentException when an alpha band is asked for a non-UINT8 source, or the
-     *                                  transform cannot be inverted
+     * @throws IllegalArgumentException when the transform cannot be inverted
      */
     public Warper(WarpSource source, MathTransform sourceToTarget, OutputGrid grid, WarpSettings options) {
-        if (options.alpha() && source.type() != DataType.UINT8) {
-            throw new IllegalArgumentException("an alpha band is written for 8-bit sources only; this source is "
-                    + source.type());
-        }
         this.source = source;
         this.grid = grid;
         this.options = options;
@@ -166,9 +161,8 @@ public final class Warper {
         if (fill != 0) {
             out.fill(fill);
             if (options.alpha()) {
-                byte[] a = (byte[]) out.array();
-                for (int i = dataBands; i < a.length; i += dataBands + 1) {
-                    a[i] = 0;
+                for (int i = dataBands, n = out.sampleCount(); i < n; i += dataBands + 1) {
+                    out.setAt(i, 0);
                 }
             }
         }

@@ -1,0 +1,84 @@
+package dev.cairn.cli;
+
+import dev.cairn.engine.RunReport;
+import dev.cairn.raster.tiles.TilesJobType;
+import dev.cairn.raster.tiles.TilesOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "tiles", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Render GeoTIFFs (files, directories or http(s) URLs) into one web-map tile set"
+                        + " (Web Mercator, 256-pixel PNG tiles): an XYZ folder Z/X/Y.png, an .mbtiles or a .pmtiles file.",
+                "Run the same command again after an interruption to resume: only the metatiles (8 x 8 tiles and"
+                        + " the zooms they reduce to) that were in flight are redone."})
+final class TilesCommand implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions global = new GlobalOptions();
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "GeoTIFF files, directories (searched recursively for .tif and .tiff files) or http(s):// URLs; all of them make one tile set, a later one drawn over an earlier one.")
+    List<String> inputs;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "An XYZ folder, or a .mbtiles or .pmtiles file. The checkpoint lives in OUT/.cairn/ (for a file: DIR/.cairn/NAME/.cairn/).")
+    Path output;
+
+    @Option(names = "--zoom", required = true, paramLabel = "MIN-MAX", description = "Zoom levels, e.g. 0-14 (or one zoom).")
+    String zoom;
+
+    @Option(names = "--resampling", paramLabel = "METHOD", defaultValue = "average", description = "nearest, bilinear, cubic or average (default), as gdal2tiles' -r.")
+    String resampling;
+
+    @Option(names = "--bands", paramLabel = "B[,G,B]", description = "Source bands shown: one (grey) or three (red,green,blue), numbered from 1, e.g. 3,2,1. Default: the first three of three or more bands, else the first.")
+    String bands;
+
+    @Option(names = "--scale", paramLabel = "MIN,MAX", description = "Source values shown as 0 and 255 (required for data that is not 8-bit).")
+    String scale;
+
+    @Option(names = "--tms", description = "XYZ folder: number rows from the south (TMS) instead of the north.")
+    boolean tms;
+
+    @Option(names = "--io-concurrency", paramLabel = "N", defaultValue = "8", description = "HTTP inputs: range requests in flight at once (default: ${DEFAULT-VALUE}).")
+    int ioConcurrency;
+
+    @Option(names = "--store", paramLabel = "URL", description = "Checkpoint store: a SQLite file path or sqlite:PATH (default: under OUT, see -o).")
+    String store;
+
+    @Option(names = "--fresh", description = "Forget the checkpoint of OUT and start the job over.")
+    boolean fresh;
+
+    @Mixin
+    RunOptions run = new RunOptions();
+
+    @Override
+    public Integer call() {
+        Signals signals = Signals.installed();
+        if (ioConcurrency < 1) {
+            throw new CliException(RunReport.USAGE, "--io-concurrency " + ioConcurrency + ": must be at least 1.");
+        }
+        TilesOptions options;
+        try {
+            int[] z = TilesOptions.parseZoom(zoom);
+            options = new TilesOptions(inputs, output, z[0], z[1], resampling,
+                    bands == null ? null : TilesOptions.parseBands(bands),
+                    scale == null ? null : TilesOptions.parseScale(scale), tms);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(RunReport.USAGE, e.getMessage() + ".");
+        }
+        if (options.target() == TilesOptions.Target.XYZ && Files.exists(output) && !Files.isDirectory(output)) {
+            throw new CliException(RunReport.USAGE, "-o " + output + " exists and is not a directory (name a .mbtiles"
+                    + " or .pmtiles file, or a folder for XYZ tiles).");
+        }
+        if (options.target() != TilesOptions.Target.XYZ && Files.isDirectory(output)) {
+            throw new CliException(RunReport.USAGE, "-o " + output + " is a directory; a ." + (options.target()
+                    == TilesOptions.Target.MBTILES ? "mbtiles" : "pmtiles") + " output is a file.");
+        }
+        System.setProperty(TilesJobType.IO_CONCURRENCY_PROPERTY, Integer.toString(ioConcurrency));
+        return JobExecution.start(options.toSpec(), options.output(), store, fresh, run.settings(), signals);
+    }
+}
