@@ -280,6 +280,7 @@ final class Kernels {
         int bands = s.bands, stride = w + 1;
         double[] src = s.samples;
         double[] box = new double[8];
+        double[] total = new double[bands], acc = new double[bands];
         for (int i = 0; i < w; i++) {
             ok[i] = false;
             if (!averageBox(cx[row * stride + i], cy[row * stride + i], cx[(row + 1) * stride + i + 1],
@@ -289,23 +290,31 @@ final class Kernels {
             int ixMin = (int) box[0], iyMin = (int) box[1], ixMax = (int) box[2], iyMax = (int) box[3];
             double xMin = box[4], yMin = box[5], xMax = box[6], yMax = box[7];
             int o = i * bands;
-            for (int b = 0; b < bands; b++) {
-                double total = 0, acc = 0;
-                for (int iy = iyMin; iy < iyMax; iy++) {
-                    double wy = edgeWeight(iy, iyMin, iyMax, yMin, yMax);
-                    int ly = iy - s.y0;
-                    for (int ix = ixMin; ix < ixMax; ix++) {
-                        int p = ly * s.width + ix - s.x0, k = p * bands + b;
-                        if (s.valid != null && (!s.valid[p] || s.perBand && !s.sampleValid(k))) {
+            // Each source pixel's weight once for all bands; per band the sums run over the pixels
+            // in the same order as GDAL's per-band loop, so the results are the same doubles.
+            java.util.Arrays.fill(total, 0);
+            java.util.Arrays.fill(acc, 0);
+            for (int iy = iyMin; iy < iyMax; iy++) {
+                double wy = edgeWeight(iy, iyMin, iyMax, yMin, yMax);
+                int ly = iy - s.y0;
+                for (int ix = ixMin; ix < ixMax; ix++) {
+                    int p = ly * s.width + ix - s.x0;
+                    if (s.valid != null && !s.valid[p]) {
+                        continue;
+                    }
+                    double wgt = wy * edgeWeight(ix, ixMin, ixMax, xMin, xMax);
+                    for (int b = 0, k = p * bands; b < bands; b++, k++) {
+                        if (s.perBand && s.valid != null && !s.sampleValid(k)) {
                             continue;
                         }
-                        double wgt = wy * edgeWeight(ix, ixMin, ixMax, xMin, xMax);
-                        total += wgt;
-                        acc += src[k] * wgt;
+                        total[b] += wgt;
+                        acc[b] += src[k] * wgt;
                     }
                 }
-                if (total > 0) {
-                    out[o + b] = acc / total;
+            }
+            for (int b = 0; b < bands; b++) {
+                if (total[b] > 0) {
+                    out[o + b] = acc[b] / total[b];
                     ok[i] = true;
                 } else {
                     out[o + b] = s.nodata();
