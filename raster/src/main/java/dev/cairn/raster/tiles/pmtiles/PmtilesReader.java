@@ -180,7 +180,7 @@ public final class PmtilesReader implements AutoCloseable {
 
     private void within(String what, long offset, long length, long size) throws MalformedPmtilesException {
         if (offset < 0 || length < 0 || offset + length > size || offset + length < 0) {
-            throw new MalformedPmtilesException(file, "says its " + what + " is bytes " + offset + "+" + length
+            throw new MalformedPmtilesException(file, "says its " + what + " lies at bytes " + offset + ".." + (offset + length)
                     + ", but the file is " + size + " bytes long (truncated?)");
         }
     }

@@ -55,7 +55,7 @@ class PmtilesReaderTest {
             Header h = reader.header();
             assertThat(h.addressedTiles()).isEqualTo(341);
             assertThat(h.tileContents()).isEqualTo(341 - 128 + 1);
-            assertThat(h.tileType()).isEqualTo(Header.TILE_TYPE_PNG);
+            assertThat(h.tileType()).isEqualTo(Header.TILE_TYPE_UNKNOWN); // what planetiler 0.7.0 writes for png
             assertThat(List.of(h.minZoom(), h.maxZoom(), h.centerZoom())).containsExactly(0, 4, 2);
             assertThat(h.bounds()).containsExactly(-10, -20, 30, 40);
             assertThat(reader.metadataJson()).contains("\"encoding\":\"terrarium\"");
@@ -86,7 +86,8 @@ class PmtilesReaderTest {
         Files.write(headerOnly, Arrays.copyOf(bytes, 60));
 
         assertThatThrownBy(() -> PmtilesReader.open(cut)).isInstanceOf(MalformedPmtilesException.class)
-                .hasMessageStartingWith(cut.toString()).hasMessageContaining("tile data").hasMessageContaining("truncated");
+                .hasMessageStartingWith(cut.toString())
+                .hasMessageContaining("but the file is " + (bytes.length - 1) + " bytes long (truncated?)");
         assertThatThrownBy(() -> PmtilesReader.open(headerOnly)).isInstanceOf(MalformedPmtilesException.class)
                 .hasMessageStartingWith(headerOnly.toString()).hasMessageContaining("60 bytes long");
     }

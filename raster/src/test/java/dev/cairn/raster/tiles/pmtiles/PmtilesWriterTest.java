@@ -59,7 +59,8 @@ class PmtilesWriterTest {
             assertThat(h.clustered()).isTrue();
             assertThat(h.internalCompression()).isEqualTo(Pmtiles.Compression.GZIP);
             assertThat(h.tileCompression()).isEqualTo(Pmtiles.Compression.NONE);
-            assertThat(h.tileType()).isEqualTo(Pmtiles.TileType.PNG);
+            // planetiler 0.7.0 knows only the MVT tile type: the byte itself is checked
+            assertThat(Files.readAllBytes(out)[99]).isEqualTo((byte) Header.TILE_TYPE_PNG);
             assertThat(h.numAddressedTiles()).isEqualTo(85);
             assertThat(h.numTileEntries()).isEqualTo(85);
             assertThat(h.numTileContents()).isEqualTo(85);
@@ -96,7 +97,7 @@ class PmtilesWriterTest {
                             p.numTileContents(), p.clustered(), (int) p.minZoom(), (int) p.maxZoom(), p.minLonE7(),
                             p.minLatE7(), p.maxLonE7(), p.maxLatE7(), (int) p.centerZoom(), p.centerLonE7(),
                             p.centerLatE7());
-            assertThat(h.tileType()).isEqualTo(Header.TILE_TYPE_WEBP).isEqualTo(p.tileType().ordinal());
+            assertThat(h.tileType()).isEqualTo(Header.TILE_TYPE_WEBP).isEqualTo(Files.readAllBytes(out)[99]);
             assertThat(List.of(h.minLonE7(), h.minLatE7(), h.maxLonE7(), h.maxLatE7()))
                     .containsExactly(-105_000_000, 202_500_000, 301_250_000, 600_625_000);
             assertThat(List.of(h.centerZoom(), h.centerLonE7(), h.centerLatE7())).containsExactly(2, 55_000_000, 402_500_000);
