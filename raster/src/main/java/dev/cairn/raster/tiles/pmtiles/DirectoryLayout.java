@@ -23,7 +23,7 @@ final class DirectoryLayout {
     static final int FIRST_LEAF_SIZE = 4096;
 
     /** The encoded root directory, and the bytes written as leaf directories. */
-    record Result(byte[] root, long leavesLength, int leafSize) {
+    record Result(byte[] root, long leavesLength) {
     }
 
     private DirectoryLayout() {
@@ -39,7 +39,7 @@ final class DirectoryLayout {
             entries.forEachChunk(ROOT_ONLY_ENTRIES, all::addAll);
             byte[] root = Directory.encode(all, 0, all.size());
             if (root.length <= MAX_ROOT) {
-                return new Result(root, 0, 0);
+                return new Result(root, 0);
             }
         }
         for (int leafSize = FIRST_LEAF_SIZE; ; leafSize *= 2) {
@@ -54,7 +54,7 @@ final class DirectoryLayout {
             });
             byte[] root = Directory.encode(rootEntries, 0, rootEntries.size());
             if (root.length <= MAX_ROOT) {
-                return new Result(root, written[0], leafSize);
+                return new Result(root, written[0]);
             }
         }
     }

@@ -82,7 +82,11 @@ public final class PmtilesReader implements AutoCloseable {
         return header;
     }
 
-    /** The tile {@code z/x/y} (XYZ row: 0 at the north), or empty when the archive does not hold it. */
+    /**
+     * The tile {@code z/x/y} (XYZ row: 0 at the north), or empty when the archive does not hold it.
+     *
+     * @throws IllegalArgumentException when {@code x} or {@code y} is outside zoom {@code z}, or z is not 0..31
+     */
     public Optional<byte[]> tile(int z, long x, long y) throws IOException {
         long id = TileId.of(z, x, y);
         List<Directory.Entry> dir = root;
