@@ -294,11 +294,13 @@ class PmtilesWriterTest {
         }
         Path out = dir.resolve("out.pmtiles");
 
+        Files.writeString(out, "the previous archive");
         assertThatThrownBy(() -> PmtilesWriter.fromMbtiles(noFormat, out)).isInstanceOf(InvalidMbtilesException.class)
                 .hasMessageContaining(noFormat.toString()).hasMessageContaining("'format'");
+        assertThat(out).hasContent("the previous archive");
         assertThatThrownBy(() -> PmtilesWriter.fromMbtiles(empty, out)).isInstanceOf(InvalidMbtilesException.class)
                 .hasMessageContaining(empty.toString()).hasMessageContaining("no tiles");
-        assertThat(out).doesNotExist();
+        assertThat(out).as("the partial output of the empty one").doesNotExist();
     }
 
     @Test
