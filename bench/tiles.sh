@@ -10,7 +10,7 @@
 #   RESAMPLING  nearest, bilinear or average (default average, gdal2tiles' default): both tools
 #   PROCESSES   gdal2tiles --processes (default 2)
 #   CAIRN=0     skips the cairn runs (gdal2tiles alone, e.g. before `cairn tiles` exists)
-#   CAIRN_JAVA_OPTS  JVM options (default: the launcher's -Xmx1g)
+#   CAIRN_JAVA_OPTS  JVM options (default: the launcher's -Xmx1g -XX:MaxNewSize=96m)
 # Cases: gdal2tiles.py --xyz (XYZ folder of PNGs), cairn tiles to an XYZ folder, cairn tiles to
 # an .mbtiles file; outputs of the last run are compared with bench/compare_tiles.py, then removed.
 # Memory: gdal2tiles forks PROCESSES workers, and GNU time's %M is the peak RSS of the largest
@@ -29,7 +29,7 @@ procs=${PROCESSES:-2}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 jar="$here/cli/target/cairn.jar"
-opts=${CAIRN_JAVA_OPTS:--Xmx1g}
+opts=${CAIRN_JAVA_OPTS:--Xmx1g -XX:MaxNewSize=96m}
 if [ "${CAIRN:-1}" != 0 ]; then
   [ -f "$jar" ] || (cd "$here" && mvn -q -B -DskipTests package)
 fi

@@ -43,6 +43,18 @@ final class GdalCommand {
         Assumptions.abort(msg + "; set CAIRN_REQUIRE_GDAL=1 to make this a failure");
     }
 
+    /** Skips the calling test class when {@code tool} (e.g. gdal2tiles.py) is missing, or fails under CAIRN_REQUIRE_GDAL=1. */
+    static void assumeTool(String tool) {
+        if (onPath(tool)) {
+            return;
+        }
+        String msg = tool + " not on PATH (install the Debian package python3-gdal)";
+        if ("1".equals(System.getenv("CAIRN_REQUIRE_GDAL"))) {
+            throw new AssertionError(msg + "; CAIRN_REQUIRE_GDAL=1 makes this a failure");
+        }
+        Assumptions.abort(msg + "; set CAIRN_REQUIRE_GDAL=1 to make this a failure");
+    }
+
     static boolean onPath(String exe) {
         String path = System.getenv("PATH");
         if (path == null) {

@@ -15,7 +15,7 @@ final class CheckpointEvents {
     /** Events of one kind ({@code claimed}, {@code done}, ...) per asset id; empty before the checkpoint exists. */
     static Map<String, Integer> count(Path out, String kind) throws Exception {
         Map<String, Integer> counts = new TreeMap<>();
-        Path db = out.resolve(".cairn").resolve("checkpoint.db");
+        Path db = dev.cairn.engine.JobHome.of(out).resolve(".cairn").resolve("checkpoint.db");
         if (!Files.exists(db)) {
             return counts;
         }

@@ -372,6 +372,27 @@ public final class TiffImage {
         return p;
     }
 
+    /**
+     * Checks, without reading any pixel, that every block's bytes lie inside the file: a file cut
+     * short (an interrupted copy or download) is found from its header alone, before a job counts
+     * on it. Throws the {@link TiffFormatException} reading the first missing block would throw.
+     */
+    public void checkBlocksInsideFile() throws IOException {
+        long size = src.size();
+        for (int i = 0; i < offsets.length; i++) {
+            long off = offsets[i], count = byteCounts[i];
+            if (count != 0 && (off < 0 || count < 0 || off + count > size || off + count < 0)) {
+                int perPlane = blocksAcross * blocksDown;
+                int j = i % perPlane;
+                String block = (tiled ? "tile " + (j % blocksAcross) + "," + (j / blocksAcross) : "strip " + j)
+                        + (planar == 2 ? " of band " + (i / perPlane + 1) : "");
+                throw new TiffFormatException(src.name() + ": truncated: " + block + " declares "
+                        + Long.toUnsignedString(count) + " bytes at offset " + Long.toUnsignedString(off)
+                        + " beyond the end of the file (" + size + " bytes)");
+            }
+        }
+    }
+
     private PixelBuffer decodePlane(int bx, int by, int band, int planeBands, int rows) throws IOException {
         int i = band * blocksAcross * blocksDown + by * blocksAcross + bx;
         long off = offsets[i], count = byteCounts[i];

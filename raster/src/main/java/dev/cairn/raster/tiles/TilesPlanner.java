@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * Turns the inputs of a tiles job into assets: one per metatile of the one tile set they make
  * ({@link TilesPlan}), ids {@code OUTPUT#meta[Z/MX/MY]}, plus one per input that cannot be used
- * (not a TIFF, truncated, not georeferenced, an HTTP 404, samples that need {@code --scale}),
+ * (not a TIFF, truncated — every block is checked to lie inside the file —, not georeferenced, an
+ * HTTP 404, samples that need {@code --scale}),
  * which fails with its reason when processed — a dead letter — while the tile set is made from
  * the others.
  *
@@ -88,6 +89,7 @@ final class TilesPlanner {
         Map<String, AssetFailure> unusable = new LinkedHashMap<>();
         for (Input in : inputs) {
             try (ByteSource source = sources.open(in.name()); GeoTiffReader reader = GeoTiffReader.open(source)) {
+                reader.image().checkBlocksInsideFile();
                 TilesPlan.Source s = TilesPlan.source(in.name(), source.version(), reader.image());
                 TilesPlan.check(options, s);
                 usable.add(s);

@@ -96,11 +96,16 @@ class WarperContractTest {
     }
 
     @Test
-    void anAlphaBandIsRefusedForSourcesOtherThan8Bit() throws Exception {
+    void aSixteenBitSourceGetsAnAlphaBandOfItsOwnTypeZeroOutsideAndTwoFiftyFiveInside() throws Exception {
         MemorySource src = source(DataType.UINT16, 1, OptionalDouble.empty());
         OutputGrid grid = OutputGrid.plan(src.width(), src.height(), UTM, utmToWgs84(), GridRequest.DEFAULT);
-        assertThatThrownBy(() -> new Warper(src, utmToWgs84(), grid, WarpSettings.of(Resampling.NEAREST).withAlpha()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("UINT16");
+        Warper warper = new Warper(src, utmToWgs84(), grid, WarpSettings.of(Resampling.NEAREST).withAlpha());
+        PixelBuffer out = warper.warp(0, 0, grid.width(), grid.height());
+        assertThat(out.type()).isEqualTo(DataType.UINT16);
+        assertThat(out.bands()).isEqualTo(2);
+        // the UTM square is a rotated quadrilateral in degrees: its grid's corners lie outside it
+        assertThat(out.get(0, 0, 1)).isZero();
+        assertThat(out.get(grid.width() / 2, grid.height() / 2, 1)).isEqualTo(255);
     }
 
     @Test
