@@ -88,6 +88,7 @@ final class TilesPublisher {
                 }
             }
             default -> {
+                XyzFolder.sweep(o.output());
                 Path temp = AtomicFiles.tempFor(output, tempId);
                 try {
                     Files.writeString(temp, tileJson(plan), StandardCharsets.UTF_8);

@@ -15,11 +15,15 @@ import java.util.Set;
  * Tiles as files, {@code ROOT/Z/X/Y.png} (Y from the north, or from the south with {@code tms}).
  * Each tile is written to a hidden temp name in its directory, forced to disk and renamed: a tile
  * that exists is whole, whatever killed the writer (gdal2tiles' {@code --resume} trusts any file
- * that exists, which after a kill may be cut short). The directories touched are forced by
+ * that exists, which after a kill may be cut short). The temp name carries the attempt, so that a
+ * zombie attempt (a worker that lost its lease but still runs) never writes into another's temp
+ * file; a redo removes the temp files its earlier attempts left, and {@link #sweep} the rest. The directories touched are forced by
  * {@link #sync} before the metatile that wrote them is committed, so a committed metatile's tiles
  * survive a power loss too. Not thread-safe: one per metatile.
  */
 final class XyzFolder {
+    /** Earlier attempts whose temp files a redo removes (the publisher sweeps whatever is left). */
+    private static final int MAX_EARLIER = 16;
     private final Path root;
     private final boolean tms;
     private final int attempt;
@@ -44,6 +48,9 @@ final class XyzFolder {
             Files.createDirectories(dir);
             touched.add(dir.getParent());
         }
+        for (int earlier = Math.max(1, attempt - MAX_EARLIER); earlier < attempt; earlier++) {
+            Files.deleteIfExists(AtomicFiles.tempFor(file, earlier)); // left by a killed attempt
+        }
         Path temp = AtomicFiles.tempFor(file, attempt);
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
@@ -54,6 +61,17 @@ final class XyzFolder {
             ch.force(false);
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Removes every temp file left in the folder by killed writers (publication, once all is done). */
+    static int sweep(Path root) throws IOException {
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.filter(f -> !f.startsWith(root.resolve(".cairn")) && AtomicFiles.isTemp(f)).toList()) {
+                removed += Files.deleteIfExists(p) ? 1 : 0;
+            }
+        }
+        return removed;
     }
 
     /** Forces the directory entries of every tile written so far (renames, new directories). */
