@@ -190,6 +190,63 @@ class TilesIT {
         assertThat(again.lastStdoutLine()).contains("\"done_this_run\":0");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"widen-xyz", "widen.mbtiles", "widen.pmtiles"})
+    void aWiderZoomRangeOnAFinishedTileSetRendersOnlyTheNewZooms(String name) throws Exception {
+        Path in = RasterFixture.geotiff(dir.resolve("in-" + name), "scene", 800, 600, 3, "Byte", "EPSG:32632", 400000,
+                5300000, 432000, 5276000, null, 11, "TILED=YES");
+        Path out = dir.resolve(name);
+        Path fresh = dir.resolve("fresh-" + name);
+        assertThat(cairn("tiles", in.toString(), "-o", out.toString(), "--zoom", "9-11").exitCode()).isZero();
+        Map<String, byte[]> before = tilesOf(out);
+
+        CliProcess.Result wider = cairn("tiles", in.toString(), "-o", out.toString(), "--zoom", "6-13", "--json");
+        assertThat(wider.exitCode()).as(wider.stderr()).isZero();
+        assertThat(wider.stderr()).contains("only the zooms outside them are rendered");
+        Map<String, byte[]> after = tilesOf(out);
+        before.forEach((k, v) -> assertThat(after.get(k)).as("tile %s made by the first run", k).isEqualTo(v));
+        assertThat(after.keySet().stream().map(k -> k.split("/")[0]).distinct().sorted().toList())
+                .containsExactly("10", "11", "12", "13", "6", "7", "8", "9");
+
+        assertThat(cairn("tiles", in.toString(), "-o", fresh.toString(), "--zoom", "6-13").exitCode()).isZero();
+        assertThat(after.keySet()).as("the tiles of a fresh run at the wider zooms").isEqualTo(tilesOf(fresh).keySet());
+
+        CliProcess.Result again = cairn("tiles", in.toString(), "-o", out.toString(), "--zoom", "6-13", "--json");
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(again.lastStdoutLine()).contains("\"done_this_run\":0");
+        CliProcess.Result other = cairn("tiles", in.toString(), "-o", out.toString(), "--zoom", "6-13", "--resampling",
+                "nearest");
+        assertThat(other.exitCode()).as("another resampling is option drift").isEqualTo(2);
+    }
+
+    /** "z/x/y" (XYZ rows) → PNG bytes of a tile set of any of the three kinds. */
+    private static Map<String, byte[]> tilesOf(Path out) throws Exception {
+        Map<String, byte[]> t = new HashMap<>();
+        String name = out.getFileName().toString();
+        if (name.endsWith(".pmtiles")) {
+            try (PmtilesReader r = PmtilesReader.open(out)) {
+                r.forEach((z, x, y, data) -> t.put(z + "/" + x + "/" + y, data));
+            }
+        } else if (name.endsWith(".mbtiles")) {
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + out); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")) {
+                while (rs.next()) {
+                    int z = rs.getInt(1);
+                    t.put(z + "/" + rs.getLong(2) + "/" + ((1L << z) - 1 - rs.getLong(3)), rs.getBytes(4));
+                }
+            }
+        } else {
+            try (Stream<Path> files = Files.walk(out)) {
+                for (Path p : files.filter(f -> f.toString().endsWith(".png")).toList()) {
+                    String rel = out.relativize(p).toString().replace('\\', '/');
+                    t.put(rel.substring(0, rel.length() - 4), Files.readAllBytes(p));
+                }
+            }
+        }
+        assertThat(t).isNotEmpty();
+        return t;
+    }
+
     @Test
     void aTruncatedTiffAmongGoodOnesIsADeadLetterAndTheTileSetIsMadeFromTheOthers() throws Exception {
         Path inputs = dir.resolve("in-mixed");

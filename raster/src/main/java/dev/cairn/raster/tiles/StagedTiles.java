@@ -54,27 +54,41 @@ final class StagedTiles implements AutoCloseable {
     record Tile(int z, long x, long y, byte[] png) {
     }
 
-    private static final StagedSqliteOutput.Schema SCHEMA = new StagedSqliteOutput.Schema() {
-        @Override
-        public void create(Connection c) throws SQLException {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE metadata (name TEXT, value TEXT)");
-                s.execute("CREATE TABLE images (tile_id TEXT PRIMARY KEY, tile_data BLOB)");
-                s.execute("CREATE TABLE map (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_id TEXT)");
-                s.execute("CREATE UNIQUE INDEX map_index ON map (zoom_level, tile_column, tile_row)");
-                s.execute("""
-                        CREATE VIEW tiles AS SELECT map.zoom_level AS zoom_level, map.tile_column AS tile_column,
-                        map.tile_row AS tile_row, images.tile_data AS tile_data FROM map JOIN images
-                        ON images.tile_id = map.tile_id""");
-                s.execute("CREATE TABLE cairn_apex (x INTEGER, y INTEGER, rgba BLOB, PRIMARY KEY (x, y))");
-            }
-        }
+    /**
+     * Fills a new staging file, in the transaction that creates it, with the tiles of the output
+     * an earlier job made (a job that widens another's zooms keeps them), or does nothing.
+     */
+    @FunctionalInterface
+    interface Seed {
+        Seed NONE = stage -> { };
 
-        /** Nothing here: the lower zooms and the metadata come with publishing, in their own transaction. */
-        @Override
-        public void finalise(Connection c) {
-        }
-    };
+        void fill(StagedTiles stage) throws SQLException;
+    }
+
+    private StagedSqliteOutput.Schema schema(Seed seed) {
+        return new StagedSqliteOutput.Schema() {
+            @Override
+            public void create(Connection c) throws SQLException {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE metadata (name TEXT, value TEXT)");
+                    s.execute("CREATE TABLE images (tile_id TEXT PRIMARY KEY, tile_data BLOB)");
+                    s.execute("CREATE TABLE map (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_id TEXT)");
+                    s.execute("CREATE UNIQUE INDEX map_index ON map (zoom_level, tile_column, tile_row)");
+                    s.execute("""
+                            CREATE VIEW tiles AS SELECT map.zoom_level AS zoom_level, map.tile_column AS tile_column,
+                            map.tile_row AS tile_row, images.tile_data AS tile_data FROM map JOIN images
+                            ON images.tile_id = map.tile_id""");
+                    s.execute("CREATE TABLE cairn_apex (x INTEGER, y INTEGER, rgba BLOB, PRIMARY KEY (x, y))");
+                }
+                seed.fill(StagedTiles.this);
+            }
+
+            /** Nothing here: the lower zooms and the metadata come with publishing, in their own transaction. */
+            @Override
+            public void finalise(Connection c) {
+            }
+        };
+    }
 
     private final StagedSqliteOutput protocol;
     private final Connection connection;
@@ -95,15 +109,16 @@ final class StagedTiles implements AutoCloseable {
     }
 
     /**
-     * The exactly-once step of a metatile: unless its marker is there, its tiles, its apex and the
-     * marker go in. Returns the protocol's answer (items: the tiles; -1 when the file was
-     * finalised before this attempt).
+     * The exactly-once step of a metatile (index {@code index} of {@code total}): unless its
+     * marker is there, its tiles, its apex (when not null) and the marker go in; a new staging file
+     * is first filled by {@code seed}. Returns the protocol's answer (items: the tiles; -1 when the
+     * file was finalised before this attempt).
      */
-    StagedSqliteOutput.ChunkCommit commitMetatile(String assetId, MetatileSpec m, List<Tile> tiles, long apexX,
-            long apexY, RgbaImage apex, String worker, int attempt) throws AssetFailure, SQLException {
+    StagedSqliteOutput.ChunkCommit commit(String assetId, int index, int total, List<Tile> tiles, long apexX, long apexY,
+            RgbaImage apex, Seed seed, String worker, int attempt) throws AssetFailure, SQLException {
         byte[] apexBytes = apex == null || apex.isEmpty() ? null : deflate(apex.px);
-        return protocol.commitChunk(new StagedSqliteOutput.Marker(assetId, "metatile", (long) m.index(),
-                (long) m.index() + 1), m.total(), worker, attempt, SCHEMA, () -> {
+        return protocol.commitChunk(new StagedSqliteOutput.Marker(assetId, "metatile", (long) index, (long) index + 1),
+                total, worker, attempt, schema(seed), () -> {
                     put(tiles);
                     try (PreparedStatement ps = connection.prepareStatement(
                             "INSERT OR REPLACE INTO cairn_apex (x, y, rgba) VALUES (?, ?, ?)")) {
@@ -114,6 +129,19 @@ final class StagedTiles implements AutoCloseable {
                     }
                     return tiles.size();
                 });
+    }
+
+    /** The PNG of tile (z, x, y), XYZ numbering, or null when there is none. */
+    byte[] tile(int z, long x, long y) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?")) {
+            ps.setInt(1, z);
+            ps.setLong(2, x);
+            ps.setLong(3, WebMercatorTiles.flipY(z, y));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        }
     }
 
     /** Inserts (or replaces) tiles in the open transaction; identical contents are stored once. */

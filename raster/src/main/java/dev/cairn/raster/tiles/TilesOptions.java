@@ -26,9 +26,12 @@ import java.util.Objects;
  * @param scale      {min, max}: source values mapped linearly onto 0..255; null: 8-bit data as it
  *                   is, other types from the sources' statistics (their range over a sample)
  * @param tms        XYZ folder rows numbered from the south (TMS) instead of the north
+ * @param made       {first, last} zoom already in the output when this job widened an earlier one's
+ *                   zoom range (see {@link #widen}): those zooms are not rendered again; null for a
+ *                   job that makes every zoom
  */
 public record TilesOptions(List<String> inputs, Path output, int minZoom, int maxZoom, String resampling, int[] bands,
-        double[] scale, boolean tms) {
+        double[] scale, boolean tms, int[] made) {
     public static final String KIND = "tiles";
     public static final List<String> RESAMPLINGS = List.of("nearest", "bilinear", "cubic", "average");
 
@@ -40,6 +43,14 @@ public record TilesOptions(List<String> inputs, Path output, int minZoom, int ma
             String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
             return name.endsWith(".mbtiles") ? MBTILES : name.endsWith(".pmtiles") ? PMTILES : XYZ;
         }
+    }
+
+    /** The spec key of {@link #made}: not an option users give, written when a job is widened. */
+    static final String MADE_KEY = "zooms-already-made";
+
+    public TilesOptions(List<String> inputs, Path output, int minZoom, int maxZoom, String resampling, int[] bands,
+            double[] scale, boolean tms) {
+        this(inputs, output, minZoom, maxZoom, resampling, bands, scale, tms, null);
     }
 
     public TilesOptions {
@@ -63,6 +74,14 @@ public record TilesOptions(List<String> inputs, Path output, int minZoom, int ma
                 }
             }
             bands = bands.clone();
+        }
+        if (made != null) {
+            if (made.length != 2 || made[0] > made[1] || made[0] < minZoom || made[1] > maxZoom
+                    || (made[0] == minZoom && made[1] == maxZoom)) {
+                throw new IllegalArgumentException(MADE_KEY + " " + Arrays.toString(made) + ": not a part of --zoom "
+                        + minZoom + "-" + maxZoom);
+            }
+            made = made.clone();
         }
         if (scale != null) {
             if (scale.length != 2 || !(scale[0] < scale[1]) || !Double.isFinite(scale[0]) || !Double.isFinite(scale[1])) {
@@ -102,6 +121,9 @@ public record TilesOptions(List<String> inputs, Path output, int minZoom, int ma
         if (tms) {
             m.put("--tms", "true");
         }
+        if (made != null) {
+            m.put(MADE_KEY, made[0] + "-" + made[1]);
+        }
         return new JobSpec(KIND, m);
     }
 
@@ -120,9 +142,10 @@ public record TilesOptions(List<String> inputs, Path output, int minZoom, int ma
         int[] zoom = parseZoom(Objects.requireNonNull(m.get("--zoom"), "--zoom"));
         String bands = m.get("--bands");
         String scale = m.get("--scale");
+        String made = m.get(MADE_KEY);
         return new TilesOptions(inputs, Path.of(m.get("-o")), zoom[0], zoom[1], m.get("--resampling"),
                 bands == null ? null : parseBands(bands), scale == null ? null : parseScale(scale),
-                Boolean.parseBoolean(m.get("--tms")));
+                Boolean.parseBoolean(m.get("--tms")), made == null ? null : parseZoom(made));
     }
 
     /** {@code MIN-MAX} or a single zoom {@code Z}. */
@@ -181,16 +204,30 @@ public record TilesOptions(List<String> inputs, Path output, int minZoom, int ma
         return sb.toString();
     }
 
+    /** True when zoom {@code z} is rendered by this job (in its range, not already made). */
+    public boolean renders(int z) {
+        return z >= minZoom && z <= maxZoom && (made == null || z < made[0] || z > made[1]);
+    }
+
+    /** These options as the user gives them: without the record of zooms already made. */
+    public TilesOptions asRequested() {
+        return made == null ? this : new TilesOptions(inputs, output, minZoom, maxZoom, resampling, bands, scale, tms);
+    }
+
     /**
-     * True when {@code wider} is this job with only its zoom range grown (the one change of
-     * options that extends a job instead of being refused: the tiles already made stay, the new
-     * zooms are added).
+     * The job that adds the zooms of {@code wider} to this (finished) job's output, or null when
+     * {@code wider} is not this job with only a wider zoom range (the one change of options that
+     * extends a job instead of being refused: the tiles already made stay, only new zooms are
+     * rendered).
      */
-    public boolean isWidenedBy(TilesOptions wider) {
-        TilesOptions same = new TilesOptions(wider.inputs, wider.output, minZoom, maxZoom, wider.resampling, wider.bands,
-                wider.scale, wider.tms);
-        return same.equals(this) && wider.minZoom <= minZoom && wider.maxZoom >= maxZoom
+    public TilesOptions widen(TilesOptions wider) {
+        TilesOptions mine = asRequested();
+        TilesOptions same = new TilesOptions(wider.inputs, wider.output, mine.minZoom, mine.maxZoom, wider.resampling,
+                wider.bands, wider.scale, wider.tms);
+        boolean wides = same.equals(mine) && wider.made == null && wider.minZoom <= minZoom && wider.maxZoom >= maxZoom
                 && (wider.minZoom < minZoom || wider.maxZoom > maxZoom);
+        return wides ? new TilesOptions(wider.inputs, wider.output, wider.minZoom, wider.maxZoom, wider.resampling,
+                wider.bands, wider.scale, wider.tms, new int[] {minZoom, maxZoom}) : null;
     }
 
     @Override

@@ -63,13 +63,42 @@ record TilesPlan(TilesOptions options, List<Source> sources, double[] extent, in
         }
     }
 
-    /** The lowest zoom a metatile renders itself (the zooms below come from the apexes). */
+    /** Part text of the one asset of a widened job that only adds zooms below the ones made. */
+    static final String LOWER_PART = "lower;plan=";
+
+    /**
+     * The lowest zoom a metatile renders itself (the zooms below come from the apexes). In a job
+     * widened upwards, the zooms already made are not rendered again: the metatiles stop above.
+     */
     int lowestMetaZoom() {
-        return Math.max(options.minZoom(), apexZoom);
+        int[] made = options.made();
+        int low = Math.max(options.minZoom(), apexZoom);
+        return made == null ? low : Math.max(low, made[1] + 1);
+    }
+
+    /** The zoom from which the apexes are reduced further (up to apexZoom − 1), or -1 when none is. */
+    int lowestApexZoom() {
+        int[] made = options.made();
+        int low = made == null ? options.minZoom() : made[1] + 1;
+        return low < apexZoom && !metatilesAreMade() ? low : -1;
+    }
+
+    /** True when the metatiles' zooms are all made already (a job widened downwards only). */
+    boolean metatilesAreMade() {
+        int[] made = options.made();
+        return made != null && made[1] == options.maxZoom();
+    }
+
+    /** The part text of the asset adding the zooms below the made ones (a job widened downwards only). */
+    String lowerPart() {
+        return LOWER_PART + planKey;
     }
 
     /** The metatiles covering the union, row by row (XYZ metatile coordinates at the highest zoom). */
     List<MetatileSpec> metatiles() {
+        if (metatilesAreMade()) {
+            return List.of();
+        }
         int z = options.maxZoom();
         WebMercatorTiles.TileRange r = WebMercatorTiles.cover(z, extent);
         long mx0 = r.minX() / meta;
@@ -103,7 +132,7 @@ record TilesPlan(TilesOptions options, List<Source> sources, double[] extent, in
         long n = 0;
         for (int z = lowestMetaZoom(); z <= options.maxZoom(); z++) {
             WebMercatorTiles.TileRange r = tilesOf(m, z);
-            n += Math.max(0, r.count());
+            n += options.renders(z) ? Math.max(0, r.count()) : 0;
         }
         return n;
     }

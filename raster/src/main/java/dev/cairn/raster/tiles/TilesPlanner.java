@@ -133,6 +133,10 @@ final class TilesPlanner {
             for (MetatileSpec m : d.plan().metatiles()) {
                 assets.add(new Asset(name + m.idSuffix(), String.join("\n", options.inputs()), m.toPart(), output, 0, 0));
             }
+            if (d.plan().metatilesAreMade()) {
+                assets.add(new Asset(name + "#lower-zooms", String.join("\n", options.inputs()), d.plan().lowerPart(),
+                        output, 0, 0));
+            }
         }
         return assets;
     }

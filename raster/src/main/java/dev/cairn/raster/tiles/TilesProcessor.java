@@ -90,9 +90,11 @@ final class TilesProcessor implements AssetProcessor {
             throw AssetFailure.permanent(ErrorClass.IO, asset.input() + ": readable now, but not when the job was"
                     + " planned; run the command again to add it to the tile set");
         }
-        MetatileSpec m = MetatileSpec.parse(asset.part());
+        boolean lower = asset.part().startsWith(TilesPlan.LOWER_PART);
+        MetatileSpec m = lower ? null : MetatileSpec.parse(asset.part());
+        String key = lower ? asset.part().substring(TilesPlan.LOWER_PART.length()) : m.planKey();
         TilesPlan plan = d.plan();
-        if (plan == null || !plan.planKey().equals(m.planKey())) {
+        if (plan == null || !plan.planKey().equals(key)) {
             throw AssetFailure.permanent(ErrorClass.IO, "the inputs changed since the job was planned (an input's"
                     + " content version differs, or one came or went); run the command again to re-plan the tile set");
         }
@@ -118,29 +120,16 @@ final class TilesProcessor implements AssetProcessor {
         if (PublishedMarkers.isPublished(mark, staging, output)) {
             return new Outcome(0, 0, AtomicFiles.checksum(output));
         }
-        RgbaImage metatile = MetatileRenderer.render(plan, m, inputs, ctx);
-        ctx.checkStop();
-        boolean nearest = "nearest".equals(options.resampling());
+        if (options.made() != null && options.target() != TilesOptions.Target.XYZ && !Files.exists(staging)
+                && !Files.exists(output)) {
+            throw AssetFailure.permanent(ErrorClass.IO, output + ": this job adds zooms " + zooms(options)
+                    + " to the tiles an earlier run made, but that file is gone; run the command again with --fresh"
+                    + " to make every zoom");
+        }
         List<StagedTiles.Tile> tiles = new ArrayList<>();
-        RgbaImage level = metatile;
         RgbaImage apex = null;
-        int size = WebMercatorTiles.TILE_SIZE;
-        for (int z = options.maxZoom(); z >= plan.lowestMetaZoom(); z--) {
-            long side = plan.meta() >> (options.maxZoom() - z);
-            WebMercatorTiles.TileRange r = plan.tilesOf(m, z);
-            for (long y = r.minY(); y <= r.maxY(); y++) {
-                for (long x = r.minX(); x <= r.maxX(); x++) {
-                    RgbaImage tile = level.crop((int) (x - m.mx() * side) * size, (int) (y - m.my() * side) * size, size);
-                    if (!tile.isEmpty()) {
-                        tiles.add(new StagedTiles.Tile(z, x, y, PngTiles.encode(tile)));
-                    }
-                }
-            }
-            if (z == plan.apexZoom()) {
-                apex = level;
-            } else if (z > plan.lowestMetaZoom()) {
-                level = level.halve(nearest);
-            }
+        if (m != null) {
+            apex = renderMetatile(m, plan, tiles, ctx);
         }
         ctx.progress(tiles.size());
         ctx.checkStop();
@@ -154,11 +143,14 @@ final class TilesProcessor implements AssetProcessor {
         }
         Files.createDirectories(staging.getParent());
         Files.createDirectories(mark.getParent().getParent());
-        int tempId = 1000 * (m.index() + 1) + ctx.attempt();
+        int index = m == null ? 0 : m.index();
+        int total = m == null ? 1 : m.total();
+        int tempId = 1000 * (index + 1) + ctx.attempt();
         boolean publish;
         try (StagedTiles stage = StagedTiles.open(staging)) {
-            StagedSqliteOutput.ChunkCommit done = stage.commitMetatile(asset.id(), m, xyz ? List.of() : tiles,
-                    m.mx(), m.my(), apex, ctx.workerId(), ctx.attempt());
+            StagedSqliteOutput.ChunkCommit done = stage.commit(asset.id(), index, total, xyz ? List.of() : tiles,
+                    m == null ? 0 : m.mx(), m == null ? 0 : m.my(), apex, OutputSeed.of(plan), ctx.workerId(),
+                    ctx.attempt());
             publish = done.finalised();
             if (publish) {
                 TilesPublisher.finish(stage, plan, tempId);
@@ -176,6 +168,49 @@ final class TilesProcessor implements AssetProcessor {
             AtomicFiles.removeStaleStaging(output, plan.planKey());
         }
         return new Outcome(tiles.size(), 0, checksum);
+    }
+
+    private static String zooms(TilesOptions o) {
+        StringBuilder sb = new StringBuilder();
+        for (int z = o.minZoom(); z <= o.maxZoom(); z++) {
+            if (o.renders(z)) {
+                sb.append(sb.length() == 0 ? "" : ",").append(z);
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Renders metatile {@code m} and reduces it zoom by zoom, adding the non-empty tiles of the
+     * zooms this job renders to {@code tiles}; returns its apex when the zooms below are built
+     * from apexes, else null.
+     */
+    private RgbaImage renderMetatile(MetatileSpec m, TilesPlan plan, List<StagedTiles.Tile> tiles, ProcessContext ctx)
+            throws IOException, AssetFailure {
+        RgbaImage metatile = MetatileRenderer.render(plan, m, inputs, ctx);
+        ctx.checkStop();
+        boolean nearest = "nearest".equals(options.resampling());
+        RgbaImage level = metatile;
+        RgbaImage apex = null;
+        int size = WebMercatorTiles.TILE_SIZE;
+        for (int z = options.maxZoom(); z >= plan.lowestMetaZoom(); z--) {
+            long side = plan.meta() >> (options.maxZoom() - z);
+            WebMercatorTiles.TileRange r = plan.tilesOf(m, z);
+            for (long y = r.minY(); options.renders(z) && y <= r.maxY(); y++) {
+                for (long x = r.minX(); x <= r.maxX(); x++) {
+                    RgbaImage tile = level.crop((int) (x - m.mx() * side) * size, (int) (y - m.my() * side) * size, size);
+                    if (!tile.isEmpty()) {
+                        tiles.add(new StagedTiles.Tile(z, x, y, PngTiles.encode(tile)));
+                    }
+                }
+            }
+            if (z == plan.apexZoom()) {
+                apex = plan.lowestApexZoom() >= 0 ? level : null;
+            } else if (z > plan.lowestMetaZoom()) {
+                level = level.halve(nearest);
+            }
+        }
+        return apex;
     }
 
     /** Closes the inputs no metatile holds (end of a run). */

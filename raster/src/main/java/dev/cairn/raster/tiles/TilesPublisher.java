@@ -47,7 +47,16 @@ final class TilesPublisher {
             }
             TilesOptions o = plan.options();
             XyzFolder folder = o.target() == TilesOptions.Target.XYZ ? new XyzFolder(o.output(), o.tms(), attempt) : null;
-            new LowerZooms(stage, plan, folder).build();
+            LowerZooms lower = new LowerZooms(stage, plan, folder);
+            int fromApexes = plan.lowestApexZoom();
+            if (fromApexes >= 0) {
+                lower.build(fromApexes, plan.apexZoom(), stage::apex);
+            }
+            int[] made = plan.options().made();
+            if (made != null && plan.options().minZoom() < made[0]) {
+                lower.build(plan.options().minZoom(), made[0], (x, y) -> madeTile(stage, plan, folder, made[0], x, y));
+            }
+            lower.flush();
             if (folder != null) {
                 folder.sync();
             }
@@ -139,7 +148,29 @@ final class TilesPublisher {
                 (b[1] + b[3]) / 2, o.minZoom(), plan.sources().size());
     }
 
-    /** The zooms below the metatiles, depth first from the apexes. */
+    /**
+     * A tile the earlier job made (a job widened downwards reduces them into the new lower zooms):
+     * the only place tiles are decoded from PNG, one zoom's worth, once.
+     */
+    private static RgbaImage madeTile(StagedTiles stage, TilesPlan plan, XyzFolder folder, int z, long x, long y)
+            throws SQLException, IOException {
+        byte[] png;
+        if (folder != null) {
+            Path file = XyzFolder.tilePath(plan.options().output(), plan.options().tms(), z, x, y);
+            png = Files.exists(file) ? Files.readAllBytes(file) : null;
+        } else {
+            png = stage.tile(z, x, y);
+        }
+        return png == null ? null : PngTiles.decode(png);
+    }
+
+    /** Where the pixels of the lowest zoom a build starts from come from. */
+    @FunctionalInterface
+    interface Leaves {
+        RgbaImage tile(long x, long y) throws SQLException, IOException;
+    }
+
+    /** Zooms built from the tiles of a higher one, depth first, so that only a few tiles per zoom are held. */
     private static final class LowerZooms {
         private final StagedTiles stage;
         private final TilesPlan plan;
@@ -154,24 +185,20 @@ final class TilesPublisher {
             this.nearest = "nearest".equals(plan.options().resampling());
         }
 
-        void build() throws SQLException, IOException {
-            int minZoom = plan.options().minZoom();
-            if (minZoom >= plan.apexZoom()) {
-                return;
-            }
-            WebMercatorTiles.TileRange top = WebMercatorTiles.cover(minZoom, plan.extent());
-            for (long y = top.minY(); y <= top.maxY(); y++) {
-                for (long x = top.minX(); x <= top.maxX(); x++) {
-                    tile(minZoom, x, y);
+        /** Writes zooms {@code top .. leafZoom - 1}, each tile reduced from the four below it. */
+        void build(int top, int leafZoom, Leaves leaves) throws SQLException, IOException {
+            WebMercatorTiles.TileRange range = WebMercatorTiles.cover(top, plan.extent());
+            for (long y = range.minY(); y <= range.maxY(); y++) {
+                for (long x = range.minX(); x <= range.maxX(); x++) {
+                    tile(top, x, y, leafZoom, leaves);
                 }
             }
-            flush();
         }
 
         /** The pixels of tile (z, x, y), written unless empty; null when nothing is under it. */
-        private RgbaImage tile(int z, long x, long y) throws SQLException, IOException {
-            if (z == plan.apexZoom()) {
-                return stage.apex(x, y);
+        private RgbaImage tile(int z, long x, long y, int leafZoom, Leaves leaves) throws SQLException, IOException {
+            if (z == leafZoom) {
+                return leaves.tile(x, y);
             }
             WebMercatorTiles.TileRange below = WebMercatorTiles.cover(z + 1, plan.extent());
             int size = WebMercatorTiles.TILE_SIZE;
@@ -183,7 +210,7 @@ final class TilesPublisher {
                     if (!below.contains(cx, cy)) {
                         continue;
                     }
-                    RgbaImage child = tile(z + 1, cx, cy);
+                    RgbaImage child = tile(z + 1, cx, cy, leafZoom, leaves);
                     if (child != null) {
                         mosaic = mosaic == null ? new RgbaImage(2 * size, 2 * size) : mosaic;
                         mosaic.place(child, dx * size, dy * size);
@@ -208,7 +235,7 @@ final class TilesPublisher {
             return img;
         }
 
-        private void flush() throws SQLException {
+        void flush() throws SQLException {
             stage.put(batch);
             batch.clear();
         }

@@ -26,13 +26,25 @@ class TilesOptionsTest {
     }
 
     @Test
-    void onlyAWiderZoomRangeWidensAJob() {
+    void onlyAWiderZoomRangeWidensAJobAndTheWidenedJobRendersOnlyTheNewZooms() {
         TilesOptions o = of("/out/set.mbtiles", 5, 10);
-        assertThat(o.isWidenedBy(of("/out/set.mbtiles", 3, 12))).isTrue();
-        assertThat(o.isWidenedBy(of("/out/set.mbtiles", 5, 11))).isTrue();
-        assertThat(o.isWidenedBy(of("/out/set.mbtiles", 5, 10))).isFalse();
-        assertThat(o.isWidenedBy(of("/out/set.mbtiles", 6, 12))).isFalse();
-        assertThat(o.isWidenedBy(of("/out/other.mbtiles", 3, 12))).isFalse();
+        TilesOptions wider = o.widen(of("/out/set.mbtiles", 3, 12));
+        assertThat(wider).isNotNull();
+        assertThat(wider.made()).containsExactly(5, 10);
+        assertThat(wider.renders(3)).isTrue();
+        assertThat(wider.renders(5)).isFalse();
+        assertThat(wider.renders(10)).isFalse();
+        assertThat(wider.renders(11)).isTrue();
+        assertThat(wider.renders(13)).isFalse();
+        assertThat(TilesOptions.fromSpec(wider.toSpec())).isEqualTo(wider);
+        assertThat(wider.asRequested()).isEqualTo(of("/out/set.mbtiles", 3, 12));
+        // widened again later: everything of the widened job is made by then
+        assertThat(wider.widen(of("/out/set.mbtiles", 3, 14)).made()).containsExactly(3, 12);
+
+        assertThat(o.widen(of("/out/set.mbtiles", 5, 11))).isNotNull();
+        assertThat(o.widen(of("/out/set.mbtiles", 5, 10))).isNull();
+        assertThat(o.widen(of("/out/set.mbtiles", 6, 12))).isNull();
+        assertThat(o.widen(of("/out/other.mbtiles", 3, 12))).isNull();
     }
 
     @Test
