@@ -46,7 +46,7 @@ final class TilesCommand implements Callable<Integer> {
     @Option(names = "--bands", paramLabel = "B[,G,B]", description = "Source bands shown: one (grey) or three (red,green,blue), numbered from 1, e.g. 3,2,1. Default: the first three of three or more bands, else the first.")
     String bands;
 
-    @Option(names = "--scale", paramLabel = "MIN,MAX", description = "Source values shown as 0 and 255 (required for data that is not 8-bit).")
+    @Option(names = "--scale", paramLabel = "MIN,MAX", description = "Source values shown as 0 and 255. Default: 8-bit data as it is; other types from their minimum and maximum over a sample.")
     String scale;
 
     @Option(names = "--tms", description = "XYZ folder: number rows from the south (TMS) instead of the north.")

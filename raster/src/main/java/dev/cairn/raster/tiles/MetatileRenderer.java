@@ -65,7 +65,7 @@ final class MetatileRenderer {
                 TiffImage tiff = input.reader().image();
                 Warper warper = new Warper(new TiffWarpSource(tiff, s.geoTransform()), s.operation().transform(), grid,
                         settings);
-                RgbaImage.BandMap map = bandMap(plan.options(), s, tiff.alphaBand());
+                RgbaImage.BandMap map = bandMap(plan, s, tiff.alphaBand());
                 for (int y = y0; y < y1; y += STRIP) {
                     ctx.checkStop();
                     PixelBuffer strip = warper.warp(x0, y, x1 - x0, Math.min(STRIP, y1 - y));
@@ -76,21 +76,13 @@ final class MetatileRenderer {
         return image;
     }
 
-    /** How the source's bands become RGBA (see {@link TilesOptions#bands()}). */
-    static RgbaImage.BandMap bandMap(TilesOptions options, TilesPlan.Source s, int tiffAlpha) {
-        double min = options.scale() == null ? 0 : options.scale()[0];
-        double max = options.scale() == null ? 0 : options.scale()[1];
-        if (options.bands() != null) {
-            int[] colour = new int[options.bands().length];
-            for (int i = 0; i < colour.length; i++) {
-                colour[i] = options.bands()[i] - 1;
-            }
-            return new RgbaImage.BandMap(colour, -1, min, max);
-        }
-        int alpha = tiffAlpha >= 0 ? tiffAlpha : -1;
-        int colourBands = alpha >= 0 ? s.bands() - 1 : s.bands();
-        int[] colour = colourBands >= 3 ? new int[] {0, 1, 2} : new int[] {0};
-        return new RgbaImage.BandMap(colour, alpha, min, max);
+    /** How the source's bands become RGBA (see {@link TilesOptions#bands()} and {@link TilesPlan#scale()}). */
+    static RgbaImage.BandMap bandMap(TilesPlan plan, TilesPlan.Source s, int tiffAlpha) {
+        boolean scaled = plan.scale() != null && (s.type() != dev.cairn.raster.DataType.UINT8 || plan.options().scale() != null);
+        double min = scaled ? plan.scale()[0] : 0;
+        double max = scaled ? plan.scale()[1] : 0;
+        int alpha = plan.options().bands() == null ? tiffAlpha : -1;
+        return new RgbaImage.BandMap(TilesPlan.shownBands(plan.options(), s.bands(), tiffAlpha), alpha, min, max);
     }
 
     private static int clamp(int v, int size) {

@@ -17,7 +17,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import org.opengis.referencing.crs.CoordinateReferenceSystem;
 
 /**
@@ -46,8 +45,11 @@ import org.opengis.referencing.crs.CoordinateReferenceSystem;
  * @param meta       tiles per metatile side at the highest zoom
  * @param apexZoom   zoom of a metatile's single apex tile
  * @param planKey    names the staging file; changes with the spec and with any input's version
+ * @param scale      {min, max} shown as 0 and 255: {@code --scale}, else the range of the sources that
+ *                   are not 8-bit ({@link SampleRange}), else null (8-bit data shown as it is)
  */
-record TilesPlan(TilesOptions options, List<Source> sources, double[] extent, int meta, int apexZoom, String planKey) {
+record TilesPlan(TilesOptions options, List<Source> sources, double[] extent, int meta, int apexZoom, String planKey,
+        double[] scale) {
 
     /** Tiles per metatile side at the highest zoom (64 tiles, 2048² pixels of RGBA: 16 MB per worker). */
     static final int META = 8;
@@ -179,7 +181,7 @@ record TilesPlan(TilesOptions options, List<Source> sources, double[] extent, in
      * The plan over the readable {@code sources}; a source whose samples cannot be shown as they
      * are (not 8-bit, no {@code --scale}) or whose bands do not include {@code --bands} fails.
      */
-    static TilesPlan of(TilesOptions options, List<Source> sources) throws AssetFailure {
+    static TilesPlan of(TilesOptions options, List<Source> sources, double[] sampledRange) throws AssetFailure {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("no source");
         }
@@ -197,16 +199,15 @@ record TilesPlan(TilesOptions options, List<Source> sources, double[] extent, in
         double[] extent = {Math.max(-o, u[0]), Math.max(-o, u[1]), Math.min(o, u[2]), Math.min(o, u[3])};
         int meta = (int) Math.min(META, 1L << options.maxZoom());
         int apexZoom = options.maxZoom() - Integer.numberOfTrailingZeros(meta);
-        return new TilesPlan(options, List.copyOf(sources), extent, meta, apexZoom, sha(key.toString()));
+        double[] scale = options.scale() != null ? options.scale() : sampledRange;
+        if (scale != null && options.scale() == null) {
+            key.append("\nrange=").append(scale[0]).append(',').append(scale[1]);
+        }
+        return new TilesPlan(options, List.copyOf(sources), extent, meta, apexZoom, sha(key.toString()), scale);
     }
 
     /** Fails a source that cannot be shown as asked, naming it and the option to give. */
     static void check(TilesOptions options, Source s) throws AssetFailure {
-        if (s.type() != DataType.UINT8 && options.scale() == null) {
-            throw AssetFailure.permanent(ErrorClass.FORMAT, s.name() + ": its samples are "
-                    + s.type().name().toLowerCase(Locale.ROOT) + "; web-map tiles are 8-bit: give --scale MIN,MAX"
-                    + " (the source values shown as 0 and 255)");
-        }
         if (options.bands() != null) {
             for (int b : options.bands()) {
                 if (b > s.bands()) {
@@ -215,6 +216,19 @@ record TilesPlan(TilesOptions options, List<Source> sources, double[] extent, in
                 }
             }
         }
+    }
+
+    /** The 0-based bands shown of a source with {@code bands} bands (see {@link TilesOptions#bands()}). */
+    static int[] shownBands(TilesOptions options, int bands, int alphaBand) {
+        if (options.bands() != null) {
+            int[] b = new int[options.bands().length];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = options.bands()[i] - 1;
+            }
+            return b;
+        }
+        int colour = alphaBand >= 0 ? bands - 1 : bands;
+        return colour >= 3 ? new int[] {0, 1, 2} : new int[] {0};
     }
 
     private static String sha(String text) {

@@ -5,6 +5,7 @@ import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.InputTree;
 import dev.cairn.engine.PlanningException;
+import dev.cairn.raster.DataType;
 import dev.cairn.raster.io.ByteSource;
 import dev.cairn.raster.io.ByteSources;
 import dev.cairn.raster.tiff.GeoTiffReader;
@@ -22,7 +23,7 @@ import java.util.Map;
  * Turns the inputs of a tiles job into assets: one per metatile of the one tile set they make
  * ({@link TilesPlan}), ids {@code OUTPUT#meta[Z/MX/MY]}, plus one per input that cannot be used
  * (not a TIFF, truncated — every block is checked to lie inside the file —, not georeferenced, an
- * HTTP 404, samples that need {@code --scale}),
+ * HTTP 404),
  * which fails with its reason when processed — a dead letter — while the tile set is made from
  * the others.
  *
@@ -87,11 +88,21 @@ final class TilesPlanner {
     static Derived derive(TilesOptions options, List<Input> inputs, ByteSources sources) {
         List<TilesPlan.Source> usable = new ArrayList<>();
         Map<String, AssetFailure> unusable = new LinkedHashMap<>();
+        double[] range = null;
         for (Input in : inputs) {
             try (ByteSource source = sources.open(in.name()); GeoTiffReader reader = GeoTiffReader.open(source)) {
                 reader.image().checkBlocksInsideFile();
                 TilesPlan.Source s = TilesPlan.source(in.name(), source.version(), reader.image());
                 TilesPlan.check(options, s);
+                if (options.scale() == null && s.type() != DataType.UINT8) {
+                    double[] r = SampleRange.of(reader, TilesPlan.shownBands(options, s.bands(), reader.image().alphaBand()));
+                    if (r == null) {
+                        throw AssetFailure.permanent(ErrorClass.FORMAT, in.name() + ": no valid value in a sample of its"
+                                + " " + s.type().name().toLowerCase(java.util.Locale.ROOT) + " samples to scale them"
+                                + " from; give --scale MIN,MAX");
+                    }
+                    range = range == null ? r : new double[] {Math.min(range[0], r[0]), Math.max(range[1], r[1])};
+                }
                 usable.add(s);
             } catch (AssetFailure e) {
                 unusable.put(in.name(), e);
@@ -104,7 +115,10 @@ final class TilesPlanner {
         TilesPlan plan = null;
         if (!usable.isEmpty()) {
             try {
-                plan = TilesPlan.of(options, usable);
+                if (range != null && !(range[0] < range[1])) {
+                    range = new double[] {range[0], range[0] + 1};
+                }
+                plan = TilesPlan.of(options, usable, range);
             } catch (AssetFailure e) {
                 throw new IllegalStateException("sources were checked one by one", e);
             }
