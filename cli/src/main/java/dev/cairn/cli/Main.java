@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 ConvertCommand.class,
                 WarpCommand.class,
                 TilesCommand.class,
+                WorkerCommand.class,
                 ResumeCommand.class,
                 StatusCommand.class,
                 FailuresCommand.class,

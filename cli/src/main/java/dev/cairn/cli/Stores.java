@@ -67,9 +67,24 @@ final class Stores {
         }
     }
 
+    /** Opens the existing store at {@code url} bound to job {@code jobId} (null: its most recent job), for a worker. */
+    static CheckpointStore openJob(String url, String jobId) {
+        try (CheckpointStore probe = open(url, jobId, true)) {
+            // exists and holds the job: the writer below will not create an empty store
+        } catch (NoSuchCheckpointException e) {
+            throw new CliException(RunReport.USAGE, "--store " + url + (jobId == null ? " holds no cairn job"
+                    : " holds no job " + jobId) + ": start the job first with its command and --store " + url + ".");
+        }
+        return open(url, jobId, false);
+    }
+
     private static CheckpointStore open(String url, boolean readOnly) {
+        return open(url, null, readOnly);
+    }
+
+    private static CheckpointStore open(String url, String jobId, boolean readOnly) {
         try {
-            return CheckpointStores.open(url, null, readOnly);
+            return CheckpointStores.open(url, jobId, readOnly);
         } catch (UnknownStoreException e) {
             throw new CliException(RunReport.USAGE, "--store " + url + ": no checkpoint store of this version of cairn"
                     + " reads " + url.substring(0, Math.max(url.indexOf(':'), 0)) + " URLs (it has: "

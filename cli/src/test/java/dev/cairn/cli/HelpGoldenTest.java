@@ -28,7 +28,7 @@ class HelpGoldenTest {
     Path emptyWorkDir; // no cairn.yaml here, and no CAIRN_* variables: built-in defaults only
 
     static Stream<String> commands() {
-        return Stream.of("", "convert", "warp", "tiles", "resume", "status", "failures", "retry-failures", "verify", "reset", "config");
+        return Stream.of("", "convert", "warp", "tiles", "worker", "resume", "status", "failures", "retry-failures", "verify", "reset", "config");
     }
 
     @ParameterizedTest(name = "cairn {0} --help")

@@ -1,0 +1,100 @@
+package dev.cairn.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.cli.gdal.RasterFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cairn worker} joins a job another process planned, from the spec stored with it: a tiles
+ * job started with {@code --store} is worked on by its own process and by a worker process started
+ * once the plan is there; both exit 0, every metatile is done exactly once, both processes did
+ * some of them, and the tile set equals a run by one process.
+ */
+class WorkerIT {
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+    @TempDir
+    static Path work;
+    static Path input;
+
+    @BeforeAll
+    static void input() throws Exception {
+        RasterFixture.assumeGdal();
+        input = RasterFixture.geotiff(work.resolve("in"), "scene", 3000, 2500, 3, "Byte", "EPSG:32633", 500000, 5400000,
+                560000, 5350000, null, 5, "TILED=YES");
+    }
+
+    @Test
+    void aWorkerJoinsAJobAnotherProcessStartedAndEveryMetatileIsDoneOnce() throws Exception {
+        Path store = work.resolve("shared").resolve("checkpoint.db");
+        Files.createDirectories(store.getParent());
+        Path out = work.resolve("joined.mbtiles");
+        CliProcess starter = CliProcess.start(work.resolve("logs-starter"), "tiles", input.toString(), "-o", out.toString(),
+                "--zoom", "6-14", "--workers", "1", "--store", store.toString());
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!starter.stderrSoFar().contains("\"event\":\"planned\"") && System.nanoTime() < deadline) {
+            assertThat(starter.process().isAlive()).as("the starting run ended before its plan; stderr:%n%s",
+                    starter.stderrSoFar()).isTrue();
+            Thread.sleep(50);
+        }
+        CliProcess worker = CliProcess.start(work.resolve("logs-worker"), "worker", "--store", store.toString(),
+                "--workers", "1");
+        CliProcess.Result w = worker.await(TIMEOUT);
+        CliProcess.Result s = starter.await(TIMEOUT);
+        assertThat(s.exitCode()).as("starter; stderr:%n%s", s.stderr()).isZero();
+        assertThat(w.exitCode()).as("worker; stderr:%n%s", w.stderr()).isZero();
+
+        Map<String, Integer> done = new TreeMap<>();
+        Set<String> workers = new HashSet<>();
+        try (Connection c = GpkgCompare.open(store); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT asset_id, worker FROM event WHERE kind = 'done'")) {
+            while (rs.next()) {
+                done.merge(rs.getString(1), 1, Integer::sum);
+                workers.add(rs.getString(2).replaceFirst("/.*", "")); // one per process
+            }
+        }
+        assertThat(done).hasSizeGreaterThan(8).allSatisfy((id, n) -> assertThat(n).as("completions of %s", id).isEqualTo(1));
+        assertThat(workers).as("processes that completed metatiles").hasSize(2);
+
+        Path alone = work.resolve("alone.mbtiles");
+        CliProcess.Result a = CliProcess.run(work.resolve("logs-alone"), TIMEOUT, "tiles", input.toString(), "-o",
+                alone.toString(), "--zoom", "6-14");
+        assertThat(a.exitCode()).as(a.stderr()).isZero();
+        assertThat(tiles(out)).isEqualTo(tiles(alone));
+    }
+
+    @Test
+    void aWorkerForAJobTheStoreDoesNotHoldExits2() throws Exception {
+        Path store = work.resolve("empty").resolve("checkpoint.db");
+        CliProcess.Result r = CliProcess.run(work.resolve("logs-none"), TIMEOUT, "worker", "--store", store.toString(),
+                "--job", "0123456789abcdef");
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
+        assertThat(r.stderr()).contains("holds no");
+    }
+
+    private static Map<String, String> tiles(Path mbtiles) throws Exception {
+        Map<String, String> t = new TreeMap<>();
+        try (Connection c = GpkgCompare.open(mbtiles); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")) {
+            while (rs.next()) {
+                t.put(rs.getInt(1) + "/" + rs.getLong(2) + "/" + rs.getLong(3), java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(rs.getBytes(4))));
+            }
+        }
+        assertThat(t).isNotEmpty();
+        return t;
+    }
+}
