@@ -42,6 +42,13 @@ public final class RetrySettings {
     /** A claim's lease; the heartbeat renews it every third of it. */
     public static final Duration LEASE = Duration.ofSeconds(60);
 
+    /**
+     * How often a worker with nothing to claim looks again while other workers still hold claims
+     * (they may finish, fail back to pending, or lose their lease): a run ends only when nothing
+     * is pending or running.
+     */
+    public static final Duration IDLE_POLL = Duration.ofMillis(500);
+
     private RetrySettings() {
     }
 }

@@ -98,7 +98,10 @@ public final class Runner {
         return stop.get();
     }
 
-    /** Runs until no asset is claimable or a stop was requested. */
+    /**
+     * Runs until nothing is pending or running (a worker with nothing to claim waits while others
+     * hold claims, which may come back) or a stop was requested.
+     */
     public RunReport run() {
         Instant started = clock.instant();
         LeaseKeeper leases = new LeaseKeeper(store, workerId, lease);
@@ -139,7 +142,13 @@ public final class Runner {
             while (!stop.get()) {
                 Optional<Claim> claim = withStoreRetry(() -> store.claim(workerId, lease));
                 if (claim.isEmpty()) {
-                    return;
+                    // Nothing pending; claims still held (by this process's other threads or by other
+                    // workers) may yet come back: a failed try, a released claim, an expired lease.
+                    if (withStoreRetry(store::counts).getOrDefault(AssetState.RUNNING, 0L) == 0) {
+                        return;
+                    }
+                    idle();
+                    continue;
                 }
                 runOne(claim.get());
             }
@@ -150,6 +159,19 @@ public final class Runner {
             stop.set(true);
         } finally {
             MDC.clear();
+        }
+    }
+
+    /** Waits {@link RetrySettings#IDLE_POLL}, or less when a stop is requested. */
+    private void idle() {
+        long until = System.nanoTime() + RetrySettings.IDLE_POLL.toNanos();
+        while (!stop.get() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
