@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Debian server binaries ({@code /usr/lib/postgresql/VERSION/bin}, newest version): {@code initdb}
  * and {@code pg_ctl}, run as the {@code postgres} user through {@code runuser} when the tests run as
  * root (initdb refuses root), on a free port on 127.0.0.1, socket and data in a temp directory,
- * {@code fsync=off} (nothing here must survive a power cut).
+ * {@code fsync=off} (nothing here must survive a power cut; commits still reach the WAL before
+ * they return, so an immediate stop, like a crash of the server process, loses none).
  *
  * <p>Without the binaries the tests are skipped with a message saying so, unless
  * {@code CAIRN_REQUIRE_POSTGRES=1}: then they fail.
@@ -137,7 +138,7 @@ final class PostgresServer implements BeforeAllCallback {
             pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
                     dir.resolve("log").toString(), "-m", "fast", "-w", "-o",
                     "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
-                            + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                            + " -c max_connections=200",
                     action));
         }
 
