@@ -67,8 +67,11 @@ import java.util.Set;
  * (to {@link #MAX_BATCH}) each time a full batch was used up, falling back to 1 when a batch came
  * back short: a worker that claims one asset takes one, so that two workers claiming once each
  * get one asset each, as the contract wants, while a busy worker makes one round trip per up to
- * 64 claims. Prefetched claims are heartbeaten with the worker's others; {@link #close()} and
- * {@link #releaseClaimsOf} put those not handed out back to {@code pending}; if the process dies
+ * 64 claims. Prefetched claims are heartbeaten with the worker's others; {@link #close()} puts
+ * those not handed out back to {@code pending} (a {@code released} event each, detail
+ * {@link #PREFETCH_RELEASED}), and so does every method other than the claim loop's (claim,
+ * heartbeat, complete, fail, release) before it reads or changes the job, so that this handle
+ * shows an asset as running only once handed out, as the SQLite store does; if the process dies
  * they expire with their lease. A claim handed out from the queue carries the lease of its batch;
  * heartbeats extend the row, not the {@link Claim} object.
  *
