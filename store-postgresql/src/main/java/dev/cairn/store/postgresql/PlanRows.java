@@ -1,0 +1,178 @@
+package dev.cairn.store.postgresql;
+
+import dev.cairn.engine.Asset;
+import dev.cairn.engine.PlanSummary;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The body of {@link PostgresStore#plan} for one job: runs inside the caller's write transaction. The stored
+ * fingerprints are read in one scan and the writes are sent in JDBC batches, so planning 100,000
+ * assets costs one transaction, not 100,000 round trips.
+ *
+ * <p>A changed asset that is {@code running} keeps its attempt number, so the claim still in
+ * flight is fenced off: the next claim gets a higher attempt than the old one. Any other changed
+ * asset starts again from attempt 0.
+ */
+final class PlanRows {
+
+    private static final int BATCH = 5_000;
+
+    private static final String INSERT_ASSET = """
+            INSERT INTO cairn.asset (job_id, id, seq, input, part, output, input_size, input_mtime, state, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)""";
+
+    private static final String REPLAN_ASSET = """
+            UPDATE cairn.asset SET input = ?, part = ?, output = ?, input_size = ?, input_mtime = ?,
+                state = 'pending', worker = NULL, lease_until = NULL,
+                attempt = CASE WHEN state = 'running' THEN attempt ELSE 0 END, tries = 0,
+                error_class = NULL, message = NULL, transient = false,
+                features = 0, skipped = 0, checksum = NULL, updated_at = ?
+            WHERE job_id = ? AND id = ?""";
+
+    private static final String INSERT_EVENT = """
+            INSERT INTO cairn.event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
+            VALUES (?, ?, ?, ?, NULL, 0, ?, ?)""";
+
+    private static final String KNOWN_ASSETS = """
+            SELECT id, input, part, output, input_size, input_mtime FROM cairn.asset WHERE job_id = ?""";
+
+    private static final String LAST_SEQ = "SELECT coalesce(max(seq), 0) FROM cairn.asset WHERE job_id = ?";
+
+    private PlanRows() {
+    }
+
+    /**
+     * Plans {@code assets} into the job {@code jobId} ({@link JobRows#NO_JOB} for none); its
+     * events carry {@code fingerprint}.
+     */
+    static PlanSummary plan(Connection conn, String jobId, String fingerprint, List<Asset> assets, OffsetDateTime now)
+            throws SQLException {
+        Map<String, Asset> known = new HashMap<>();
+        long seq;
+        try (PreparedStatement st = conn.prepareStatement(KNOWN_ASSETS)) {
+            st.setString(1, jobId);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    known.put(rs.getString(1), new Asset(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getLong(5), rs.getLong(6)));
+                }
+            }
+        }
+        try (PreparedStatement st = conn.prepareStatement(LAST_SEQ)) {
+            st.setString(1, jobId);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+            }
+        }
+        int added = 0;
+        int unchanged = 0;
+        int changed = 0;
+        Set<String> seen = new HashSet<>();
+        try (PreparedStatement insert = conn.prepareStatement(INSERT_ASSET);
+             PreparedStatement replan = conn.prepareStatement(REPLAN_ASSET);
+             PreparedStatement event = conn.prepareStatement(INSERT_EVENT)) {
+            int pending = 0;
+            for (Asset asset : assets) {
+                if (!seen.add(asset.id())) {
+                    throw new IllegalArgumentException("Asset id " + asset.id()
+                            + " is planned twice; asset ids must be unique within a job.");
+                }
+                Asset old = known.get(asset.id());
+                String detail;
+                if (old == null) {
+                    added++;
+                    insert.setString(1, jobId);
+                    insert.setString(2, asset.id());
+                    insert.setLong(3, ++seq);
+                    insert.setString(4, asset.input());
+                    setNullable(insert, 5, asset.part());
+                    insert.setString(6, asset.output());
+                    insert.setLong(7, asset.inputSize());
+                    insert.setLong(8, asset.inputMtimeMillis());
+                    insert.setObject(9, now);
+                    insert.addBatch();
+                    addEvent(event, jobId, now, asset.id(), "planned", null, fingerprint);
+                } else if ((detail = differences(old, asset)) != null) {
+                    changed++;
+                    replan.setString(1, asset.input());
+                    setNullable(replan, 2, asset.part());
+                    replan.setString(3, asset.output());
+                    replan.setLong(4, asset.inputSize());
+                    replan.setLong(5, asset.inputMtimeMillis());
+                    replan.setObject(6, now);
+                    replan.setString(7, jobId);
+                    replan.setString(8, asset.id());
+                    replan.addBatch();
+                    addEvent(event, jobId, now, asset.id(), "replanned", detail, fingerprint);
+                } else {
+                    unchanged++;
+                    continue;
+                }
+                if (++pending == BATCH) {
+                    insert.executeBatch();
+                    replan.executeBatch();
+                    event.executeBatch();
+                    pending = 0;
+                }
+            }
+            insert.executeBatch();
+            replan.executeBatch();
+            event.executeBatch();
+        }
+        return new PlanSummary(added, unchanged, changed);
+    }
+
+    /** What changed between the stored and the planned asset, or null when nothing did. */
+    private static String differences(Asset old, Asset now) {
+        List<String> diffs = new ArrayList<>();
+        if (old.inputSize() != now.inputSize()) {
+            diffs.add("input size " + old.inputSize() + " → " + now.inputSize());
+        }
+        if (old.inputMtimeMillis() != now.inputMtimeMillis()) {
+            diffs.add("input mtime " + old.inputMtimeMillis() + " → " + now.inputMtimeMillis());
+        }
+        if (!old.input().equals(now.input())) {
+            diffs.add("input " + old.input() + " → " + now.input());
+        }
+        if (!Objects.equals(old.part(), now.part())) {
+            diffs.add("part " + old.part() + " → " + now.part());
+        }
+        if (!old.output().equals(now.output())) {
+            diffs.add("output " + old.output() + " → " + now.output());
+        }
+        return diffs.isEmpty() ? null : String.join(", ", diffs);
+    }
+
+    private static void addEvent(PreparedStatement event, String jobId, OffsetDateTime at, String assetId, String kind,
+                                 String detail, String fingerprint) throws SQLException {
+        event.setString(1, jobId);
+        event.setObject(2, at);
+        event.setString(3, assetId);
+        event.setString(4, kind);
+        setNullable(event, 5, detail);
+        setNullable(event, 6, fingerprint);
+        event.addBatch();
+    }
+
+    static void setNullable(PreparedStatement st, int index, String value) throws SQLException {
+        if (value == null) {
+            st.setNull(index, Types.VARCHAR);
+        } else {
+            st.setString(index, value);
+        }
+    }
+}

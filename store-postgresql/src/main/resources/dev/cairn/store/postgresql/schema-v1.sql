@@ -1,0 +1,88 @@
+-- cairn checkpoint store, PostgreSQL dialect, schema version 1: a new store.
+-- Everything lives in the schema cairn, so the store can share a database with other things.
+-- Times are timestamptz from the server's clock. Statements are separated by semicolons at line
+-- ends, so no comment or literal here may contain one.
+
+CREATE TABLE cairn.schema_version (
+    version integer NOT NULL
+);
+
+-- Every job in the store. seq is the order of creation (jobs() lists by it, opening without a
+-- job id takes the highest).
+CREATE TABLE cairn.job (
+    id          text PRIMARY KEY,
+    seq         bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    fingerprint text NOT NULL,
+    kind        text NOT NULL,
+    created_at  timestamptz NOT NULL
+);
+
+CREATE TABLE cairn.job_option (
+    job_id text NOT NULL REFERENCES cairn.job (id) ON DELETE CASCADE,
+    key    text NOT NULL,
+    value  text NOT NULL,
+    PRIMARY KEY (job_id, key)
+);
+
+-- One row per planned asset of a job. job_id '' holds the assets planned by a handle bound to
+-- no job (no foreign key, for that reason). seq is the planning order within the job. attempt is
+-- the fencing token of the latest claim, tries the processing tries over all claims.
+CREATE TABLE cairn.asset (
+    job_id      text NOT NULL,
+    id          text NOT NULL,
+    seq         bigint NOT NULL,
+    input       text NOT NULL,
+    part        text,
+    output      text NOT NULL,
+    input_size  bigint NOT NULL,
+    input_mtime bigint NOT NULL,
+    state       text NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed')),
+    worker      text,
+    lease_until timestamptz,
+    attempt     integer NOT NULL DEFAULT 0,
+    tries       integer NOT NULL DEFAULT 0,
+    error_class text,
+    message     text,
+    transient   boolean NOT NULL DEFAULT false,
+    features    bigint NOT NULL DEFAULT 0,
+    skipped     bigint NOT NULL DEFAULT 0,
+    checksum    text,
+    updated_at  timestamptz NOT NULL,
+    PRIMARY KEY (job_id, id)
+);
+
+-- assets(): a job's assets in planning order.
+CREATE UNIQUE INDEX asset_seq ON cairn.asset (job_id, seq);
+
+-- claim(): a job's largest pending inputs, or its largest expired running ones, read in index
+-- order with LIMIT; counts() by state.
+CREATE INDEX asset_claim ON cairn.asset (job_id, state, input_size DESC, seq);
+
+-- heartbeat(), releaseClaimsOf(), workersWithClaims(): the claims of one worker in a job.
+CREATE INDEX asset_running_worker ON cairn.asset (job_id, worker) WHERE state = 'running';
+
+-- Store-wide: one process may work on several jobs.
+CREATE TABLE cairn.worker (
+    id            text PRIMARY KEY,
+    host          text,
+    pid           bigint NOT NULL,
+    process_start timestamptz,
+    registered_at timestamptz
+);
+
+-- Append-only lineage: never updated (except that createJob adopts the rows of job_id ''),
+-- only deleted with its whole job.
+CREATE TABLE cairn.event (
+    seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job_id      text NOT NULL,
+    at          timestamptz NOT NULL,
+    asset_id    text,
+    kind        text NOT NULL,
+    worker      text,
+    attempt     integer NOT NULL DEFAULT 0,
+    detail      text,
+    fingerprint text
+);
+
+-- events(), featureIssues(): the events of one job.
+CREATE INDEX event_job ON cairn.event (job_id, seq);
