@@ -133,6 +133,15 @@ final class HilbertIndex {
         return order;
     }
 
+    /**
+     * Lets the boxes go once the tree is written (32 of the 44 bytes an entry holds): count,
+     * extent, places and lengths stay; {@link #add}, {@link #hilbertOrder} and {@link #write}
+     * may not be called any more.
+     */
+    void dropBoxes() {
+        boxes = null;
+    }
+
     long place(int i) {
         return places[i];
     }
