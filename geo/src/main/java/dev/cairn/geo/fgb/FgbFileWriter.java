@@ -29,6 +29,11 @@ import org.wololo.flatgeobuf.generated.Header;
  * wherever they were put ({@link Records}); then fsyncs the file. Layout: see {@link FgbHeader}.
  * Used by {@link FlatGeobufSink} (features from its side file) and {@link FgbParts} (features from
  * the chunks' part files): the same entries give the same bytes.
+ *
+ * <p>Memory while writing: the index (44 bytes a feature until the tree is written, 12 after:
+ * the boxes are dropped), the order (4 bytes a feature), the copy's window ({@link #WINDOW},
+ * on the heap, or the file's features when fewer), the sort keys of one window (8 bytes a
+ * feature in it) and two read blocks ({@link #BLOCK}, direct).
  */
 final class FgbFileWriter {
     /** Bytes of the features section assembled in memory before they are written. */
