@@ -137,8 +137,9 @@ final class PartFile {
      */
     static final class Sequence implements ChunkParts.Records, AutoCloseable {
         private final List<FileChannel> channels = new ArrayList<>();
-            private final List<long[]> entries = new ArrayList<>(); // per part: offset of its entries, their count
+        private final List<long[]> entries = new ArrayList<>(); // per part: offset of its entries, their count
         private long[] starts = new long[0];
+        private long[] sizes = new long[0];
         private long count;
 
         /** Opens and checks every part of {@code files}, in order; NoSuchFileException when one is missing. */
@@ -146,10 +147,12 @@ final class PartFile {
             Sequence set = new Sequence();
             try {
                 set.starts = new long[files.size()];
+                set.sizes = new long[files.size()];
                 long start = 0;
                 for (int k = 0; k < files.size(); k++) {
                     set.starts[k] = start;
-                    start += set.add(files.get(k));
+                    set.sizes[k] = set.add(files.get(k));
+                    start += set.sizes[k];
                 }
                 return set;
             } catch (IOException | RuntimeException e) {
@@ -221,6 +224,7 @@ final class PartFile {
             }
         }
 
+        /** Reads a range of the sequence; one that runs past the end of a part goes on at the start of the next. */
         @Override
         public void read(long place, int length, ByteBuffer dst) throws IOException {
             int k = Arrays.binarySearch(starts, place);
@@ -228,8 +232,15 @@ final class PartFile {
                 k = -k - 2; // the part starting before place
             }
             int limit = dst.limit();
-            dst.limit(dst.position() + length);
-            readFully(channels.get(k), place - starts[k], dst);
+            long at = place;
+            long end = place + length;
+            while (at < end) {
+                int n = (int) (Math.min(end, starts[k] + sizes[k]) - at);
+                dst.limit(dst.position() + n);
+                readFully(channels.get(k), at - starts[k], dst);
+                at += n;
+                k++;
+            }
             dst.limit(limit);
         }
 

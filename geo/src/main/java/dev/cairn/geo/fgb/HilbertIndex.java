@@ -109,7 +109,12 @@ final class HilbertIndex {
         return extentNull ? null : extent.clone();
     }
 
-    /** The feature indexes (in insertion order) sorted by Hilbert value, ties in insertion order. */
+    /**
+     * The feature indexes (in insertion order) sorted by Hilbert value, ties in insertion order.
+     * Puts the boxes in that order too, for {@link #write} to read them one after the other rather
+     * than all over 32 bytes × count (one pass of scattered reads instead of two); places and
+     * lengths stay by insertion index. Called once, after the last {@link #add}.
+     */
     int[] hilbertOrder() {
         long[] keys = new long[count];
         double w = extentNull ? 0 : extent[2] - extent[0];
@@ -130,7 +135,51 @@ final class HilbertIndex {
         for (int i = 0; i < count; i++) {
             order[i] = (int) keys[i];
         }
+        sortBoxes(order);
         return order;
+    }
+
+    /** Permutes the boxes in place so that box {@code r} is the box of {@code order[r]} (cycle by cycle). */
+    private void sortBoxes(int[] order) {
+        java.util.BitSet placed = new java.util.BitSet(count);
+        for (int start = 0; start < count; start++) {
+            if (placed.get(start)) {
+                continue;
+            }
+            int s4 = 4 * start;
+            double minX = boxes[s4];
+            double minY = boxes[s4 + 1];
+            double maxX = boxes[s4 + 2];
+            double maxY = boxes[s4 + 3];
+            int j = start;
+            while (true) {
+                placed.set(j);
+                int from = order[j];
+                int j4 = 4 * j;
+                if (from == start) {
+                    boxes[j4] = minX;
+                    boxes[j4 + 1] = minY;
+                    boxes[j4 + 2] = maxX;
+                    boxes[j4 + 3] = maxY;
+                    break;
+                }
+                int f4 = 4 * from;
+                boxes[j4] = boxes[f4];
+                boxes[j4 + 1] = boxes[f4 + 1];
+                boxes[j4 + 2] = boxes[f4 + 2];
+                boxes[j4 + 3] = boxes[f4 + 3];
+                j = from;
+            }
+        }
+    }
+
+    /**
+     * Lets the boxes go once the tree is written (32 of the 44 bytes an entry holds): count,
+     * extent, places and lengths stay; {@link #add}, {@link #hilbertOrder} and {@link #write}
+     * may not be called any more.
+     */
+    void dropBoxes() {
+        boxes = null;
     }
 
     long place(int i) {
@@ -146,7 +195,10 @@ final class HilbertIndex {
         return count == 0 ? 0 : PackedRTree.calcSize(count, NODE_SIZE);
     }
 
-    /** Writes the tree for features laid out in {@code order}, each size-prefixed (4 + length bytes). */
+    /**
+     * Writes the tree for features laid out in {@code order} (what {@link #hilbertOrder} returned,
+     * the boxes sorted by it), each size-prefixed (4 + length bytes).
+     */
     void write(int[] order, DataOutput out) throws IOException {
         if (count == 0) {
             return;
@@ -181,7 +233,7 @@ final class HilbertIndex {
                 int first = k * NODE_SIZE;
                 int last = Math.min(first + NODE_SIZE, levelSize[l - 1]);
                 for (int c = first; c < last; c++) {
-                    int b = l == 1 ? 4 * order[c] : 4 * (int) (levelStart[l - 1] + c);
+                    int b = l == 1 ? 4 * c : 4 * (int) (levelStart[l - 1] + c);
                     double[] src = l == 1 ? boxes : nodes;
                     minX = Math.min(minX, src[b]);
                     minY = Math.min(minY, src[b + 1]);
@@ -203,10 +255,10 @@ final class HilbertIndex {
             }
         }
         long offset = 0;
-        for (int i : order) {
-            int b = 4 * i;
+        for (int r = 0; r < count; r++) {
+            int b = 4 * r;
             w.node(boxes[b], boxes[b + 1], boxes[b + 2], boxes[b + 3], offset);
-            offset += 4L + lengths[i];
+            offset += 4L + lengths[order[r]];
         }
         w.flush();
     }

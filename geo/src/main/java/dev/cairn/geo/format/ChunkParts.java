@@ -53,9 +53,11 @@ public interface ChunkParts {
         void forEach(Visitor visitor) throws IOException;
 
         /**
-         * Puts the {@code length} bytes at {@code place} (one feature, or features that lie back to
-         * back) into {@code dst}, which has room for them. Thread-safe: a format may copy with
-         * several threads.
+         * Puts the {@code length} bytes at {@code place} into {@code dst}, which has room for them:
+         * one feature, or a range from the start of one feature to the end of a later one, with
+         * whatever lies between them (the features in between, and the bytes that separate one
+         * chunk's features from the next chunk's). Thread-safe: a format may copy with several
+         * threads.
          */
         void read(long place, int length, ByteBuffer dst) throws IOException;
 
