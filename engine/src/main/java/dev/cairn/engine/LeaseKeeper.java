@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * manual SQL). At start it registers the worker (host, pid, process start) and takes back at once
  * the claims of workers on this host whose process is provably gone (pid gone, or reused by a
  * process started at another time); claims of workers elsewhere come back when their lease
- * expires. While the run lasts, a heartbeat extends this worker's leases every third of the lease
+ * expires (a worker with nothing left to claim looks again while it waits). While the run lasts, a heartbeat extends this worker's leases every third of the lease
  * (lease times are the store's clock, never this machine's),
  * so a live claim never expires under a slow asset; {@link #stop} ends it (after the work, so
  * leases stay valid to the last commit).
@@ -59,8 +59,12 @@ final class LeaseKeeper {
         }
     }
 
-    /** Takes back, at once, the claims of worker processes on this host that are provably dead. */
-    private void recoverDeadWorkers() {
+    /**
+     * Takes back, at once, the claims of worker processes on this host that are provably dead (at
+     * start, and by a worker waiting for claims held by others, so that a killed neighbour's work
+     * comes back without waiting for its lease).
+     */
+    void recoverDeadWorkers() {
         String host = localHost();
         for (WorkerInfo w : store.workersWithClaims()) {
             if (!host.equals(w.host()) || isAlive(w)) {

@@ -47,6 +47,8 @@ import org.slf4j.MDC;
 public final class Runner {
     private static final Logger log = LoggerFactory.getLogger(Runner.class);
 
+    /** The leases of the current run (set by {@link #run}). */
+    private volatile LeaseKeeper leaseKeeper;
     private final CheckpointStore store;
     private final AssetProcessor processor;
     private final int workers;
@@ -106,6 +108,7 @@ public final class Runner {
         Instant started = clock.instant();
         LeaseKeeper leases = new LeaseKeeper(store, workerId, lease);
         leases.start(started);
+        leaseKeeper = leases;
         List<Thread> threads = new ArrayList<>();
         try {
             for (int i = 0; i < workers; i++) {
@@ -147,6 +150,10 @@ public final class Runner {
                     if (withStoreRetry(store::counts).getOrDefault(AssetState.RUNNING, 0L) == 0) {
                         return;
                     }
+                    withStoreRetry(() -> {
+                        leaseKeeper.recoverDeadWorkers();
+                        return null;
+                    });
                     idle();
                     continue;
                 }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Without the binaries the tests are skipped with a message saying so, unless
  * {@code CAIRN_REQUIRE_POSTGRES=1}: then they fail.
  */
-final class PostgresServer implements BeforeAllCallback {
+public final class PostgresServer implements BeforeAllCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PostgresServer.class);
 
@@ -47,7 +47,7 @@ final class PostgresServer implements BeforeAllCallback {
     }
 
     /** The running cluster (after {@link #beforeAll}). */
-    static Cluster cluster() {
+    public static Cluster cluster() {
         if (current == null) {
             throw new IllegalStateException("Annotate the test class with @ExtendWith(PostgresServer.class)");
         }
@@ -79,7 +79,7 @@ final class PostgresServer implements BeforeAllCallback {
     }
 
     /** One running cluster; closed (stopped and deleted) by JUnit at the end of the run. */
-    static final class Cluster implements AutoCloseable {
+    public static final class Cluster implements AutoCloseable {
         private final Path bin;
         private final Path dir;
         private final int port;
@@ -120,17 +120,17 @@ final class PostgresServer implements BeforeAllCallback {
         }
 
         /** Restarts the server (fast shutdown: sessions are cut, as in a crash or failover). */
-        void restart() {
+        public void restart() {
             ctl("restart");
         }
 
         /** Stops the server at once (sessions cut), without starting it again. */
-        void stop() {
+        public void stop() {
             pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate",
                     "-w", "stop"));
         }
 
-        void startAgain() {
+        public void startAgain() {
             ctl("start");
         }
 
@@ -143,7 +143,7 @@ final class PostgresServer implements BeforeAllCallback {
         }
 
         /** A new, empty database; its store URL ({@code postgresql://...}). */
-        String newDatabase() {
+        public String newDatabase() {
             String name = "t" + databases.incrementAndGet();
             try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), properties());
                  Statement st = c.createStatement()) {
@@ -154,11 +154,11 @@ final class PostgresServer implements BeforeAllCallback {
             return url(name);
         }
 
-        String url(String database) {
+        public String url(String database) {
             return "postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres";
         }
 
-        String jdbcUrl(String database) {
+        public String jdbcUrl(String database) {
             return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
         }
 

@@ -1,0 +1,123 @@
+package dev.cairn.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.cli.gdal.RasterFixture;
+import dev.cairn.store.postgresql.PostgresServer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scale-out on one PostgreSQL (issue: a PostgreSQL checkpoint store, {@code cairn worker}): a tiles
+ * job started by one process with {@code --store postgresql://...} is joined by two
+ * {@code cairn worker} processes started at different times; one worker is killed with SIGKILL
+ * after its first metatile, the database server is restarted while they work, and the other
+ * worker is stopped with SIGTERM. The starting process must end the job (exit 0): the killed
+ * worker's claim comes back, the restart is retried through, the stopped worker's metatile is
+ * released. Every metatile is done exactly once, by at least two processes, and the tile set is
+ * the one a single process writes with the embedded store.
+ */
+@ExtendWith(PostgresServer.class)
+class ScaleOutIT {
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+    @TempDir
+    static Path work;
+    static Path input;
+
+    @BeforeAll
+    static void input() throws Exception {
+        RasterFixture.assumeGdal();
+        input = RasterFixture.geotiff(work.resolve("in"), "scene", 3000, 2500, 3, "Byte", "EPSG:32633", 500000, 5400000,
+                560000, 5350000, null, 9, "TILED=YES");
+    }
+
+    @Test
+    void threeProcessesOneKilledOneStoppedAndTheServerRestartedEndTheJobWithEveryMetatileOnce() throws Exception {
+        PostgresServer.Cluster db = PostgresServer.cluster();
+        String url = db.newDatabase();
+        Path out = work.resolve("shared.mbtiles");
+        String[] job = {"tiles", input.toString(), "-o", out.toString(), "--zoom", "6-15", "--workers", "1", "--store", url};
+        CliProcess starter = CliProcess.start(work.resolve("logs-starter"), job);
+        await(starter, "\"event\":\"planned\"", 1);
+        CliProcess killed = CliProcess.start(work.resolve("logs-killed"), "worker", "--store", url, "--workers", "1");
+        Thread.sleep(1500);
+        CliProcess stopped = CliProcess.start(work.resolve("logs-stopped"), "worker", "--store", url, "--workers", "1");
+
+        await(killed, "\"event\":\"asset_done\"", 1);
+        killed.kill();
+        await(stopped, "\"event\":\"asset_done\"", 1);
+        CliProcess.Result status = CliProcess.run(work.resolve("logs-status"), TIMEOUT, "status", out.toString(), "--store",
+                url, "--json");
+        assertThat(status.exitCode()).as(status.stderr()).isZero();
+        assertThat(status.stdout()).contains("\"running\"");
+        db.restart();
+        await(stopped, "\"event\":\"asset_done\"", 2);
+        stopped.signal("TERM");
+        CliProcess.Result s = stopped.await(TIMEOUT);
+        assertThat(s.exitCode()).as("the worker stopped by SIGTERM; stderr:%n%s", s.stderr()).isEqualTo(1);
+        CliProcess.Result a = starter.await(TIMEOUT);
+        assertThat(a.exitCode()).as("the starting process; stderr:%n%s", a.stderr()).isZero();
+
+        Map<String, Integer> done = new TreeMap<>();
+        Set<String> processes = new HashSet<>();
+        try (Connection c = DriverManager.getConnection("jdbc:" + url); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT asset_id, worker FROM cairn.event WHERE kind = 'done'")) {
+            while (rs.next()) {
+                done.merge(rs.getString(1), 1, Integer::sum);
+                processes.add(rs.getString(2).replaceFirst("/.*", ""));
+            }
+        }
+        assertThat(done).hasSizeGreaterThan(30).allSatisfy((id, n) -> assertThat(n).as("completions of %s", id).isEqualTo(1));
+        assertThat(processes).as("processes that completed metatiles").hasSizeGreaterThanOrEqualTo(2);
+
+        Path alone = work.resolve("alone.mbtiles");
+        CliProcess.Result single = CliProcess.run(work.resolve("logs-alone"), TIMEOUT, "tiles", input.toString(), "-o",
+                alone.toString(), "--zoom", "6-15");
+        assertThat(single.exitCode()).as(single.stderr()).isZero();
+        assertThat(tiles(out)).isEqualTo(tiles(alone));
+    }
+
+    /** Waits until {@code p}'s stderr holds {@code text} at least {@code times} times. */
+    private static void await(CliProcess p, String text, int times) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String err = p.stderrSoFar();
+            int n = 0;
+            for (int i = err.indexOf(text); i >= 0; i = err.indexOf(text, i + 1)) {
+                n++;
+            }
+            if (n >= times) {
+                return;
+            }
+            assertThat(p.process().isAlive()).as("process ended before %s; stderr:%n%s", text, err).isTrue();
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no " + text + " within " + TIMEOUT);
+    }
+
+    private static Map<String, String> tiles(Path mbtiles) throws Exception {
+        Map<String, String> t = new TreeMap<>();
+        try (Connection c = GpkgCompare.open(mbtiles); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")) {
+            while (rs.next()) {
+                t.put(rs.getInt(1) + "/" + rs.getLong(2) + "/" + rs.getLong(3), java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(rs.getBytes(4))));
+            }
+        }
+        assertThat(t).isNotEmpty();
+        return t;
+    }
+}
