@@ -107,6 +107,7 @@ final class JobExecution {
             Runner runner = Runner.builder(store, kind.processor())
                     .workers(settings.workers())
                     .jobId(job.id())
+                    .untilJobEnds(true)
                     .listener(RunListeners.of(new LoggingListener(unit), progress))
                     .build();
             signals.onStop(runner::requestStop);

@@ -47,6 +47,7 @@ import org.slf4j.MDC;
 public final class Runner {
     private static final Logger log = LoggerFactory.getLogger(Runner.class);
 
+    private final boolean untilJobEnds;
     /** The leases of the current run (set by {@link #run}). */
     private volatile LeaseKeeper leaseKeeper;
     private final CheckpointStore store;
@@ -77,6 +78,7 @@ public final class Runner {
         this.listener = b.listener;
         this.clock = b.clock;
         this.jobId = b.jobId;
+        this.untilJobEnds = b.untilJobEnds;
         this.workerId = LeaseKeeper.localHost() + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -101,8 +103,8 @@ public final class Runner {
     }
 
     /**
-     * Runs until nothing is pending or running (a worker with nothing to claim waits while others
-     * hold claims, which may come back) or a stop was requested.
+     * Runs until nothing is claimable (with {@link Builder#untilJobEnds}: until nothing is pending
+     * or running) or a stop was requested.
      */
     public RunReport run() {
         Instant started = clock.instant();
@@ -147,7 +149,7 @@ public final class Runner {
                 if (claim.isEmpty()) {
                     // Nothing pending; claims still held (by this process's other threads or by other
                     // workers) may yet come back: a failed try, a released claim, an expired lease.
-                    if (withStoreRetry(store::counts).getOrDefault(AssetState.RUNNING, 0L) == 0) {
+                    if (!untilJobEnds || withStoreRetry(store::counts).getOrDefault(AssetState.RUNNING, 0L) == 0) {
                         return;
                     }
                     withStoreRetry(() -> {
@@ -339,6 +341,7 @@ public final class Runner {
         };
         private Clock clock = Clock.systemUTC();
         private String jobId;
+        private boolean untilJobEnds;
 
         private Builder(CheckpointStore store, AssetProcessor processor) {
             this.store = Objects.requireNonNull(store, "store");
@@ -386,6 +389,18 @@ public final class Runner {
         /** The job id, put in the logging context of every worker thread. */
         public Builder jobId(String id) {
             this.jobId = id;
+            return this;
+        }
+
+        /**
+         * Whether the run lasts until the job ends (nothing pending or running: a worker with
+         * nothing to claim waits while others hold claims, which may come back — failed back,
+         * released, or their lease expired, a dead local worker's at once) or, by default, until
+         * nothing is claimable now. The CLI runs jobs to their end, so that several processes
+         * sharing a store all end with the job.
+         */
+        public Builder untilJobEnds(boolean b) {
+            this.untilJobEnds = b;
             return this;
         }
 

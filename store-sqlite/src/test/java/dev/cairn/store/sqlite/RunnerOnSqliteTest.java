@@ -231,4 +231,20 @@ class RunnerOnSqliteTest {
         assertThat(report.count(AssetState.RUNNING)).isEqualTo(1);
         assertThat(report.exitCode()).as("work held by another live worker is not finished").isEqualTo(1);
     }
+
+    @Test
+    void runUntilTheJobEndsAWorkerWaitsForAnotherLiveWorkersClaimAndTakesItOverWhenItsLeaseExpires() {
+        plan(2);
+        ProcessHandle self = ProcessHandle.current();
+        store.registerWorker(new WorkerInfo("other-live-worker", Runner.localHost(), self.pid(),
+                self.info().startInstant().orElse(null), Instant.now()));
+        assertThat(store.claim("other-live-worker", Duration.ofMillis(1500))).isPresent();
+
+        RunReport report = runner((asset, ctx) -> new Outcome(1, 0, null)).untilJobEnds(true).build().run();
+
+        assertThat(report.count(AssetState.DONE)).isEqualTo(2);
+        assertThat(report.count(AssetState.RUNNING)).isZero();
+        assertThat(report.exitCode()).isZero();
+        assertThat(store.events(100)).anySatisfy(e -> assertThat(e.kind()).isEqualTo("recovered"));
+    }
 }
