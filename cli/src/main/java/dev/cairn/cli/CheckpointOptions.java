@@ -10,7 +10,7 @@ final class CheckpointOptions {
     @Parameters(paramLabel = "OUTDIR", description = "Output directory of a run.")
     Path outDir;
 
-    @Option(names = "--store", paramLabel = "URL", description = "Checkpoint store: a SQLite file path or sqlite:PATH (default: OUTDIR/.cairn/checkpoint.db).")
+    @Option(names = "--store", paramLabel = "URL", description = "Checkpoint store: a SQLite file path or sqlite:PATH, or postgresql://HOST/DB (shared by many machines) (default: OUTDIR/.cairn/checkpoint.db).")
     String store;
 
     /** OUTDIR, absolute and normalised. */

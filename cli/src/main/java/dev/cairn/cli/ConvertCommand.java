@@ -79,7 +79,7 @@ final class ConvertCommand implements Callable<Integer> {
                     + "each checkpointed on its own (a kill redoes only the chunks in flight). 0: never chunk. Default: ${DEFAULT-VALUE}.")
     long chunkFeatures;
 
-    @Option(names = "--store", paramLabel = "URL", description = "Checkpoint store: a SQLite file path or sqlite:PATH (default: OUTDIR/.cairn/checkpoint.db).")
+    @Option(names = "--store", paramLabel = "URL", description = "Checkpoint store: a SQLite file path or sqlite:PATH, or postgresql://HOST/DB (shared by many machines) (default: OUTDIR/.cairn/checkpoint.db).")
     String store;
 
     @Option(names = "--fresh", description = "Forget the checkpoint in OUTDIR and start the job over.")

@@ -88,7 +88,7 @@ final class Stores {
         } catch (UnknownStoreException e) {
             throw new CliException(RunReport.USAGE, "--store " + url + ": no checkpoint store of this version of cairn"
                     + " reads " + url.substring(0, Math.max(url.indexOf(':'), 0)) + " URLs (it has: "
-                    + String.join(", ", e.schemes()) + "); use a SQLite file path or leave --store out.");
+                    + String.join(", ", e.schemes()) + "); use one of those, or leave --store out.");
         }
     }
 }

@@ -55,7 +55,7 @@ final class TilesCommand implements Callable<Integer> {
     @Option(names = "--io-concurrency", paramLabel = "N", defaultValue = "8", description = "HTTP inputs: range requests in flight at once (default: ${DEFAULT-VALUE}).")
     int ioConcurrency;
 
-    @Option(names = "--store", paramLabel = "URL", description = "Checkpoint store: a SQLite file path or sqlite:PATH (default: under OUT, see -o).")
+    @Option(names = "--store", paramLabel = "URL", description = "Checkpoint store: a SQLite file path or sqlite:PATH, or postgresql://HOST/DB (shared by many machines) (default: under OUT, see -o).")
     String store;
 
     @Option(names = "--fresh", description = "Forget the checkpoint of OUT and start the job over.")

@@ -51,7 +51,7 @@ final class WarpCommand implements Callable<Integer> {
     @Option(names = "--io-concurrency", paramLabel = "N", defaultValue = "8", description = "HTTP inputs: range requests in flight at once (default: ${DEFAULT-VALUE}).")
     int ioConcurrency;
 
-    @Option(names = "--store", paramLabel = "URL", description = "Checkpoint store: a SQLite file path or sqlite:PATH (default: OUTDIR/.cairn/checkpoint.db).")
+    @Option(names = "--store", paramLabel = "URL", description = "Checkpoint store: a SQLite file path or sqlite:PATH, or postgresql://HOST/DB (shared by many machines) (default: OUTDIR/.cairn/checkpoint.db).")
     String store;
 
     @Option(names = "--fresh", description = "Forget the checkpoint in OUTDIR and start the job over.")

@@ -23,7 +23,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
-    @Option(names = "--store", required = true, paramLabel = "URL", description = "The checkpoint store holding the job: a SQLite file path or sqlite:PATH (a shared store such as postgresql://HOST/DB where installed).")
+    @Option(names = "--store", required = true, paramLabel = "URL", description = "The checkpoint store holding the job: postgresql://HOST/DB, or a SQLite file path or sqlite:PATH (processes on one machine).")
     String store;
 
     @Option(names = "--job", paramLabel = "ID", description = "The job to join (see 'cairn status'). Default: the store's most recent job.")

@@ -17,10 +17,12 @@ class StoresTest {
 
     @Test
     void aUrlNoStorePlugInReadsIsAUsageErrorNamingTheSchemesOfThisBuild() {
-        assertThatThrownBy(() -> Stores.open(dir, "postgresql://db/cairn"))
+        assertThatThrownBy(() -> Stores.open(dir, "mysql://db/cairn"))
                 .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
-                .hasMessage("--store postgresql://db/cairn: no checkpoint store of this version of cairn reads postgresql"
-                        + " URLs (it has: sqlite); use a SQLite file path or leave --store out.");
+                .hasMessageStartingWith("--store mysql://db/cairn: no checkpoint store of this version of cairn reads mysql"
+                        + " URLs (it has: ")
+                .hasMessageContaining("postgresql").hasMessageContaining("sqlite")
+                .hasMessageEndingWith("); use one of those, or leave --store out.");
     }
 
     @Test
