@@ -207,6 +207,39 @@ public final class StagedSqliteOutput implements AutoCloseable {
         }
     }
 
+    /** Work done inside {@link #inTransaction}. */
+    @FunctionalInterface
+    public interface Work {
+        void run() throws SQLException, java.io.IOException;
+    }
+
+    /**
+     * Runs {@code work} in one write transaction of its own ({@code BEGIN IMMEDIATE}), outside the
+     * chunk protocol: a format's publishing step on a FINALISED file (COG overviews, the lower
+     * zooms of a tile set). Rolled back when {@code work} throws.
+     */
+    public void inTransaction(Work work) throws SQLException, java.io.IOException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+        }
+        inTransaction = true;
+        boolean done = false;
+        try {
+            work.run();
+            commit();
+            done = true;
+        } finally {
+            if (!done) {
+                try (Statement s = connection.createStatement()) {
+                    s.execute("ROLLBACK");
+                } catch (SQLException alreadyRolledBack) {
+                    // SQLite ends the transaction itself on some errors (I/O, full disk)
+                }
+                inTransaction = false;
+            }
+        }
+    }
+
     public void commit() throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("COMMIT");

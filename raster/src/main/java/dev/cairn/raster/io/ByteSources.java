@@ -36,6 +36,20 @@ public final class ByteSources {
         return new ByteSources(options);
     }
 
+    /** True for an {@code http://} or {@code https://} input (read with range requests), else a local path. */
+    public static boolean isUrl(String input) {
+        String s = input.toLowerCase(java.util.Locale.ROOT);
+        return s.startsWith("http://") || s.startsWith("https://");
+    }
+
+    /**
+     * An input as a job's spec records it: a URL as given, a local path absolute and normalised
+     * (the same command from another directory is the same job).
+     */
+    public static String normalise(String input) {
+        return isUrl(input) ? input : java.nio.file.Path.of(input).toAbsolutePath().normalize().toString();
+    }
+
     /** Opens one source with its own HTTP client and limit; see {@link #open(String)}. */
     public static ByteSource open(String pathOrUrl, IoOptions options) throws IOException {
         return sharing(options).open(pathOrUrl);

@@ -114,32 +114,9 @@ final class StagedCog implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} in one write transaction (for the publisher's overview levels). */
-    void inTransaction(SqlWork work) throws SQLException, java.io.IOException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("BEGIN IMMEDIATE");
-        }
-        boolean done = false;
-        try {
-            work.run();
-            try (Statement s = connection.createStatement()) {
-                s.execute("COMMIT");
-            }
-            done = true;
-        } finally {
-            if (!done) {
-                try (Statement s = connection.createStatement()) {
-                    s.execute("ROLLBACK");
-                } catch (SQLException alreadyRolledBack) {
-                    // SQLite ends the transaction itself on some errors
-                }
-            }
-        }
-    }
-
-    @FunctionalInterface
-    interface SqlWork {
-        void run() throws SQLException, java.io.IOException;
+    /** Runs {@code work} in one write transaction of its own (see {@link StagedSqliteOutput#inTransaction}). */
+    void inTransaction(StagedSqliteOutput.Work work) throws SQLException, java.io.IOException {
+        protocol.inTransaction(work);
     }
 
     /** The compressed tile, or null when there is none. */

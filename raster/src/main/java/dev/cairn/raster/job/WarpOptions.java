@@ -1,6 +1,7 @@
 package dev.cairn.raster.job;
 
 import dev.cairn.engine.JobSpec;
+import dev.cairn.raster.io.ByteSources;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +42,7 @@ public record WarpOptions(List<String> inputs, Path outDir, String targetCrs, St
     public static final String IO_CONCURRENCY_PROPERTY = "cairn.io.concurrency";
 
     public WarpOptions {
-        inputs = inputs.stream().map(WarpOptions::normalise).toList();
+        inputs = inputs.stream().map(ByteSources::normalise).toList();
         outDir = outDir.toAbsolutePath().normalize();
         Objects.requireNonNull(targetCrs, "targetCrs");
         resampling = resampling == null ? "nearest" : resampling.toLowerCase(Locale.ROOT);
@@ -68,12 +69,7 @@ public record WarpOptions(List<String> inputs, Path outDir, String targetCrs, St
 
     /** True for an {@code http://} or {@code https://} input. */
     public static boolean isUrl(String input) {
-        String s = input.toLowerCase(Locale.ROOT);
-        return s.startsWith("http://") || s.startsWith("https://");
-    }
-
-    private static String normalise(String input) {
-        return isUrl(input) ? input : Path.of(input).toAbsolutePath().normalize().toString();
+        return ByteSources.isUrl(input);
     }
 
     /** The spec recorded in the checkpoint; its keys are the option names users see. */

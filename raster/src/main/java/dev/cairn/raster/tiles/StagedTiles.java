@@ -206,32 +206,9 @@ final class StagedTiles implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} in one write transaction. */
-    void inTransaction(SqlWork work) throws SQLException, java.io.IOException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("BEGIN IMMEDIATE");
-        }
-        boolean done = false;
-        try {
-            work.run();
-            try (Statement s = connection.createStatement()) {
-                s.execute("COMMIT");
-            }
-            done = true;
-        } finally {
-            if (!done) {
-                try (Statement s = connection.createStatement()) {
-                    s.execute("ROLLBACK");
-                } catch (SQLException alreadyRolledBack) {
-                    // SQLite ends the transaction itself on some errors
-                }
-            }
-        }
-    }
-
-    @FunctionalInterface
-    interface SqlWork {
-        void run() throws SQLException, java.io.IOException;
+    /** Runs {@code work} in one write transaction of its own (see {@link StagedSqliteOutput#inTransaction}). */
+    void inTransaction(StagedSqliteOutput.Work work) throws SQLException, java.io.IOException {
+        protocol.inTransaction(work);
     }
 
     /** Tiles stored (rows of {@code map}). */

@@ -79,7 +79,7 @@ public final class TilesJobType implements JobType {
                 long n = 0;
                 for (int z = maxZoom; z >= Math.max(options.minZoom(), maxZoom - levels); z--) {
                     long side = meta >> (maxZoom - z);
-                    n += side * side;
+                    n += options.renders(z) ? side * side : 0;
                 }
                 return m.zoom() == maxZoom ? n : 0;
             } catch (IllegalArgumentException e) {

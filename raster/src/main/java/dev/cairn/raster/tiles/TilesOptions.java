@@ -1,6 +1,7 @@
 package dev.cairn.raster.tiles;
 
 import dev.cairn.engine.JobSpec;
+import dev.cairn.raster.io.ByteSources;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,7 +55,7 @@ public record TilesOptions(List<String> inputs, Path output, int minZoom, int ma
     }
 
     public TilesOptions {
-        inputs = inputs.stream().map(TilesOptions::normalise).toList();
+        inputs = inputs.stream().map(ByteSources::normalise).toList();
         output = output.toAbsolutePath().normalize();
         resampling = resampling == null ? "average" : resampling.toLowerCase(Locale.ROOT);
         if (!RESAMPLINGS.contains(resampling)) {
@@ -97,12 +98,7 @@ public record TilesOptions(List<String> inputs, Path output, int minZoom, int ma
 
     /** True for an {@code http://} or {@code https://} input. */
     public static boolean isUrl(String input) {
-        String s = input.toLowerCase(Locale.ROOT);
-        return s.startsWith("http://") || s.startsWith("https://");
-    }
-
-    private static String normalise(String input) {
-        return isUrl(input) ? input : Path.of(input).toAbsolutePath().normalize().toString();
+        return ByteSources.isUrl(input);
     }
 
     /** The spec recorded in the checkpoint; its keys are the option names users see. */

@@ -21,8 +21,9 @@ import java.util.Map;
  * <ol>
  *   <li>{@link #finish}, with the staging file open, in one transaction: the zooms below the
  *       metatiles, built from their apexes (each 2×2 block of tiles reduced to one, depth first,
- *       so at most a few tiles per zoom are held), the MBTiles metadata, and the apex table
- *       dropped — its absence says this step is done. Killed inside it, the transaction rolls
+ *       so at most a few tiles per zoom are held) — and, in a job that widened an earlier one
+ *       downwards, the new zooms below the ones made, reduced from the lowest made zoom's tiles —
+ *       the MBTiles metadata, and the apex table dropped — its absence says this step is done. Killed inside it, the transaction rolls
  *       back (tiles of an XYZ folder written meanwhile are rewritten whole by the next attempt).</li>
  *   <li>{@link #publish}, with the staging file closed: the published mark first, then an MBTiles
  *       output is the staging file renamed; a PMTiles output is exported from it into a temp
