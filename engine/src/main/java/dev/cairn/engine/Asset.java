@@ -23,4 +23,29 @@ public record Asset(String id, String input, String part, String output, long in
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(output, "output");
     }
+
+    /**
+     * What differs between {@code stored} (the asset as an earlier plan recorded it) and this
+     * planned one — input fingerprint, input, part, output — as text for the {@code replanned}
+     * event, or null when nothing does (the stored asset keeps its state).
+     */
+    public String changesSince(Asset stored) {
+        java.util.List<String> diffs = new java.util.ArrayList<>();
+        if (stored.inputSize() != inputSize) {
+            diffs.add("input size " + stored.inputSize() + " → " + inputSize);
+        }
+        if (stored.inputMtimeMillis() != inputMtimeMillis) {
+            diffs.add("input mtime " + stored.inputMtimeMillis() + " → " + inputMtimeMillis);
+        }
+        if (!stored.input().equals(input)) {
+            diffs.add("input " + stored.input() + " → " + input);
+        }
+        if (!Objects.equals(stored.part(), part)) {
+            diffs.add("part " + stored.part() + " → " + part);
+        }
+        if (!stored.output().equals(output)) {
+            diffs.add("output " + stored.output() + " → " + output);
+        }
+        return diffs.isEmpty() ? null : String.join(", ", diffs);
+    }
 }

@@ -87,7 +87,7 @@ class ScaleOutIT {
         CliProcess.Result single = CliProcess.run(work.resolve("logs-alone"), TIMEOUT, "tiles", input.toString(), "-o",
                 alone.toString(), "--zoom", "6-15");
         assertThat(single.exitCode()).as(single.stderr()).isZero();
-        assertThat(tiles(out)).isEqualTo(tiles(alone));
+        assertThat(MbtilesContent.tiles(out)).isEqualTo(MbtilesContent.tiles(alone));
     }
 
     /** Waits until {@code p}'s stderr holds {@code text} at least {@code times} times. */
@@ -106,18 +106,5 @@ class ScaleOutIT {
             Thread.sleep(50);
         }
         throw new AssertionError("no " + text + " within " + TIMEOUT);
-    }
-
-    private static Map<String, String> tiles(Path mbtiles) throws Exception {
-        Map<String, String> t = new TreeMap<>();
-        try (Connection c = GpkgCompare.open(mbtiles); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")) {
-            while (rs.next()) {
-                t.put(rs.getInt(1) + "/" + rs.getLong(2) + "/" + rs.getLong(3), java.util.HexFormat.of().formatHex(
-                        java.security.MessageDigest.getInstance("SHA-256").digest(rs.getBytes(4))));
-            }
-        }
-        assertThat(t).isNotEmpty();
-        return t;
     }
 }

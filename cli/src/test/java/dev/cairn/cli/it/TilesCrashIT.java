@@ -69,7 +69,7 @@ class TilesCrashIT {
     void mbtilesKilledAgainAndAgainEndsTileForTileIdenticalToAnUninterruptedRun() throws Exception {
         Path out = work.resolve("killed").resolve("scene.mbtiles");
         killLoop(out, "mbtiles");
-        assertThat(tiles(out)).as("the tiles of the killed runs").isEqualTo(tiles(referenceMbtiles));
+        assertThat(MbtilesContent.tiles(out)).as("the tiles of the killed runs").isEqualTo(MbtilesContent.tiles(referenceMbtiles));
         assertNoLeftovers(out.getParent());
     }
 
@@ -100,19 +100,6 @@ class TilesCrashIT {
         int redone = CheckpointEvents.count(out, "claimed").values().stream().mapToInt(Integer::intValue).sum() - metatiles;
         log("%s: metatiles redone: %d", what, redone);
         assertThat(redone).as("metatiles redone").isLessThanOrEqualTo(2 * killed.landed());
-    }
-
-    /** Every tile of an MBTiles file: "z/x/row" → SHA-256 of its bytes. */
-    private static Map<String, String> tiles(Path mbtiles) throws Exception {
-        Map<String, String> t = new TreeMap<>();
-        try (Connection c = GpkgCompare.open(mbtiles); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")) {
-            while (rs.next()) {
-                t.put(rs.getInt(1) + "/" + rs.getLong(2) + "/" + rs.getLong(3), sha(rs.getBytes(4)));
-            }
-        }
-        assertThat(t).isNotEmpty();
-        return t;
     }
 
     /** Every file of an XYZ folder but the checkpoint: relative path → SHA-256. */

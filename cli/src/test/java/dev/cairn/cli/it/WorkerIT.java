@@ -73,7 +73,7 @@ class WorkerIT {
         CliProcess.Result a = CliProcess.run(work.resolve("logs-alone"), TIMEOUT, "tiles", input.toString(), "-o",
                 alone.toString(), "--zoom", "6-14");
         assertThat(a.exitCode()).as(a.stderr()).isZero();
-        assertThat(tiles(out)).isEqualTo(tiles(alone));
+        assertThat(MbtilesContent.tiles(out)).isEqualTo(MbtilesContent.tiles(alone));
     }
 
     @Test
@@ -83,18 +83,5 @@ class WorkerIT {
                 "--job", "0123456789abcdef");
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
         assertThat(r.stderr()).contains("holds no");
-    }
-
-    private static Map<String, String> tiles(Path mbtiles) throws Exception {
-        Map<String, String> t = new TreeMap<>();
-        try (Connection c = GpkgCompare.open(mbtiles); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")) {
-            while (rs.next()) {
-                t.put(rs.getInt(1) + "/" + rs.getLong(2) + "/" + rs.getLong(3), java.util.HexFormat.of().formatHex(
-                        java.security.MessageDigest.getInstance("SHA-256").digest(rs.getBytes(4))));
-            }
-        }
-        assertThat(t).isNotEmpty();
-        return t;
     }
 }

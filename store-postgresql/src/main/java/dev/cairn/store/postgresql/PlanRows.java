@@ -106,7 +106,7 @@ final class PlanRows {
                     insert.setObject(9, now);
                     insert.addBatch();
                     addEvent(event, jobId, now, asset.id(), "planned", null, fingerprint);
-                } else if ((detail = differences(old, asset)) != null) {
+                } else if ((detail = asset.changesSince(old)) != null) {
                     changed++;
                     replan.setString(1, asset.input());
                     setNullable(replan, 2, asset.part());
@@ -134,27 +134,6 @@ final class PlanRows {
             event.executeBatch();
         }
         return new PlanSummary(added, unchanged, changed);
-    }
-
-    /** What changed between the stored and the planned asset, or null when nothing did. */
-    private static String differences(Asset old, Asset now) {
-        List<String> diffs = new ArrayList<>();
-        if (old.inputSize() != now.inputSize()) {
-            diffs.add("input size " + old.inputSize() + " → " + now.inputSize());
-        }
-        if (old.inputMtimeMillis() != now.inputMtimeMillis()) {
-            diffs.add("input mtime " + old.inputMtimeMillis() + " → " + now.inputMtimeMillis());
-        }
-        if (!old.input().equals(now.input())) {
-            diffs.add("input " + old.input() + " → " + now.input());
-        }
-        if (!Objects.equals(old.part(), now.part())) {
-            diffs.add("part " + old.part() + " → " + now.part());
-        }
-        if (!old.output().equals(now.output())) {
-            diffs.add("output " + old.output() + " → " + now.output());
-        }
-        return diffs.isEmpty() ? null : String.join(", ", diffs);
     }
 
     private static void addEvent(PreparedStatement event, String jobId, OffsetDateTime at, String assetId, String kind,

@@ -126,10 +126,6 @@ public final class PostgresStore implements CheckpointStore {
     /** The largest claim batch. */
     static final int MAX_BATCH = 64;
 
-    private static final String ASSET_COLUMNS = """
-            id, input, part, output, input_size, input_mtime, state, worker, lease_until, attempt, tries,
-            error_class, message, transient, features, skipped, checksum, updated_at""";
-
     /** The statement's time: the bound test time, or the server's now(). */
     private static final String NOW = "coalesce(CAST(? AS timestamptz), now())";
 
@@ -413,7 +409,7 @@ public final class PostgresStore implements CheckpointStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         workers.add(new WorkerInfo(rs.getString(1), rs.getString(2), rs.getLong(3),
-                                instant(rs, 4), instant(rs, 5)));
+                                ReadRows.instant(rs, 4), ReadRows.instant(rs, 5)));
                     }
                 }
             }
@@ -482,7 +478,7 @@ public final class PostgresStore implements CheckpointStore {
             int n = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    queue.claims.add(new Claim(asset(rs), workerId, rs.getInt(7), instant(rs, 8)));
+                    queue.claims.add(new Claim(ReadRows.asset(rs), workerId, rs.getInt(7), ReadRows.instant(rs, 8)));
                     n++;
                 }
             }
@@ -507,7 +503,7 @@ public final class PostgresStore implements CheckpointStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (!known.contains(rs.getString(1))) {
-                        queue.claims.add(new Claim(asset(rs), workerId, rs.getInt(7), instant(rs, 8)));
+                        queue.claims.add(new Claim(ReadRows.asset(rs), workerId, rs.getInt(7), ReadRows.instant(rs, 8)));
                         adopted++;
                     }
                 }
@@ -636,22 +632,7 @@ public final class PostgresStore implements CheckpointStore {
     public synchronized Map<AssetState, Long> counts() {
         settle();
         String id = scope();
-        return read("count assets", (c, replay) -> {
-            Map<AssetState, Long> counts = new EnumMap<>(AssetState.class);
-            for (AssetState state : AssetState.values()) {
-                counts.put(state, 0L);
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT state, count(*) FROM cairn.asset WHERE job_id = ? GROUP BY state")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        counts.put(AssetState.fromKey(rs.getString(1)), rs.getLong(2));
-                    }
-                }
-            }
-            return counts;
-        });
+        return read("count assets", (c, replay) -> ReadRows.counts(c, id));
     }
 
     @Override
@@ -662,20 +643,7 @@ public final class PostgresStore implements CheckpointStore {
         }
         String id = scope();
         Object[] keys = states.stream().map(AssetState::key).toArray();
-        return read("list assets", (c, replay) -> {
-            List<AssetRecord> records = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + ASSET_COLUMNS
-                    + " FROM cairn.asset WHERE job_id = ? AND state = ANY(?) ORDER BY seq")) {
-                ps.setString(1, id);
-                ps.setArray(2, c.createArrayOf("text", keys));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        records.add(assetRecord(rs));
-                    }
-                }
-            }
-            return records;
-        });
+        return read("list assets", (c, replay) -> ReadRows.assets(c, id, keys));
     }
 
     @Override
@@ -764,30 +732,7 @@ public final class PostgresStore implements CheckpointStore {
             return List.of();
         }
         String id = scope();
-        return read("read feature issues", (c, replay) -> {
-            List<FeatureIssueRecord> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT e.asset_id, e.at, e.kind, e.detail
-                    FROM cairn.event e JOIN cairn.asset a ON a.job_id = e.job_id AND a.id = e.asset_id
-                    WHERE e.job_id = ?
-                      AND e.kind IN ('feature_skipped', 'feature_repaired', 'feature_kept', 'feature_approximated')
-                      AND a.state = 'done' AND e.attempt = a.attempt
-                    ORDER BY a.seq, e.seq LIMIT ?""")) {
-                ps.setString(1, id);
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String detail = rs.getString(4);
-                        int space = detail.indexOf(' ');
-                        ErrorClass cls = ErrorClass.fromKey(detail.substring(0, space));
-                        out.add(new FeatureIssueRecord(rs.getString(1), instant(rs, 2),
-                                new FeatureIssue(FeatureIssue.Action.ofEventKind(rs.getString(3)), cls,
-                                        detail.substring(space + 1))));
-                    }
-                }
-            }
-            return out;
-        });
+        return read("read feature issues", (c, replay) -> ReadRows.featureIssues(c, id, limit));
     }
 
     @Override
@@ -797,23 +742,7 @@ public final class PostgresStore implements CheckpointStore {
             return List.of();
         }
         String id = scope();
-        return read("read events", (c, replay) -> {
-            List<Event> events = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT seq, at, asset_id, kind, worker, attempt, detail, fingerprint
-                    FROM cairn.event WHERE job_id = ? ORDER BY seq DESC LIMIT ?""")) {
-                ps.setString(1, id);
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        events.add(new Event(rs.getLong(1), instant(rs, 2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getInt(6), rs.getString(7), rs.getString(8)));
-                    }
-                }
-            }
-            Collections.reverse(events);
-            return events;
-        });
+        return read("read events", (c, replay) -> ReadRows.events(c, id, limit));
     }
 
     /**
@@ -897,24 +826,6 @@ public final class PostgresStore implements CheckpointStore {
 
     private static OffsetDateTime offset(Instant instant) {
         return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    private static Asset asset(ResultSet rs) throws SQLException {
-        return new Asset(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                rs.getLong(6));
-    }
-
-    private static AssetRecord assetRecord(ResultSet rs) throws SQLException {
-        String errorClass = rs.getString(12);
-        return new AssetRecord(asset(rs), AssetState.fromKey(rs.getString(7)), rs.getString(8), instant(rs, 9),
-                rs.getInt(10), rs.getInt(11), errorClass == null ? null : ErrorClass.fromKey(errorClass),
-                rs.getString(13), rs.getBoolean(14), rs.getLong(15), rs.getLong(16), rs.getString(17),
-                instant(rs, 18));
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
     }
 
     private <T> T read(String what, PgSession.Work<T> work) {

@@ -105,7 +105,7 @@ final class PlanWriter {
                     insert.setLong(9, nowMillis);
                     insert.addBatch();
                     addEvent(event, jobId, nowMillis, asset.id(), "planned", null, fingerprint);
-                } else if ((detail = differences(old, asset)) != null) {
+                } else if ((detail = asset.changesSince(old)) != null) {
                     changed++;
                     replan.setString(1, asset.input());
                     setNullable(replan, 2, asset.part());
@@ -133,27 +133,6 @@ final class PlanWriter {
             event.executeBatch();
         }
         return new PlanSummary(added, unchanged, changed);
-    }
-
-    /** What changed between the stored and the planned asset, or null when nothing did. */
-    private static String differences(Asset old, Asset now) {
-        List<String> diffs = new ArrayList<>();
-        if (old.inputSize() != now.inputSize()) {
-            diffs.add("input size " + old.inputSize() + " → " + now.inputSize());
-        }
-        if (old.inputMtimeMillis() != now.inputMtimeMillis()) {
-            diffs.add("input mtime " + old.inputMtimeMillis() + " → " + now.inputMtimeMillis());
-        }
-        if (!old.input().equals(now.input())) {
-            diffs.add("input " + old.input() + " → " + now.input());
-        }
-        if (!Objects.equals(old.part(), now.part())) {
-            diffs.add("part " + old.part() + " → " + now.part());
-        }
-        if (!old.output().equals(now.output())) {
-            diffs.add("output " + old.output() + " → " + now.output());
-        }
-        return diffs.isEmpty() ? null : String.join(", ", diffs);
     }
 
     private static void addEvent(PreparedStatement event, String jobId, long at, String assetId, String kind,
