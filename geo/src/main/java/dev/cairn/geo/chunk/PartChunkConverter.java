@@ -22,7 +22,6 @@ import dev.cairn.geo.pipeline.FeatureTransformer;
 import dev.cairn.geo.pipeline.GeometryPolicy;
 import dev.cairn.geo.pipeline.TargetCrs;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,6 +30,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * FlatGeobuf): the chunk's features — read (a GeoPackage layer by fid range, another format's
  * single layer by position), checked ({@code --on-invalid}, the CRS's domain) and reprojected by
  * {@link FeatureTransformer} exactly as an unchunked conversion does — are encoded in the output
- * format on this chunk's worker, in parallel with the other chunks, into a part file of its own
+ * format (on the transform pool, with the reprojection: {@link FeatureTransformer#copyEncoded}),
+ * in parallel with the other chunks, into a part file of its own
  * ({@link PartFile}); the chunk that finds every part of its plan there merges them into the
  * output. No staging GeoPackage, no lock: the chunks of one file share nothing but a directory.
  *
@@ -163,7 +164,8 @@ final class PartChunkConverter {
             try (FeatureCursor cursor = inputFormat == null
                     ? ((FidRangeSource) source).cursorByFid(index, chunk.fidFrom(), chunk.fidTo())
                     : source.cursor(0, chunk.fidFrom(), chunk.fidTo() == null ? -1 : chunk.fidTo() - chunk.fidFrom())) {
-                features = writePart(all.get(chunk.index()), output, ctx, parts.encoder(out, output), transformer, cursor);
+                features = writePart(all.get(chunk.index()), output, ctx, () -> parts.encoder(out, output), transformer,
+                        cursor);
             }
             if (!in.hasGeometry()) {
                 FeatureConverter.reportAttributeTable(input, in.name(), features);
@@ -185,7 +187,7 @@ final class PartChunkConverter {
     }
 
     /** Writes, fsyncs and renames the chunk's part (the chunk's commit); returns the features in it. */
-    private static long writePart(Path part, Path output, ProcessContext ctx, ChunkParts.Encoder encoder,
+    private static long writePart(Path part, Path output, ProcessContext ctx, Supplier<ChunkParts.Encoder> encoders,
             FeatureTransformer transformer, FeatureCursor cursor) throws AssetFailure {
         Path temp = part.resolveSibling(part.getFileName() + "." + ctx.attempt() + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt()) + ".tmp");
@@ -193,10 +195,9 @@ final class PartChunkConverter {
         try {
             long features;
             try (PartFile.Writer writer = new PartFile.Writer(temp)) {
-                features = transformer.copy(cursor, f -> {
-                    ByteBuffer bytes = encoder.encode(f);
+                features = transformer.copyEncoded(cursor, encoders, (bytes, envelope) -> {
                     try {
-                        writer.add(bytes, encoder.envelope());
+                        writer.add(bytes, envelope);
                     } catch (IOException e) {
                         throw cannotWrite(output, temp, e);
                     }

@@ -13,8 +13,12 @@ import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ProcessContext;
 import dev.cairn.geo.crs.CrsDomain;
 import dev.cairn.geo.crs.CrsResolver;
+import dev.cairn.geo.format.ChunkParts;
 import dev.cairn.geo.format.Feature;
 import dev.cairn.geo.format.FeatureCursor;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.locationtech.jts.geom.Envelope;
 
 /**
  * What happens to each feature of a layer between reading and writing: the check that its
@@ -28,6 +32,12 @@ import dev.cairn.geo.format.FeatureCursor;
  * serial copy, naming the file, layer and fid; skipped and repaired features are recorded in
  * {@link FeatureIssues} by the writing thread, in input order. Cursors hand out a new
  * {@link Feature} (geometry and values) per call, which is what lets batches travel.
+ *
+ * <p>{@link #copyEncoded} goes one step further for a format that encodes features itself
+ * ({@link ChunkParts}, FlatGeobuf parts): the pool also encodes each kept feature in the output
+ * format, so the calling thread only reads and appends bytes. Encoding a polygon costs about what
+ * reprojecting it does; on the calling thread it made the last chunk of a file (which runs alone)
+ * a serial reader-encoder that kept the pool half idle.
  */
 public final class FeatureTransformer {
     /** Features per batch handed to the transform pool. */
@@ -90,6 +100,71 @@ public final class FeatureTransformer {
         return written[0];
     }
 
+    /** Where {@link #copyEncoded} puts the encoded features it keeps. */
+    @FunctionalInterface
+    public interface EncodedWriter {
+        /**
+         * One feature as the format stores it (the bytes between the position and the limit, valid
+         * during the call) and its geometry's envelope (null without one).
+         */
+        void write(ByteBuffer encoded, Envelope envelope) throws AssetFailure;
+    }
+
+    /**
+     * As {@link #copy}, with every kept feature also encoded on the pool by an encoder of
+     * {@code encoders} (one per batch: encoders are not thread-safe); {@code out} gets the bytes
+     * in input order. The same bytes as encoding on the calling thread: an encoding depends on
+     * the feature only.
+     */
+    public long copyEncoded(FeatureCursor cursor, Supplier<ChunkParts.Encoder> encoders, EncodedWriter out,
+            ProcessContext ctx) throws AssetFailure {
+        long[] written = {0};
+        TransformedBatch.Progress progress = new TransformedBatch.Progress(ctx);
+        OrderedPipeline.run(() -> read(cursor), batch -> encode(transform(batch), encoders.get()),
+                batch -> {
+                    ByteBuffer view = ByteBuffer.wrap(batch.encoded);
+                    written[0] += batch.drain(r -> out.write(
+                            view.limit(batch.ends[r]).position(r == 0 ? 0 : batch.ends[r - 1]), batch.envelopes[r]),
+                            issues, progress);
+                }, input + ": layer '" + layer + "'");
+        progress.finish();
+        return written[0];
+    }
+
+    /**
+     * Runs on a pool thread after {@link #transform}: encodes the rows to be written (not the
+     * skipped ones, none from the failed row on) back to back into one array, and lets go of the
+     * features (the writer needs only the bytes).
+     */
+    private static Batch encode(Batch batch, ChunkParts.Encoder encoder) {
+        batch.ends = new int[batch.size];
+        batch.envelopes = new Envelope[batch.size];
+        byte[] bytes = new byte[64 * batch.size];
+        int end = 0;
+        int last = batch.failedRow() < 0 ? batch.size : batch.failedRow();
+        for (int r = 0; r < last; r++) {
+            if (!batch.skipped(r)) {
+                try {
+                    ByteBuffer one = encoder.encode(batch.features[r]);
+                    int n = one.remaining();
+                    if (end + n > bytes.length) {
+                        bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, end + n));
+                    }
+                    one.get(bytes, end, n);
+                    end += n;
+                    batch.envelopes[r] = encoder.envelope();
+                } catch (AssetFailure failure) {
+                    batch.fail(r, failure);
+                    break;
+                }
+            }
+            batch.ends[r] = end;
+            batch.features[r] = null;
+        }
+        batch.encoded = bytes;
+        return batch;
+    }
+
     /** The next batch of up to {@value #BATCH} features, or null at the end. */
     private static Batch read(FeatureCursor cursor) throws AssetFailure {
         Batch batch = new Batch();
@@ -106,6 +181,10 @@ public final class FeatureTransformer {
     /** Features read but not yet written, and what the pool made of each. */
     private static final class Batch extends TransformedBatch {
         final Feature[] features = new Feature[BATCH];
+        /** With {@link #copyEncoded}: the rows' encodings back to back, where each ends, their envelopes. */
+        byte[] encoded;
+        int[] ends;
+        Envelope[] envelopes;
 
         Batch() {
             super(BATCH);

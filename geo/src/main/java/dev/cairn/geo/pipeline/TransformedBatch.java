@@ -44,6 +44,16 @@ public abstract class TransformedBatch {
         failure = f;
     }
 
+    /** Whether row {@code r} is left out. */
+    boolean skipped(int r) {
+        return skip[r] != null;
+    }
+
+    /** The row whose transform failed, or -1. */
+    int failedRow() {
+        return failedRow;
+    }
+
     /** Writes one row of the batch. */
     @FunctionalInterface
     public interface RowWriter {
