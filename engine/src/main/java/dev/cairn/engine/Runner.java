@@ -62,6 +62,9 @@ public final class Runner {
     private final String jobId;
     private final String workerId;
     private final AtomicBoolean stop = new AtomicBoolean();
+    /** Assets of this process that ended (guarded by itself): what {@link #idle} waits for. */
+    private final Object assetEnd = new Object();
+    private long assetsEnded;
     private final AtomicLong doneThisRun = new AtomicLong();
     private final AtomicLong failedThisRun = new AtomicLong();
     private final AtomicLong itemsThisRun = new AtomicLong();
@@ -145,6 +148,7 @@ public final class Runner {
         }
         try {
             while (!stop.get()) {
+                long ended = assetsEnded();
                 Optional<Claim> claim = withStoreRetry(() -> store.claim(workerId, lease));
                 if (claim.isEmpty()) {
                     // Nothing pending; claims still held (by this process's other threads or by other
@@ -156,10 +160,14 @@ public final class Runner {
                         leaseKeeper.recoverDeadWorkers();
                         return null;
                     });
-                    idle();
+                    idle(ended);
                     continue;
                 }
-                runOne(claim.get());
+                try {
+                    runOne(claim.get());
+                } finally {
+                    assetEnded();
+                }
             }
         } catch (RuntimeException e) {
             // The store itself failed beyond retries: stop this worker, the others will notice too.
@@ -171,16 +179,42 @@ public final class Runner {
         }
     }
 
-    /** Waits {@link RetrySettings#IDLE_POLL}, or less when a stop is requested. */
-    private void idle() {
+    /**
+     * Waits {@link RetrySettings#IDLE_POLL}, or less: until an asset of this process's other
+     * threads ends (what an idle thread mostly waits for: the last assets of a job run here, and
+     * the job ends the moment they do, not up to a poll later) or a stop is requested. Claims of
+     * other processes are noticed at the next poll.
+     *
+     * @param seen {@link #assetsEnded()} before the claim that found nothing: an asset that ended
+     *             since then ends the wait at once
+     */
+    private void idle(long seen) {
         long until = System.nanoTime() + RetrySettings.IDLE_POLL.toNanos();
-        while (!stop.get() && System.nanoTime() < until) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        synchronized (assetEnd) {
+            long left;
+            while (!stop.get() && assetsEnded == seen && (left = until - System.nanoTime()) > 0) {
+                try {
+                    // 20 ms at most: a stop request sets a flag and is noticed without a notify
+                    assetEnd.wait(Math.max(1, Math.min(20, left / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
+        }
+    }
+
+    private long assetsEnded() {
+        synchronized (assetEnd) {
+            return assetsEnded;
+        }
+    }
+
+    /** Wakes the idle threads: an asset of this process ended (done, failed or released). */
+    private void assetEnded() {
+        synchronized (assetEnd) {
+            assetsEnded++;
+            assetEnd.notifyAll();
         }
     }
 
