@@ -83,7 +83,7 @@ final class PropertyCodec {
                     }
                     case BOOLEAN -> out.write((Boolean) v ? 1 : 0);
                     case STRING, DATETIME -> writeBytes(((String) v).getBytes(StandardCharsets.UTF_8));
-                    case DATE -> writeBytes((((LocalDate) v) + "T00:00:00").getBytes(StandardCharsets.UTF_8));
+                    case DATE -> writeDateAtMidnight((LocalDate) v);
                     case BINARY -> writeBytes((byte[]) v);
                 }
             } catch (ClassCastException e) {
@@ -97,6 +97,29 @@ final class PropertyCodec {
     private void writeShort(int i) {
         out.write(i & 0xff);
         out.write((i >>> 8) & 0xff);
+    }
+
+    /**
+     * {@code date + "T00:00:00"} in UTF-8, written digit by digit for the years {@code
+     * LocalDate.toString} writes as four digits (0 to 9999): the string concatenation was a tenth
+     * of the CPU time of a FlatGeobuf conversion of 1M polygons with a date column.
+     */
+    private void writeDateAtMidnight(LocalDate date) {
+        int year = date.getYear();
+        if (year < 0 || year > 9999) {
+            writeBytes((date + "T00:00:00").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        byte[] b = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0', '0', ':', '0', '0', ':', '0', '0'};
+        b[0] += (byte) (year / 1000);
+        b[1] += (byte) (year / 100 % 10);
+        b[2] += (byte) (year / 10 % 10);
+        b[3] += (byte) (year % 10);
+        b[5] += (byte) (date.getMonthValue() / 10);
+        b[6] += (byte) (date.getMonthValue() % 10);
+        b[8] += (byte) (date.getDayOfMonth() / 10);
+        b[9] += (byte) (date.getDayOfMonth() % 10);
+        writeBytes(b);
     }
 
     private void writeBytes(byte[] b) {
