@@ -94,6 +94,14 @@ public interface CheckpointStore extends AutoCloseable {
     List<WorkerInfo> workersWithClaims();
 
     /**
+     * Every worker that has worked on the bound job, by worker id: its registration, last
+     * heartbeat, claims held now, assets done and failed, those done in the last
+     * {@link WorkerActivity#RECENT}, and its lease, all against the store's clock (see
+     * {@link WorkerActivity}). Read-only: it never blocks or waits for the workers.
+     */
+    List<WorkerActivity> workerActivity();
+
+    /**
      * Puts every {@code running} claim of {@code workerId} in the bound job back to
      * {@code pending}; returns how many.
      */
@@ -109,7 +117,8 @@ public interface CheckpointStore extends AutoCloseable {
 
     /**
      * Extends the lease of every claim {@code workerId} holds in the bound job to the store's now
-     * {@code + lease} (never shortens one).
+     * {@code + lease} (never shortens one), and records the heartbeat (its time and that lease)
+     * for {@link #workerActivity}, also when the worker holds no claim.
      */
     void heartbeat(String workerId, Duration lease);
 
