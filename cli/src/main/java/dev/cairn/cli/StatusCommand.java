@@ -34,9 +34,10 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Show a job: assets done, failed, pending and running, the current rate and ETA,",
-                "the running claims (worker, attempt, lease), every worker of the job (last heartbeat,",
-                "claims, assets done, recent rate, lease expired) and the time of the last checkpoint.",
-                "The job is OUTDIR's, or --job ID of --store URL. Read-only: safe while a run is going on."})
+                "the running claims (worker, attempt, lease), every worker of the job (last",
+                "heartbeat, claims, assets done, recent rate, lease expired) and the time of the",
+                "last checkpoint. The job is OUTDIR's, or --job ID of --store URL.",
+                "Read-only: safe while a run is going on."})
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
