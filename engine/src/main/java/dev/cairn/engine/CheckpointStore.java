@@ -141,6 +141,20 @@ public interface CheckpointStore extends AutoCloseable {
     /** Puts the claimed asset back to {@code pending}, without counting a failure (graceful stop). */
     void release(Claim claim);
 
+    /**
+     * Waits for, and takes, the exclusive lock of the staging file named {@code key} (the staging
+     * file's path, the same on every machine) among all processes sharing this store; see
+     * {@link StagingLock}. A store used from one machine only (SQLite) needs no lock of its own
+     * and returns {@link StagingLock#NONE}; a store shared by machines (PostgreSQL) returns a lock
+     * that its server releases by itself when the holder's process or machine dies.
+     *
+     * @throws StoreException (transient) if the lock could not be had within
+     *                        {@link RetrySettings#STAGING_BUSY_TIMEOUT}, or the store is unreachable
+     */
+    default StagingLock lockStaging(String key) {
+        return StagingLock.NONE;
+    }
+
     /** Number of assets in each state; every state is present (0 when none). */
     Map<AssetState, Long> counts();
 

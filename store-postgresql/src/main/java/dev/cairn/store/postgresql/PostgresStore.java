@@ -14,6 +14,7 @@ import dev.cairn.engine.LeaseLostException;
 import dev.cairn.engine.NoSuchCheckpointException;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.PlanSummary;
+import dev.cairn.engine.StagingLock;
 import dev.cairn.engine.StoreException;
 import dev.cairn.engine.WorkerActivity;
 import dev.cairn.engine.WorkerInfo;
@@ -426,6 +427,12 @@ public final class PostgresStore implements CheckpointStore {
         String id = scope();
         return read("list the workers of the job",
                 (c, replay) -> WorkerRows.activity(c, id, clock == null ? null : clock.instant().toString()));
+    }
+
+    /** A session-level advisory lock on a connection of its own; see {@link StagingLocks}. */
+    @Override
+    public StagingLock lockStaging(String key) {
+        return StagingLocks.acquire(where, key);
     }
 
     @Override
