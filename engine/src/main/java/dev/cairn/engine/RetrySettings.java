@@ -16,6 +16,8 @@ import java.time.Duration;
  *   a lock on the checkpoint file          -       waits up to 10 s            a transient StoreException (retried as above)
  *   a lock on a staging file               -       waits up to 600 s           SQLITE_BUSY: the asset's transient failure
  *     (chunks of one file take turns: one may wait for another's whole chunk)
+ *   the staging lock in a shared store     -       waits up to 600 s           a transient StoreException: the asset's transient failure
+ *     (PostgreSQL: the same turns, taken in the database, see StagingLock)
  *   a claim's lease                        -       60 s, renewed every 15 s    another worker takes the asset over
  * </pre>
  *
