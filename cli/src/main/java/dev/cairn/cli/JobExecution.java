@@ -8,6 +8,7 @@ import dev.cairn.engine.JobRecord;
 import dev.cairn.engine.JobSpec;
 import dev.cairn.engine.PlanSummary;
 import dev.cairn.engine.RunReport;
+import dev.cairn.engine.RetrySettings;
 import dev.cairn.engine.Runner;
 import dev.cairn.engine.InvalidJobSpecException;
 import dev.cairn.engine.Job;
@@ -106,6 +107,7 @@ final class JobExecution {
         try {
             Runner runner = Runner.builder(store, kind.processor())
                     .workers(settings.workers())
+                    .lease(RetrySettings.lease())
                     .jobId(job.id())
                     .untilJobEnds(true)
                     .listener(RunListeners.of(new LoggingListener(unit), progress))

@@ -5,6 +5,8 @@ import dev.cairn.engine.AssetState;
 import dev.cairn.engine.Event;
 import dev.cairn.engine.JobRecord;
 import dev.cairn.engine.CheckpointStore;
+import dev.cairn.engine.RunReport;
+import dev.cairn.engine.WorkerActivity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,31 +20,61 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code cairn status}: the job, its counts per state, the current rate and ETA, the running
- * claims and the time of the last checkpoint. Opens the checkpoint read-only, so it is safe while
- * a run is going on (it sees the last committed state).
+ * claims, every worker that worked on the job (its last heartbeat, claims, assets done, recent
+ * rate, and whether its lease ran out) and the time of the last checkpoint. Opens the checkpoint
+ * read-only, so it is safe while a run is going on (it sees the last committed state, and its
+ * reads take no lock a worker waits for: SQLite in WAL mode, PostgreSQL's plain reads).
+ *
+ * <p>The job is OUTDIR's (its checkpoint, or the most recent job of {@code --store}), or
+ * {@code --job ID} of {@code --store URL} without an OUTDIR, as a worker names it.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Show OUTDIR's job: assets done, failed, pending and running, the current rate and ETA,",
-                "the running claims (worker, attempt, lease) and the time of the last checkpoint.",
+        description = {"Show a job: assets done, failed, pending and running, the current rate and ETA,",
+                "the running claims (worker, attempt, lease), every worker of the job (last",
+                "heartbeat, claims, assets done, recent rate, lease expired) and the time of the",
+                "last checkpoint. The job is OUTDIR's, or --job ID of --store URL.",
                 "Read-only: safe while a run is going on."})
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
-    @Mixin
-    CheckpointOptions checkpoint = new CheckpointOptions();
+    @Parameters(paramLabel = "OUTDIR", arity = "0..1",
+            description = "Output directory of a run (optional with --store and --job).")
+    Path outDir;
+
+    @Option(names = "--store", paramLabel = "URL", description = "Checkpoint store: a SQLite file path or sqlite:PATH, or postgresql://HOST/DB (shared by many machines) (default: OUTDIR/.cairn/checkpoint.db).")
+    String store;
+
+    @Option(names = "--job", paramLabel = "ID", description = "The job of --store to show (as 'cairn worker --job'). Default: OUTDIR's, or the store's most recent job.")
+    String jobId;
 
     @Option(names = "--json", description = "Print the status as one JSON object.")
     boolean json;
 
+    private CheckpointStore open() {
+        if (outDir == null) {
+            if (store == null || store.isBlank()) {
+                throw new CliException(RunReport.USAGE,
+                        "status needs OUTDIR, or --store URL (and --job ID) of a shared store.");
+            }
+            return Stores.openJobReadOnly(store, jobId);
+        }
+        Path dir = outDir.toAbsolutePath().normalize();
+        if (jobId == null) {
+            return Stores.openReadOnly(dir, store);
+        }
+        return Stores.openJobReadOnly(Stores.url(dir, store), jobId);
+    }
+
     @Override
     public Integer call() {
         Instant now = Instant.now();
-        try (CheckpointStore cp = Stores.openReadOnly(checkpoint.dir(), checkpoint.store)) {
+        try (CheckpointStore cp = open()) {
             JobRecord job = cp.job().orElse(null);
             Map<AssetState, Long> counts = cp.counts();
             List<AssetRecord> running = cp.assets(EnumSet.of(AssetState.RUNNING));
@@ -53,10 +85,14 @@ final class StatusCommand implements Callable<Integer> {
             long remaining = counts.get(AssetState.PENDING) + counts.get(AssetState.RUNNING);
             Duration eta = liveClaims > 0 ? rate.eta(remaining) : null;
             long features = done.stream().mapToLong(AssetRecord::items).sum();
+            List<WorkerActivity> workers = cp.workerActivity();
             if (json) {
-                System.out.println(Json.line(toJson(job, counts, features, rate, eta, running, lastCheckpoint, now)));
+                Map<String, Object> m = toJson(job, counts, features, rate, eta, running, lastCheckpoint, now);
+                m.put("workers", workersJson(workers));
+                System.out.println(Json.line(m));
             } else {
                 printText(job, counts, features, rate, eta, running, lastCheckpoint, liveClaims, now);
+                printWorkers(workers);
             }
             return 0;
         }
@@ -145,6 +181,64 @@ final class StatusCommand implements Callable<Integer> {
                         a.attempt(), a.updatedAt() == null ? "?" : StatusRate.text(Duration.between(a.updatedAt(), now)), lease);
             }
         }
+    }
+
+    /** Every worker of the job, one object each; ages and expiry by the store's clock. */
+    private static List<Map<String, Object>> workersJson(List<WorkerActivity> workers) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (WorkerActivity w : workers) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("worker", w.workerId());
+            m.put("host", w.host());
+            m.put("pid", w.pid() < 0 ? null : w.pid());
+            m.put("registered_at", text(w.registeredAt()));
+            m.put("last_heartbeat", text(w.lastHeartbeat()));
+            m.put("heartbeat_age_seconds", w.sinceHeartbeat() == null ? null : w.sinceHeartbeat().toSeconds());
+            m.put("lease_until", text(w.leaseUntil()));
+            m.put("lease_expired", w.leaseExpired());
+            m.put("claims", w.claims());
+            m.put("done", w.done());
+            m.put("failed", w.failed());
+            m.put("done_last_60s", w.doneRecently());
+            m.put("assets_per_second", Math.round(w.recentAssetsPerSecond() * 1000) / 1000.0);
+            m.put("last_event", text(w.lastEvent()));
+            m.put("store_now", w.now().toString());
+            list.add(m);
+        }
+        return list;
+    }
+
+    /**
+     * One line per worker: id, last heartbeat, claims, done, recent rate, lease. A worker whose
+     * lease lies in the past is marked EXPIRED: dead, hung, cut off from the store, or finished
+     * (a finished worker holds no claim).
+     */
+    private static void printWorkers(List<WorkerActivity> workers) {
+        if (workers.isEmpty()) {
+            return;
+        }
+        System.out.println("workers (" + workers.size() + ", times by the store's clock):");
+        for (WorkerActivity w : workers) {
+            String beat = w.sinceHeartbeat() == null ? "no heartbeat"
+                    : "heartbeat " + StatusRate.text(w.sinceHeartbeat()) + " ago";
+            String lease;
+            if (!w.leaseExpired()) {
+                lease = "lease ok (" + StatusRate.text(Duration.between(w.now(), w.leaseUntil())) + " left)";
+            } else if (w.claims() > 0) {
+                lease = "lease EXPIRED" + (w.leaseUntil() == null ? ""
+                        : " " + StatusRate.text(Duration.between(w.leaseUntil(), w.now())) + " ago")
+                        + " (dead? its claims go to the next worker)";
+            } else {
+                lease = "lease EXPIRED (gone or finished)";
+            }
+            System.out.printf(Locale.ROOT, "  %s  %s  claims %d  done %d  failed %d  %.2f assets/s (%d in the last %d s)  %s%n",
+                    w.workerId(), beat, w.claims(), w.done(), w.failed(), w.recentAssetsPerSecond(), w.doneRecently(),
+                    WorkerActivity.RECENT.toSeconds(), lease);
+        }
+    }
+
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
     }
 
     /** The unit of progress of the job's kind ({@code features} when no job or kind is known). */

@@ -67,6 +67,20 @@ final class Stores {
         }
     }
 
+    /**
+     * Opens the existing store at {@code url} read-only, bound to job {@code jobId} (null: its most
+     * recent job), for {@code status}: safe while workers write it.
+     */
+    static CheckpointStore openJobReadOnly(String url, String jobId) {
+        try {
+            return open(url, jobId, true);
+        } catch (NoSuchCheckpointException e) {
+            throw new CliException(RunReport.USAGE, "--store " + url + (jobId == null ? " holds no cairn job"
+                    : " holds no job " + jobId) + ": check the URL and the job id ('cairn status OUTDIR --store "
+                    + url + "' names the job of an output).");
+        }
+    }
+
     /** Opens the existing store at {@code url} bound to job {@code jobId} (null: its most recent job), for a worker. */
     static CheckpointStore openJob(String url, String jobId) {
         try (CheckpointStore probe = open(url, jobId, true)) {

@@ -94,6 +94,14 @@ public interface CheckpointStore extends AutoCloseable {
     List<WorkerInfo> workersWithClaims();
 
     /**
+     * Every worker that has worked on the bound job, by worker id: its registration, last
+     * heartbeat, claims held now, assets done and failed, those done in the last
+     * {@link WorkerActivity#RECENT}, and its lease, all against the store's clock (see
+     * {@link WorkerActivity}). Read-only: it never blocks or waits for the workers.
+     */
+    List<WorkerActivity> workerActivity();
+
+    /**
      * Puts every {@code running} claim of {@code workerId} in the bound job back to
      * {@code pending}; returns how many.
      */
@@ -109,7 +117,8 @@ public interface CheckpointStore extends AutoCloseable {
 
     /**
      * Extends the lease of every claim {@code workerId} holds in the bound job to the store's now
-     * {@code + lease} (never shortens one).
+     * {@code + lease} (never shortens one), and records the heartbeat (its time and that lease)
+     * for {@link #workerActivity}, also when the worker holds no claim.
      */
     void heartbeat(String workerId, Duration lease);
 
@@ -131,6 +140,20 @@ public interface CheckpointStore extends AutoCloseable {
 
     /** Puts the claimed asset back to {@code pending}, without counting a failure (graceful stop). */
     void release(Claim claim);
+
+    /**
+     * Waits for, and takes, the exclusive lock of the staging file named {@code key} (the staging
+     * file's path, the same on every machine) among all processes sharing this store; see
+     * {@link StagingLock}. A store used from one machine only (SQLite) needs no lock of its own
+     * and returns {@link StagingLock#NONE}; a store shared by machines (PostgreSQL) returns a lock
+     * that its server releases by itself when the holder's process or machine dies.
+     *
+     * @throws StoreException (transient) if the lock could not be had within
+     *                        {@link RetrySettings#STAGING_BUSY_TIMEOUT}, or the store is unreachable
+     */
+    default StagingLock lockStaging(String key) {
+        return StagingLock.NONE;
+    }
 
     /** Number of assets in each state; every state is present (0 when none). */
     Map<AssetState, Long> counts();

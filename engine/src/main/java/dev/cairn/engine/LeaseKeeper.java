@@ -16,12 +16,13 @@ import org.slf4j.LoggerFactory;
  * manual SQL). At start it registers the worker (host, pid, process start) and takes back at once
  * the claims of workers on this host whose process is provably gone (pid gone, or reused by a
  * process started at another time); claims of workers elsewhere come back when their lease
- * expires (a worker with nothing left to claim looks again while it waits). While the run lasts, a heartbeat extends this worker's leases every third of the lease
- * (lease times are the store's clock, never this machine's),
+ * expires (a worker with nothing left to claim looks again while it waits). While the run lasts, a heartbeat extends this worker's leases every
+ * {@link RetrySettings#heartbeatInterval} (a quarter of the lease; lease times are the store's clock, never this machine's),
  * so a live claim never expires under a slow asset; {@link #stop} ends it (after the work, so
  * leases stay valid to the last commit).
  *
- * <p>A heartbeat that fails is logged and retried at the next tick: the lease is three ticks long.
+ * <p>A heartbeat that fails is logged and retried at the next tick: the lease is three ticks and
+ * a pause long (see {@link RetrySettings}).
  */
 final class LeaseKeeper {
     private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
@@ -48,7 +49,7 @@ final class LeaseKeeper {
             t.setDaemon(true);
             return t;
         });
-        long period = Math.max(lease.toMillis() / 3, 10);
+        long period = RetrySettings.heartbeatInterval(lease).toMillis();
         heartbeat.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
     }
 

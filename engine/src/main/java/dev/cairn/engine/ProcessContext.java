@@ -19,6 +19,15 @@ public interface ProcessContext {
         }
     }
 
+    /**
+     * Takes the exclusive lock of a chunked output's staging file among every worker of the job,
+     * on every machine ({@link CheckpointStore#lockStaging}); hold it from before opening the
+     * staging file to after closing it. The default, for contexts without a store, locks nothing.
+     */
+    default StagingLock lockStaging(String key) {
+        return StagingLock.NONE;
+    }
+
     /** Reports progress (items written since the last call, in the job's unit), for rate and ETA. */
     void progress(long items);
 }

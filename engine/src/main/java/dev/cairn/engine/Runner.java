@@ -352,6 +352,11 @@ public final class Runner {
         }
 
         @Override
+        public StagingLock lockStaging(String key) {
+            return store.lockStaging(key);
+        }
+
+        @Override
         public boolean stopRequested() {
             return stop.get();
         }

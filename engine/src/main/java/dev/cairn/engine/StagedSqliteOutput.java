@@ -44,6 +44,9 @@ import java.util.Objects;
  *   <li>Two workers completing at once: transactions are serial ({@code BEGIN IMMEDIATE}); the
  *       second finds the file finalised.</li>
  * </ol>
+ * Across machines the file's SQLite locks are not relied on: the owner takes the store's
+ * {@link StagingLock} before opening the file and releases it after closing it, so that the
+ * writers of a store shared by machines take turns (see {@link CheckpointStore#lockStaging}).
  *
  * <p><b>Durability.</b> The owner opens the file with {@code synchronous=FULL} and a rollback
  * journal: a returned commit is on disk, so the store's {@code done} (which may reach the disk

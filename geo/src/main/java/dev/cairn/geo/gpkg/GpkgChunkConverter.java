@@ -16,6 +16,7 @@ import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.ProcessContext;
+import dev.cairn.engine.StagingLock;
 import dev.cairn.engine.PublishedMarkers;
 import dev.cairn.engine.StagedSqliteOutput;
 import dev.cairn.geo.crs.CrsResolver;
@@ -95,6 +96,15 @@ public final class GpkgChunkConverter {
     public static Result convert(Path input, Path output, String assetId, ChunkSpec chunk,
             GpkgConverter.Options options, ProcessContext ctx, Publisher publisher, Path publishedMark)
             throws AssetFailure {
+        try (StagingLock lock = ctx.lockStaging(AtomicFiles.stagingFor(output, chunk.planKey()).toString())) {
+            return convertLocked(input, output, assetId, chunk, options, ctx, publisher, publishedMark);
+        }
+    }
+
+    /** {@link #convert} while holding the staging file's lock (see {@link StagingLock}). */
+    private static Result convertLocked(Path input, Path output, String assetId, ChunkSpec chunk,
+            GpkgConverter.Options options, ProcessContext ctx, Publisher publisher, Path publishedMark)
+            throws AssetFailure {
         GpkgConverter.Target target = GpkgConverter.target(options);
         Path staging = AtomicFiles.stagingFor(output, chunk.planKey());
         long features;
@@ -159,6 +169,16 @@ public final class GpkgChunkConverter {
      *                earlier attempt whose checkpoint was lost
      */
     public static Result stageFeatures(Path input, LayerDef out, Path output, String assetId, ChunkSpec chunk,
+            GpkgConverter.Options options, ProcessContext ctx, Publisher publisher, Path publishedMark,
+            FeatureIssues issues, long planned, FeatureCopy copy) throws AssetFailure {
+        try (StagingLock lock = ctx.lockStaging(AtomicFiles.stagingFor(output, chunk.planKey()).toString())) {
+            return stageFeaturesLocked(input, out, output, assetId, chunk, options, ctx, publisher, publishedMark,
+                    issues, planned, copy);
+        }
+    }
+
+    /** {@link #stageFeatures} while holding the staging file's lock (see {@link StagingLock}). */
+    private static Result stageFeaturesLocked(Path input, LayerDef out, Path output, String assetId, ChunkSpec chunk,
             GpkgConverter.Options options, ProcessContext ctx, Publisher publisher, Path publishedMark,
             FeatureIssues issues, long planned, FeatureCopy copy) throws AssetFailure {
         GpkgConverter.Target target = GpkgConverter.target(options);

@@ -7,6 +7,7 @@ import dev.cairn.engine.AtomicFiles;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.ProcessContext;
+import dev.cairn.engine.StagingLock;
 import dev.cairn.engine.PublishedMarkers;
 import dev.cairn.engine.StagedSqliteOutput;
 import dev.cairn.raster.PixelBuffer;
@@ -137,22 +138,25 @@ final class WarpProcessor implements AssetProcessor {
         ctx.checkStop();
         Files.createDirectories(output.getParent());
         String checksum = null;
-        try (StagedCog stage = StagedCog.open(staging)) {
-            StagedSqliteOutput.ChunkCommit done = stage.commitWindow(asset.id(), window, tiles, ctx.workerId(), ctx.attempt());
-            if (done.finalised()) {
-                Resampling overviews = "nearest".equals(options.resampling()) ? Resampling.NEAREST : Resampling.AVERAGE;
-                checksum = CogPublisher.publish(stage, output, plan.layout(), overviews, mark,
-                        1000 * (window.index() + 1) + ctx.attempt());
+        try (StagingLock lock = ctx.lockStaging(staging.toString())) {
+            // the staging file and its publication, one writer at a time on every machine (StagingLock)
+            try (StagedCog stage = StagedCog.open(staging)) {
+                StagedSqliteOutput.ChunkCommit done = stage.commitWindow(asset.id(), window, tiles, ctx.workerId(), ctx.attempt());
+                if (done.finalised()) {
+                    Resampling overviews = "nearest".equals(options.resampling()) ? Resampling.NEAREST : Resampling.AVERAGE;
+                    checksum = CogPublisher.publish(stage, output, plan.layout(), overviews, mark,
+                            1000 * (window.index() + 1) + ctx.attempt());
+                }
+            } catch (SQLException e) {
+                throw AssetFailure.transientFailure(ErrorClass.IO, staging + ": cannot write the staging file ("
+                        + e.getMessage() + ")", e);
             }
-        } catch (SQLException e) {
-            throw AssetFailure.transientFailure(ErrorClass.IO, staging + ": cannot write the staging file ("
-                    + e.getMessage() + ")", e);
-        }
-        if (checksum != null) {
-            for (String suffix : new String[] {"", "-journal", "-wal", "-shm"}) {
-                Files.deleteIfExists(staging.resolveSibling(staging.getFileName() + suffix));
+            if (checksum != null) {
+                for (String suffix : new String[] {"", "-journal", "-wal", "-shm"}) {
+                    Files.deleteIfExists(staging.resolveSibling(staging.getFileName() + suffix));
+                }
+                AtomicFiles.removeStaleStaging(output, plan.planKey());
             }
-            AtomicFiles.removeStaleStaging(output, plan.planKey());
         }
         return new Outcome(pixels, 0, checksum);
     }

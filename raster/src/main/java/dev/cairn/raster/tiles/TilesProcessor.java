@@ -9,6 +9,7 @@ import dev.cairn.engine.JobHome;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.PlanningException;
 import dev.cairn.engine.ProcessContext;
+import dev.cairn.engine.StagingLock;
 import dev.cairn.engine.PublishedMarkers;
 import dev.cairn.engine.StagedSqliteOutput;
 import dev.cairn.raster.io.ByteSources;
@@ -147,25 +148,28 @@ final class TilesProcessor implements AssetProcessor {
         int total = m == null ? 1 : m.total();
         int tempId = 1000 * (index + 1) + ctx.attempt();
         boolean publish;
-        try (StagedTiles stage = StagedTiles.open(staging)) {
-            StagedSqliteOutput.ChunkCommit done = stage.commit(asset.id(), index, total, xyz ? List.of() : tiles,
-                    m == null ? 0 : m.mx(), m == null ? 0 : m.my(), apex, OutputSeed.of(plan), ctx.workerId(),
-                    ctx.attempt());
-            publish = done.finalised();
-            if (publish) {
-                TilesPublisher.finish(stage, plan, tempId);
-            }
-        } catch (SQLException e) {
-            throw AssetFailure.transientFailure(ErrorClass.IO, staging + ": cannot write the staging file ("
-                    + e.getMessage() + ")", e);
-        }
         String checksum = null;
-        if (publish) {
-            checksum = TilesPublisher.publish(plan, staging, output, mark, tempId);
-            for (String suffix : new String[] {"", "-journal", "-wal", "-shm"}) {
-                Files.deleteIfExists(staging.resolveSibling(staging.getFileName() + suffix));
+        try (StagingLock lock = ctx.lockStaging(staging.toString())) {
+            // the staging file and its publication, one writer at a time on every machine (StagingLock)
+            try (StagedTiles stage = StagedTiles.open(staging)) {
+                StagedSqliteOutput.ChunkCommit done = stage.commit(asset.id(), index, total, xyz ? List.of() : tiles,
+                        m == null ? 0 : m.mx(), m == null ? 0 : m.my(), apex, OutputSeed.of(plan), ctx.workerId(),
+                        ctx.attempt());
+                publish = done.finalised();
+                if (publish) {
+                    TilesPublisher.finish(stage, plan, tempId);
+                }
+            } catch (SQLException e) {
+                throw AssetFailure.transientFailure(ErrorClass.IO, staging + ": cannot write the staging file ("
+                        + e.getMessage() + ")", e);
             }
-            AtomicFiles.removeStaleStaging(output, plan.planKey());
+            if (publish) {
+                checksum = TilesPublisher.publish(plan, staging, output, mark, tempId);
+                for (String suffix : new String[] {"", "-journal", "-wal", "-shm"}) {
+                    Files.deleteIfExists(staging.resolveSibling(staging.getFileName() + suffix));
+                }
+                AtomicFiles.removeStaleStaging(output, plan.planKey());
+            }
         }
         return new Outcome(tiles.size(), 0, checksum);
     }

@@ -93,6 +93,7 @@ final class JobRows {
                 ps.executeUpdate();
             }
         }
+        WorkerRows.delete(conn, jobId);
     }
 
     private static List<JobRecord> read(Connection conn, PreparedStatement jobs) throws SQLException {

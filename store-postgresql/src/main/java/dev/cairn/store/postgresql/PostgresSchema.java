@@ -16,9 +16,11 @@ import java.util.List;
 
 /**
  * Creates, migrates and checks the schema {@code cairn} of a {@link PostgresStore}. The SQL lives
- * in resources next to this class, one file per purpose: {@code schema-v1.sql} creates the
- * current schema (drawn in the Javadoc of {@link PostgresStore}); a later version adds
- * {@code migrate-vN-to-vN+1.sql} files and raises {@link #VERSION}.
+ * in resources next to this class, one file per purpose: {@code schema-v2.sql} creates the
+ * current schema (drawn in the Javadoc of {@link PostgresStore}); {@code migrate-v1-to-v2.sql}
+ * brings a version 1 store up (it adds {@code worker_lease}, which {@link WorkerRows} does
+ * without on a store opened read-only before it was migrated); a later version adds its
+ * {@code migrate-vN-to-vN+1.sql} and raises {@link #VERSION}.
  *
  * <p><b>Creation and migration</b> run in one transaction that first takes a transaction-level
  * advisory lock ({@link #LOCK_KEY}), so that many workers starting at once against a new database
@@ -30,7 +32,7 @@ import java.util.List;
 final class PostgresSchema {
 
     /** The schema version this code writes and understands. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     /** The advisory lock key taken while creating or migrating (an arbitrary constant: "cairn" in ASCII). */
     static final long LOCK_KEY = 0x636169726eL;

@@ -14,7 +14,9 @@ import dev.cairn.engine.LeaseLostException;
 import dev.cairn.engine.NoSuchCheckpointException;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.PlanSummary;
+import dev.cairn.engine.StagingLock;
 import dev.cairn.engine.StoreException;
+import dev.cairn.engine.WorkerActivity;
 import dev.cairn.engine.WorkerInfo;
 
 import java.sql.Connection;
@@ -93,10 +95,10 @@ import java.util.Set;
  * of one runner share it (a claim batch and a commit are each one round trip). Handles in other
  * processes are serialized by row locks only.
  *
- * <p><b>Schema, version 1</b> ({@code schema-v1.sql}, created on first open by
+ * <p><b>Schema, version 2</b> ({@code schema-v2.sql}, created on first open by
  * {@link PostgresSchema}, which also migrates and refuses newer versions):
  * <pre>
- * cairn.schema_version(version)                     one row: 1; a newer version is refused
+ * cairn.schema_version(version)                     one row: 2; a newer version is refused
  * cairn.job(id PK, seq IDENTITY UNIQUE,             every job; seq = order of creation
  *           fingerprint, kind, created_at)
  *  └─ cairn.job_option(job_id → job.id, key, value) the spec, PK (job_id, key)
@@ -112,6 +114,8 @@ import java.util.Set;
  *   index asset_running_worker (job_id, worker) WHERE state='running' heartbeat(), recovery
  * cairn.worker(id PK, host, pid, process_start,     store-wide: a process may serve
  *              registered_at)                       several jobs
+ * cairn.worker_lease(job_id, worker_id, PK (both), last heartbeat of a worker in a
+ *                    beat_at, lease_until)          job, the lease it asked for (WorkerRows)
  * cairn.event(seq IDENTITY PK, job_id, at,          append-only lineage; fingerprint is the
  *             asset_id, kind, worker, attempt,      job's at the time of the event
  *             detail, fingerprint)
@@ -418,6 +422,20 @@ public final class PostgresStore implements CheckpointStore {
     }
 
     @Override
+    public synchronized List<WorkerActivity> workerActivity() {
+        settle();
+        String id = scope();
+        return read("list the workers of the job",
+                (c, replay) -> WorkerRows.activity(c, id, clock == null ? null : clock.instant().toString()));
+    }
+
+    /** A session-level advisory lock on a connection of its own; see {@link StagingLocks}. */
+    @Override
+    public StagingLock lockStaging(String key) {
+        return StagingLocks.acquire(where, key);
+    }
+
+    @Override
     public synchronized int releaseClaimsOf(String workerId, String reason) {
         settle();
         int n = toPending("release the claims of worker " + workerId, "", "a.state = 'running' AND a.worker = ?",
@@ -522,7 +540,9 @@ public final class PostgresStore implements CheckpointStore {
                 ps.setLong(2, lease.toMillis());
                 ps.setString(3, id);
                 ps.setString(4, workerId);
-                return ps.executeUpdate();
+                int extended = ps.executeUpdate();
+                WorkerRows.beat(c, id, workerId, clock == null ? null : clock.instant().toString(), lease.toMillis());
+                return extended;
             }
         });
     }

@@ -4,6 +4,7 @@ import dev.cairn.engine.CheckpointStore;
 import dev.cairn.engine.CheckpointStoreContract;
 import dev.cairn.engine.CheckpointStoreJobsContract;
 import dev.cairn.engine.CheckpointStoreOutcomeContract;
+import dev.cairn.engine.CheckpointStoreWorkersContract;
 
 import java.time.Clock;
 
@@ -56,6 +57,23 @@ class PostgresStoreContractTest extends CheckpointStoreContract {
     /** Part 3: several jobs in one store. */
     @Nested
     class Jobs extends CheckpointStoreJobsContract {
+        private String url;
+
+        @Override
+        protected CheckpointStore newStore(Clock clock) {
+            url = PostgresServer.cluster().newDatabase();
+            return open(url, clock, null);
+        }
+
+        @Override
+        protected CheckpointStore reopen(Clock clock, String jobId) {
+            return open(url, clock, jobId);
+        }
+    }
+
+    /** Part 4: what status shows of each worker. */
+    @Nested
+    class Workers extends CheckpointStoreWorkersContract {
         private String url;
 
         @Override

@@ -103,6 +103,7 @@ final class JobTable {
                 ps.executeUpdate();
             }
         }
+        WorkerRows.delete(conn, jobId);
     }
 
     private static List<JobRecord> read(Connection conn, PreparedStatement jobs) throws SQLException {

@@ -22,9 +22,11 @@ import org.sqlite.SQLiteConfig;
  * Opens the connection of a {@link SqliteStore}: sets the PRAGMAs, creates the schema of a new
  * checkpoint, migrates an older one in place and refuses one written by a newer cairn. The SQL
  * lives in resources next to this class, one file per purpose, as Spring Batch keeps its schema
- * files: {@code schema-v2.sql} creates the current schema (drawn in the Javadoc of
- * {@link SqliteStore}); {@code migrate-v1-to-v2.sql} brings a version 1 checkpoint to version 2;
- * {@code read-v1-as-v2.sql} shows a version 1 checkpoint opened read-only as version 2.
+ * files: {@code schema-v3.sql} creates the current schema (drawn in the Javadoc of
+ * {@link SqliteStore}); {@code migrate-v1-to-v2.sql} and {@code migrate-v2-to-v3.sql} bring an
+ * older checkpoint up, one version at a time; {@code read-v1-as-v2.sql} shows a version 1
+ * checkpoint opened read-only as version 2 (version 3 only adds {@code worker_lease}, which
+ * {@link WorkerRows} does without).
  *
  * <p><b>Migration.</b> Opening for writing a checkpoint of an older version runs each migration
  * from its version up to {@link #VERSION} in the same {@code BEGIN IMMEDIATE} transaction that
@@ -37,7 +39,7 @@ import org.sqlite.SQLiteConfig;
 final class SqliteSchema {
 
     /** The schema version this code writes and understands. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     static final long BUSY_TIMEOUT_MILLIS = dev.cairn.engine.RetrySettings.STORE_BUSY_TIMEOUT.toMillis();
 
@@ -187,7 +189,7 @@ final class SqliteSchema {
         }
     }
 
-    /** The statements of the current schema, {@code schema-v2.sql}. */
+    /** The statements of the current schema, {@code schema-v3.sql}. */
     static List<String> statements() {
         return statements(SCHEMA);
     }

@@ -17,6 +17,7 @@ import dev.cairn.engine.NoSuchCheckpointException;
 import dev.cairn.engine.Outcome;
 import dev.cairn.engine.PlanSummary;
 import dev.cairn.engine.StoreException;
+import dev.cairn.engine.WorkerActivity;
 import dev.cairn.engine.WorkerInfo;
 
 import java.nio.file.Path;
@@ -68,10 +69,11 @@ import java.util.stream.Collectors;
  * {@link TransitionWriter} (claims and their fenced outcomes), {@link JobTable} (job rows) and
  * {@link SqliteSchema} (PRAGMAs, creation, migration, version check).
  *
- * <p><b>Schema, version 2</b> ({@code schema-v2.sql}; a version 1 file is migrated in place by
- * {@code migrate-v1-to-v2.sql} when opened for writing; times are epoch milliseconds):
+ * <p><b>Schema, version 3</b> ({@code schema-v3.sql}; an older file is migrated in place by
+ * {@code migrate-v1-to-v2.sql} and {@code migrate-v2-to-v3.sql} when opened for writing; times
+ * are epoch milliseconds):
  * <pre>
- * schema_version(version)                           one row: 2; a newer version is refused
+ * schema_version(version)                           one row: 3; a newer version is refused
  * job(id PK, seq UNIQUE,                            every job; seq = order of creation
  *     fingerprint, kind, created_at)
  *  └─ job_option(job_id → job.id, key, value)       the spec, PK (job_id, key)
@@ -87,11 +89,13 @@ import java.util.stream.Collectors;
  *   index asset_running_worker (job_id, worker) WHERE state='running' heartbeat(), recovery
  * worker(id PK, host, pid, process_start,           store-wide: a process may serve
  *        registered_at)                             several jobs
+ * worker_lease(job_id, worker_id, PK (both),       last heartbeat of a worker in a job
+ *              beat_at, lease_until)                and the lease it asked for (WorkerRows)
  * event(seq AUTOINCREMENT, job_id, at, asset_id,    append-only lineage; fingerprint is the
  *       kind, worker, attempt, detail, fingerprint)  job's at the time of the event
  *   index event_job (job_id, seq)                                     events(), featureIssues()
  * </pre>
- * Version 1 was the same without {@code job.seq} and without the {@code job_id} columns and
+ * Version 2 was the same without {@code worker_lease}. Version 1 was the same without {@code job.seq} and without the {@code job_id} columns and
  * indexes: at most one job per file, owning every asset and event.
  */
 public final class SqliteStore implements CheckpointStore {
@@ -324,6 +328,11 @@ public final class SqliteStore implements CheckpointStore {
     }
 
     @Override
+    public List<WorkerActivity> workerActivity() {
+        return read("list the workers of the job", () -> WorkerRows.activity(conn, scope(), clock.millis()));
+    }
+
+    @Override
     public int releaseClaimsOf(String workerId, String reason) {
         return write("release the claims of worker " + workerId,
                 () -> transitions.releaseClaimsOf(workerId, reason, clock.millis()));
@@ -341,7 +350,9 @@ public final class SqliteStore implements CheckpointStore {
     @Override
     public void heartbeat(String workerId, Duration lease) {
         write("extend the leases of worker " + workerId, () -> {
-            transitions.heartbeat(workerId, clock.millis() + lease.toMillis());
+            long now = clock.millis();
+            transitions.heartbeat(workerId, now + lease.toMillis());
+            WorkerRows.beat(conn, scope(), workerId, now, now + lease.toMillis());
             return null;
         });
     }

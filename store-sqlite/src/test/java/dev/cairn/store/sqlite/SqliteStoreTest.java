@@ -9,6 +9,7 @@ import dev.cairn.engine.CheckpointStore;
 import dev.cairn.engine.CheckpointStoreContract;
 import dev.cairn.engine.CheckpointStoreJobsContract;
 import dev.cairn.engine.CheckpointStoreOutcomeContract;
+import dev.cairn.engine.CheckpointStoreWorkersContract;
 import dev.cairn.engine.Claim;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.JobSpec;
@@ -53,6 +54,20 @@ class SqliteStoreTest extends CheckpointStoreContract {
     /** Part 2 of the store contract (outcomes, resets, feature issues) on the same SQLite files. */
     @Nested
     class Outcomes extends CheckpointStoreOutcomeContract {
+        @Override
+        protected CheckpointStore newStore(Clock clock) {
+            return SqliteStoreTest.this.newStore(clock);
+        }
+
+        @Override
+        protected CheckpointStore reopen(Clock clock, String jobId) {
+            return SqliteStoreTest.this.reopen(clock, jobId);
+        }
+    }
+
+    /** Part 4 of the store contract (what status shows of each worker) on the same SQLite files. */
+    @Nested
+    class Workers extends CheckpointStoreWorkersContract {
         @Override
         protected CheckpointStore newStore(Clock clock) {
             return SqliteStoreTest.this.newStore(clock);
@@ -281,6 +296,6 @@ class SqliteStoreTest extends CheckpointStoreContract {
         assertThat(SqliteSchema.statements())
                 .allSatisfy(sql -> assertThat(sql).endsWith(";").doesNotContain("--"))
                 .anySatisfy(sql -> assertThat(sql).startsWith("CREATE TABLE asset"))
-                .hasSize(10);
+                .hasSize(11);
     }
 }

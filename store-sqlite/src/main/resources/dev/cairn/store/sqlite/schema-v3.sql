@@ -1,4 +1,4 @@
--- cairn checkpoint store, SQLite dialect, schema version 2: a new checkpoint.
+-- cairn checkpoint store, SQLite dialect, schema version 3: a new checkpoint.
 -- A checkpoint of an older version is brought here by the migrate-vN-to-vN+1.sql files instead.
 -- Times are epoch milliseconds (UTC). Statements are separated by semicolons at line ends,
 -- so no comment or literal here may contain one.
@@ -68,6 +68,17 @@ CREATE TABLE worker (
     process_start INTEGER,
     registered_at INTEGER
 );
+
+-- The last heartbeat of each worker in each job (store clock) and the lease it asked for, so that
+-- status can tell a live worker from a dead one even when it holds no claim. Rows are replaced by
+-- each heartbeat and deleted with their job. No foreign key: job_id '' is the job-less scope.
+CREATE TABLE worker_lease (
+    job_id      TEXT NOT NULL,
+    worker_id   TEXT NOT NULL,
+    beat_at     INTEGER NOT NULL,
+    lease_until INTEGER NOT NULL,
+    PRIMARY KEY (job_id, worker_id)
+) WITHOUT ROWID;
 
 -- Append-only lineage: never updated (except that createJob adopts the rows of job_id ''),
 -- only deleted with its whole job.

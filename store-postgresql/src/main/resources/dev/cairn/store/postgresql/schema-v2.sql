@@ -1,4 +1,4 @@
--- cairn checkpoint store, PostgreSQL dialect, schema version 1: a new store.
+-- cairn checkpoint store, PostgreSQL dialect, schema version 2: a new store.
 -- Everything lives in the schema cairn, so the store can share a database with other things.
 -- Times are timestamptz from the server's clock. Statements are separated by semicolons at line
 -- ends, so no comment or literal here may contain one.
@@ -68,6 +68,17 @@ CREATE TABLE cairn.worker (
     pid           bigint NOT NULL,
     process_start timestamptz,
     registered_at timestamptz
+);
+
+-- The last heartbeat of each worker in each job (server clock) and the lease it asked for, so that
+-- status can tell a live worker from a dead one even when it holds no claim. Rows are replaced by
+-- each heartbeat and deleted with their job. No foreign key: job_id '' is the job-less scope.
+CREATE TABLE cairn.worker_lease (
+    job_id      text NOT NULL,
+    worker_id   text NOT NULL,
+    beat_at     timestamptz NOT NULL,
+    lease_until timestamptz NOT NULL,
+    PRIMARY KEY (job_id, worker_id)
 );
 
 -- Append-only lineage: never updated (except that createJob adopts the rows of job_id ''),
