@@ -265,16 +265,19 @@ public final class Runner {
         }
     }
 
+    /** Retries transient store errors; built once (a policy is immutable and shared by the threads). */
+    private static final RetryPolicy<Object> STORE_RETRY = RetryPolicy.builder()
+            .handleIf(e -> e instanceof StoreException s && s.isTransient())
+            .withBackoff(RetrySettings.STORE_BACKOFF_BASE, RetrySettings.STORE_BACKOFF_MAX)
+            .withJitter(RetrySettings.JITTER)
+            .withMaxAttempts(RetrySettings.STORE_MAX_TRIES)
+            .build();
+
+    @SuppressWarnings("unchecked")
     private <T> T withStoreRetry(java.util.function.Supplier<T> op) {
-        RetryPolicy<T> policy = RetryPolicy.<T>builder()
-                .handleIf(e -> e instanceof StoreException s && s.isTransient())
-                .withBackoff(RetrySettings.STORE_BACKOFF_BASE, RetrySettings.STORE_BACKOFF_MAX)
-                .withJitter(RetrySettings.JITTER)
-                .withMaxAttempts(RetrySettings.STORE_MAX_TRIES)
-                .build();
         long t0 = System.nanoTime();
         try {
-            return Failsafe.with(policy).get(op::get);
+            return Failsafe.with((RetryPolicy<T>) (RetryPolicy<?>) STORE_RETRY).get(op::get);
         } finally {
             checkpointNanos.addAndGet(System.nanoTime() - t0);
         }
