@@ -64,17 +64,25 @@ import java.util.Set;
  * SELECT * FROM claimed
  * </pre>
  * {@code SKIP LOCKED} lets concurrent claimers pass each other's rows without waiting, and no
- * row is handed to two claims. The batch size {@code k} starts at 1 for each worker and doubles
- * (to {@link #MAX_BATCH}) each time a full batch was used up, falling back to 1 when a batch came
- * back short: a worker that claims one asset takes one, so that two workers claiming once each
- * get one asset each, as the contract wants, while a busy worker makes one round trip per up to
- * 64 claims. Prefetched claims are heartbeaten with the worker's others; {@link #close()} puts
+ * row is handed to two claims. The batch size {@code k} is a {@link ClaimQueue}'s: it starts at 1
+ * for each worker and doubles (to {@link #MAX_BATCH}) each time a full batch was used up within a
+ * second, falling back to 1 when a batch came back short or was used slowly: a worker that claims
+ * one asset takes one, so that two workers claiming once each get one asset each, as the
+ * contract wants, a busy worker makes one round trip per up to 64 claims, and a worker on slow
+ * assets does not hoard work another machine could do. Prefetched claims are heartbeaten with the worker's others; {@link #close()} puts
  * those not handed out back to {@code pending} (a {@code released} event each, detail
  * {@link #PREFETCH_RELEASED}), and so does every method other than the claim loop's (claim,
  * heartbeat, complete, fail, release) before it reads or changes the job, so that this handle
  * shows an asset as running only once handed out, as the SQLite store does; if the process dies
  * they expire with their lease. A claim handed out from the queue carries the lease of its batch;
  * heartbeats extend the row, not the {@link Claim} object.
+ *
+ * <p><b>Group commit.</b> The {@link #complete} calls that a handle's threads make while another
+ * completion is being committed are gathered ({@link GroupCommit}) and committed by one statement
+ * ({@link #COMPLETE_ALL}: {@code UPDATE … FROM unnest(…)} with each row fenced on its own, and
+ * the events of the rows it updated); a caller whose row was not updated gets
+ * {@link LeaseLostException}, the others return once the statement has committed. A claim handed
+ * out from the queue takes only the queue's lock, so it does not wait for a commit.
  *
  * <p><b>Fencing.</b> {@link #complete}, {@link #fail} and {@link #release} are one statement each
  * that updates the row only
