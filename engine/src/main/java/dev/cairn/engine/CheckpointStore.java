@@ -112,6 +112,13 @@ public interface CheckpointStore extends AutoCloseable {
      * with a lease that expired before the store's clock's now: it becomes {@code running} for
      * {@code workerId} until now {@code + lease}, with its attempt number incremented. Larger
      * inputs are claimed first.
+     *
+     * <p>A store may claim several assets for {@code workerId} in one transaction and hand them
+     * out one per call. Such claims are the worker's like any other (leased, extended by
+     * {@link #heartbeat}, put back by {@link #releaseClaimsOf}, claimable again once their lease
+     * expired); those not handed out yet are put back to {@code pending} by {@link #close()} and
+     * before any method other than claim, heartbeat, complete, fail and release reads or changes
+     * the job, so that the job shows an asset as running only once it was handed out.
      */
     Optional<Claim> claim(String workerId, Duration lease);
 
@@ -123,7 +130,9 @@ public interface CheckpointStore extends AutoCloseable {
     void heartbeat(String workerId, Duration lease);
 
     /**
-     * Marks the claimed asset {@code done}.
+     * Marks the claimed asset {@code done}. A store may commit the completions that several
+     * threads make at once in one transaction; each is still fenced on its own, and each call
+     * returns only once its completion has committed.
      *
      * @throws LeaseLostException if the asset is no longer held by this claim (same job, worker
      *                            and attempt); nothing is changed then

@@ -25,7 +25,9 @@ import org.slf4j.MDC;
  * guarantees of DESIGN §2 that do not depend on the kind of job:
  *
  * <ul>
- *   <li><b>Claims with leases.</b> Each thread claims one asset at a time from the store; the
+ *   <li><b>Claims with leases.</b> Each thread claims one asset at a time from the store (which
+ *       may fetch several at once and hand them out one by one) and completes it (which the
+ *       store may commit together with other threads' completions); the
  *       {@link LeaseKeeper} recovers the claims of dead workers and extends this worker's leases
  *       while the process lives.</li>
  *   <li><b>Isolation.</b> A failing asset is dead-lettered with the error class and message the
@@ -127,6 +129,8 @@ public final class Runner {
         } finally {
             leases.stop(); // last: every claim was completed, failed or released under a valid lease
         }
+        // Also puts back to pending the claims the store fetched in advance and never handed out
+        // (a graceful stop, or a worker that stopped on a store failure): see CheckpointStore#claim.
         Map<AssetState, Long> counts = store.counts();
         Map<ErrorClass, Long> byClass = new EnumMap<>(ErrorClass.class);
         if (counts.getOrDefault(AssetState.FAILED, 0L) > 0) {
@@ -299,16 +303,19 @@ public final class Runner {
         }
     }
 
+    /** Retries transient store errors; built once (a policy is immutable and shared by the threads). */
+    private static final RetryPolicy<Object> STORE_RETRY = RetryPolicy.builder()
+            .handleIf(e -> e instanceof StoreException s && s.isTransient())
+            .withBackoff(RetrySettings.STORE_BACKOFF_BASE, RetrySettings.STORE_BACKOFF_MAX)
+            .withJitter(RetrySettings.JITTER)
+            .withMaxAttempts(RetrySettings.STORE_MAX_TRIES)
+            .build();
+
+    @SuppressWarnings("unchecked")
     private <T> T withStoreRetry(java.util.function.Supplier<T> op) {
-        RetryPolicy<T> policy = RetryPolicy.<T>builder()
-                .handleIf(e -> e instanceof StoreException s && s.isTransient())
-                .withBackoff(RetrySettings.STORE_BACKOFF_BASE, RetrySettings.STORE_BACKOFF_MAX)
-                .withJitter(RetrySettings.JITTER)
-                .withMaxAttempts(RetrySettings.STORE_MAX_TRIES)
-                .build();
         long t0 = System.nanoTime();
         try {
-            return Failsafe.with(policy).get(op::get);
+            return Failsafe.with((RetryPolicy<T>) (RetryPolicy<?>) STORE_RETRY).get(op::get);
         } finally {
             checkpointNanos.addAndGet(System.nanoTime() - t0);
         }

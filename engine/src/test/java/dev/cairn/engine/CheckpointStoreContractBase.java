@@ -19,8 +19,10 @@ import org.junit.jupiter.api.AfterEach;
  * {@link #reopen}), closed after each test, the store clock the tests move ({@link #clock}), and
  * the fixtures the contract tests use. The contracts themselves are {@link CheckpointStoreContract}
  * (job, plan, claims), {@link CheckpointStoreOutcomeContract} (failures, releases, resets, feature
- * issues, reading) and {@link CheckpointStoreJobsContract} (several jobs in one store); a store
- * module runs all three (they are published in the engine's test-jar).
+ * issues, reading), {@link CheckpointStoreJobsContract} (several jobs in one store) and
+ * {@link CheckpointStoreThroughputContract} (completions from many threads, claims fetched in
+ * advance, planning in bulk); a store module runs all four (they are published in the engine's
+ * test-jar).
  *
  * <p>Lease times come from the store's clock: a store under test must read the time from the
  * {@link Clock} it is given, so that a test expires a lease by moving {@link #clock}, not by

@@ -3,6 +3,7 @@ package dev.cairn.store.postgresql;
 import dev.cairn.engine.Asset;
 import dev.cairn.engine.PlanSummary;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,10 +18,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
 /**
  * The body of {@link PostgresStore#plan} for one job: runs inside the caller's write transaction. The stored
- * fingerprints are read in one scan and the writes are sent in JDBC batches, so planning 100,000
- * assets costs one transaction, not 100,000 round trips.
+ * fingerprints are read in one scan; new assets are streamed in with one {@code COPY} (pgjdbc's
+ * {@link CopyManager}, text format) and their {@code planned} events written by one
+ * {@code INSERT … SELECT} from the copied rows; changed assets are updated in JDBC batches. So
+ * planning 1,000,000 assets costs one transaction and a handful of round trips.
  *
  * <p>A changed asset that is {@code running} keeps its attempt number, so the claim still in
  * flight is fenced off: the next claim gets a higher attempt than the old one. Any other changed
@@ -30,9 +37,17 @@ final class PlanRows {
 
     private static final int BATCH = 5_000;
 
-    private static final String INSERT_ASSET = """
-            INSERT INTO cairn.asset (job_id, id, seq, input, part, output, input_size, input_mtime, state, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)""";
+    private static final String COPY_ASSETS = """
+            COPY cairn.asset (job_id, id, seq, input, part, output, input_size, input_mtime, state, updated_at)
+            FROM STDIN""";
+
+    /** The 'planned' events of the rows copied in (seq above the last one before): binds now, fingerprint, job, seq. */
+    private static final String PLANNED_EVENTS = """
+            INSERT INTO cairn.event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
+            SELECT job_id, ?, id, 'planned', NULL, 0, NULL, ? FROM cairn.asset WHERE job_id = ? AND seq > ? ORDER BY seq""";
+
+    /** Rows sent to the server per COPY write. */
+    private static final int COPY_CHUNK_CHARS = 1 << 20;
 
     private static final String REPLAN_ASSET = """
             UPDATE cairn.asset SET input = ?, part = ?, output = ?, input_size = ?, input_mtime = ?,
@@ -81,9 +96,12 @@ final class PlanRows {
         int added = 0;
         int unchanged = 0;
         int changed = 0;
+        long firstNewSeq = seq;
         Set<String> seen = new HashSet<>();
-        try (PreparedStatement insert = conn.prepareStatement(INSERT_ASSET);
-             PreparedStatement replan = conn.prepareStatement(REPLAN_ASSET);
+        String at = now.toString();
+        CopyIn copy = null;
+        StringBuilder rows = new StringBuilder();
+        try (PreparedStatement replan = conn.prepareStatement(REPLAN_ASSET);
              PreparedStatement event = conn.prepareStatement(INSERT_EVENT)) {
             int pending = 0;
             for (Asset asset : assets) {
@@ -95,17 +113,18 @@ final class PlanRows {
                 String detail;
                 if (old == null) {
                     added++;
-                    insert.setString(1, jobId);
-                    insert.setString(2, asset.id());
-                    insert.setLong(3, ++seq);
-                    insert.setString(4, asset.input());
-                    setNullable(insert, 5, asset.part());
-                    insert.setString(6, asset.output());
-                    insert.setLong(7, asset.inputSize());
-                    insert.setLong(8, asset.inputMtimeMillis());
-                    insert.setObject(9, now);
-                    insert.addBatch();
-                    addEvent(event, jobId, now, asset.id(), "planned", null, fingerprint);
+                    copyField(rows, jobId).append('\t');
+                    copyField(rows, asset.id()).append('\t').append(++seq).append('\t');
+                    copyField(rows, asset.input()).append('\t');
+                    copyField(rows, asset.part()).append('\t');
+                    copyField(rows, asset.output()).append('\t').append(asset.inputSize()).append('\t')
+                            .append(asset.inputMtimeMillis()).append("\tpending\t").append(at).append('\n');
+                    if (rows.length() >= COPY_CHUNK_CHARS) {
+                        if (copy == null) {
+                            copy = conn.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_ASSETS);
+                        }
+                        send(copy, rows);
+                    }
                 } else if ((detail = asset.changesSince(old)) != null) {
                     changed++;
                     replan.setString(1, asset.input());
@@ -118,22 +137,64 @@ final class PlanRows {
                     replan.setString(8, asset.id());
                     replan.addBatch();
                     addEvent(event, jobId, now, asset.id(), "replanned", detail, fingerprint);
+                    if (++pending == BATCH) {
+                        replan.executeBatch();
+                        event.executeBatch();
+                        pending = 0;
+                    }
                 } else {
                     unchanged++;
-                    continue;
-                }
-                if (++pending == BATCH) {
-                    insert.executeBatch();
-                    replan.executeBatch();
-                    event.executeBatch();
-                    pending = 0;
                 }
             }
-            insert.executeBatch();
+            if (rows.length() > 0 && copy == null) {
+                copy = conn.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_ASSETS);
+            }
+            if (copy != null) {
+                send(copy, rows);
+                copy.endCopy();
+                copy = null;
+            }
             replan.executeBatch();
             event.executeBatch();
+        } finally {
+            if (copy != null && copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+        if (added > 0) {
+            try (PreparedStatement ps = conn.prepareStatement(PLANNED_EVENTS)) {
+                ps.setObject(1, now);
+                setNullable(ps, 2, fingerprint);
+                ps.setString(3, jobId);
+                ps.setLong(4, firstNewSeq);
+                ps.executeUpdate();
+            }
         }
         return new PlanSummary(added, unchanged, changed);
+    }
+
+    /** Appends {@code value} as a field of COPY's text format: {@code \\N} for null, backslash escapes. */
+    private static StringBuilder copyField(StringBuilder row, String value) {
+        if (value == null) {
+            return row.append("\\N");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            switch (ch) {
+                case '\\' -> row.append("\\\\");
+                case '\t' -> row.append("\\t");
+                case '\n' -> row.append("\\n");
+                case '\r' -> row.append("\\r");
+                default -> row.append(ch);
+            }
+        }
+        return row;
+    }
+
+    private static void send(CopyIn copy, StringBuilder rows) throws SQLException {
+        byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+        copy.writeToCopy(bytes, 0, bytes.length);
+        rows.setLength(0);
     }
 
     private static void addEvent(PreparedStatement event, String jobId, OffsetDateTime at, String assetId, String kind,

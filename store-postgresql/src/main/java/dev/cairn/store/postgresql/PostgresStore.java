@@ -5,10 +5,12 @@ import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.CheckpointStore;
 import dev.cairn.engine.Claim;
+import dev.cairn.engine.ClaimQueue;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Event;
 import dev.cairn.engine.FeatureIssue;
 import dev.cairn.engine.FeatureIssueRecord;
+import dev.cairn.engine.GroupCommit;
 import dev.cairn.engine.JobRecord;
 import dev.cairn.engine.LeaseLostException;
 import dev.cairn.engine.NoSuchCheckpointException;
@@ -29,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -65,17 +66,25 @@ import java.util.Set;
  * SELECT * FROM claimed
  * </pre>
  * {@code SKIP LOCKED} lets concurrent claimers pass each other's rows without waiting, and no
- * row is handed to two claims. The batch size {@code k} starts at 1 for each worker and doubles
- * (to {@link #MAX_BATCH}) each time a full batch was used up, falling back to 1 when a batch came
- * back short: a worker that claims one asset takes one, so that two workers claiming once each
- * get one asset each, as the contract wants, while a busy worker makes one round trip per up to
- * 64 claims. Prefetched claims are heartbeaten with the worker's others; {@link #close()} puts
+ * row is handed to two claims. The batch size {@code k} is a {@link ClaimQueue}'s: it starts at 1
+ * for each worker and doubles (to {@link #MAX_BATCH}) each time a full batch was used up within a
+ * second, falling back to 1 when a batch came back short or was used slowly: a worker that claims
+ * one asset takes one, so that two workers claiming once each get one asset each, as the
+ * contract wants, a busy worker makes one round trip per up to 64 claims, and a worker on slow
+ * assets does not hoard work another machine could do. Prefetched claims are heartbeaten with the worker's others; {@link #close()} puts
  * those not handed out back to {@code pending} (a {@code released} event each, detail
  * {@link #PREFETCH_RELEASED}), and so does every method other than the claim loop's (claim,
  * heartbeat, complete, fail, release) before it reads or changes the job, so that this handle
  * shows an asset as running only once handed out, as the SQLite store does; if the process dies
  * they expire with their lease. A claim handed out from the queue carries the lease of its batch;
  * heartbeats extend the row, not the {@link Claim} object.
+ *
+ * <p><b>Group commit.</b> The {@link #complete} calls that a handle's threads make while another
+ * completion is being committed are gathered ({@link GroupCommit}) and committed by one statement
+ * ({@link #COMPLETE_ALL}: {@code UPDATE … FROM unnest(…)} with each row fenced on its own, and
+ * the events of the rows it updated); a caller whose row was not updated gets
+ * {@link LeaseLostException}, the others return once the statement has committed. A claim handed
+ * out from the queue takes only the queue's lock, so it does not wait for a commit.
  *
  * <p><b>Fencing.</b> {@link #complete}, {@link #fail} and {@link #release} are one statement each
  * that updates the row only
@@ -128,7 +137,7 @@ public final class PostgresStore implements CheckpointStore {
     static final String PREFETCH_RELEASED = "prefetched, not handed out";
 
     /** The largest claim batch. */
-    static final int MAX_BATCH = 64;
+    static final int MAX_BATCH = ClaimQueue.MAX_BATCH;
 
     /** The statement's time: the bound test time, or the server's now(). */
     private static final String NOW = "coalesce(CAST(? AS timestamptz), now())";
@@ -201,6 +210,32 @@ public final class PostgresStore implements CheckpointStore {
             + FENCE + FENCED_EVENTS;
 
     /**
+     * The completions of one group commit in one statement: each row of {@code r} is fenced on its
+     * own, and only the rows it updated get their events. Binds now, the arrays of r (id, worker,
+     * attempt, features, skipped, checksum), the job, the fingerprint, then the events' arrays
+     * (request number, kind, detail). Returns the numbers of the requests that committed.
+     */
+    private static final String COMPLETE_ALL = """
+            WITH t AS (SELECT %s AS now),
+            r AS (
+                SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS int[]), CAST(? AS bigint[]),
+                                     CAST(? AS bigint[]), CAST(? AS text[]))
+                    WITH ORDINALITY AS r(id, worker, attempt, features, skipped, checksum, n)),
+            u AS (
+                UPDATE cairn.asset a SET state = 'done', lease_until = NULL, features = r.features, skipped = r.skipped,
+                    checksum = r.checksum, error_class = NULL, message = NULL, transient = false, updated_at = t.now
+                FROM r, t
+                WHERE a.job_id = ? AND a.id = r.id AND a.state = 'running' AND a.worker = r.worker AND a.attempt = r.attempt
+                RETURNING a.job_id, a.id, r.n, r.worker, r.attempt, t.now),
+            e AS (
+                INSERT INTO cairn.event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
+                SELECT u.job_id, u.now, u.id, e.kind, u.worker, u.attempt, e.detail, ?
+                FROM u JOIN unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]))
+                    WITH ORDINALITY AS e(n, kind, detail, k) ON e.n = u.n
+                ORDER BY u.n, e.k)
+            SELECT n FROM u""".formatted(NOW);
+
+    /**
      * Puts rows of the job back to pending with one event each, read from the row as it was;
      * {@code %s} is the extra SET list, then the condition on {@code a}. Binds now, the job, the
      * condition's parameters, then kind, detail (null: "was STATE (CLASS)"), fingerprint.
@@ -225,16 +260,20 @@ public final class PostgresStore implements CheckpointStore {
     private final boolean readOnly;
     /** The test clock, or null: the server's now(). */
     private final Clock clock;
-    /** Per worker id: claims committed for it but not handed out yet, and the next batch size. */
-    private final Map<String, WorkerQueue> queues = new HashMap<>();
+    /**
+     * Per worker id: claims committed for it but not handed out yet. Guarded by itself (taken
+     * after the store's monitor when both are held), as is {@link #handedOut}.
+     */
+    private final Map<String, ClaimQueue> queues = new HashMap<>();
+    /** Gathers the completions of this handle's threads into one statement. */
+    private final GroupCommit<Completion> completions = new GroupCommit<>(this, this::completeAll);
     /** Per worker id: the claims handed out and not yet completed, failed or released (asset id → attempt). */
     private final Map<String, Map<String, Integer>> handedOut = new HashMap<>();
     private JobRecord bound;
-    private boolean closed;
+    private volatile boolean closed;
 
-    private static final class WorkerQueue {
-        final ArrayDeque<Claim> claims = new ArrayDeque<>();
-        int batch = 1;
+    /** A completion waiting for its group commit. */
+    private record Completion(Claim claim, Outcome outcome) {
     }
 
     private PostgresStore(PostgresLocation where, boolean readOnly, Clock clock) {
@@ -358,8 +397,10 @@ public final class PostgresStore implements CheckpointStore {
             JobRows.delete(c, id);
             return null;
         });
-        queues.clear();
-        handedOut.clear();
+        synchronized (queues) {
+            queues.clear();
+            handedOut.clear();
+        }
         bound = null;
     }
 
@@ -440,47 +481,69 @@ public final class PostgresStore implements CheckpointStore {
         settle();
         int n = toPending("release the claims of worker " + workerId, "", "a.state = 'running' AND a.worker = ?",
                 List.of(workerId), "recovered", reason);
-        queues.remove(workerId);
-        handedOut.remove(workerId);
+        synchronized (queues) {
+            queues.remove(workerId);
+            handedOut.remove(workerId);
+        }
         return n;
     }
 
     /**
      * Hands out the next claim of {@code workerId}'s local queue, filling it with one batch from
-     * the database when empty; see the class comment.
+     * the database when empty; see the class comment. A claim from the queue takes only the
+     * queue's lock, not the store's, so that it does not wait for a group commit in progress.
      */
     @Override
-    public synchronized Optional<Claim> claim(String workerId, Duration lease) {
+    public Optional<Claim> claim(String workerId, Duration lease) {
         Objects.requireNonNull(workerId, "workerId");
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("A lease must be positive: " + lease);
         }
-        ensureWritable("claim an asset");
-        WorkerQueue queue = queues.computeIfAbsent(workerId, w -> new WorkerQueue());
-        if (queue.claims.isEmpty()) {
-            String id = scope();
-            String fingerprint = fingerprint();
-            int k = queue.batch;
-            int fetched = session.call("claim assets", (c, replay) -> {
-                if (replay && adoptOrphans(c, id, workerId, queue) > 0) {
-                    return -1;
-                }
-                return fetch(c, id, fingerprint, workerId, lease, k, queue);
-            });
-            if (fetched >= 0) {
-                queue.batch = fetched == k ? Math.min(k * 2, MAX_BATCH) : 1;
+        synchronized (queues) {
+            ensureWritable("claim an asset");
+            ClaimQueue queue = queues.get(workerId);
+            if (queue != null && !queue.isEmpty()) {
+                return handOut(workerId, queue);
             }
         }
-        Claim claim = queue.claims.poll();
-        if (claim == null) {
-            return Optional.empty();
+        synchronized (this) { // lock order: the store, then the queues
+            synchronized (queues) {
+                ensureWritable("claim an asset");
+                ClaimQueue queue = queues.computeIfAbsent(workerId, w -> new ClaimQueue());
+                if (queue.isEmpty()) {
+                    String id = scope();
+                    String fingerprint = fingerprint();
+                    int k = queue.nextBatch();
+                    List<Claim> fetched = new ArrayList<>();
+                    boolean adopted = session.call("claim assets", (c, replay) -> {
+                        fetched.clear();
+                        if (replay && adoptOrphans(c, id, workerId, queue, fetched) > 0) {
+                            return true;
+                        }
+                        fetch(c, id, fingerprint, workerId, lease, k, fetched);
+                        return false;
+                    });
+                    if (adopted) {
+                        queue.adopt(fetched);
+                    } else {
+                        queue.fill(fetched, k);
+                    }
+                }
+                return handOut(workerId, queue);
+            }
         }
-        handedOut.computeIfAbsent(workerId, w -> new HashMap<>()).put(claim.asset().id(), claim.attempt());
-        return Optional.of(claim);
     }
 
-    private int fetch(Connection c, String jobId, String fingerprint, String workerId, Duration lease, int k,
-                      WorkerQueue queue) throws SQLException {
+    /** Polls the queue and records the claim as handed out; the caller holds {@link #queues}. */
+    private Optional<Claim> handOut(String workerId, ClaimQueue queue) {
+        Optional<Claim> claim = queue.poll();
+        claim.ifPresent(cl -> handedOut.computeIfAbsent(workerId, w -> new HashMap<>())
+                .put(cl.asset().id(), cl.attempt()));
+        return claim;
+    }
+
+    private void fetch(Connection c, String jobId, String fingerprint, String workerId, Duration lease, int k,
+                       List<Claim> into) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
             time(ps, 1);
             ps.setString(2, jobId);
@@ -493,25 +556,23 @@ public final class PostgresStore implements CheckpointStore {
             ps.setLong(9, lease.toMillis());
             ps.setString(10, jobId);
             PlanRows.setNullable(ps, 11, fingerprint);
-            int n = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    queue.claims.add(new Claim(ReadRows.asset(rs), workerId, rs.getInt(7), ReadRows.instant(rs, 8)));
-                    n++;
+                    into.add(new Claim(ReadRows.asset(rs), workerId, rs.getInt(7), ReadRows.instant(rs, 8)));
                 }
             }
-            return n;
         }
     }
 
     /**
-     * After a claim whose outcome is unknown (the connection broke): takes into the queue the
-     * rows running for {@code workerId} that this handle has not handed out, i.e. those the lost
-     * try claimed. Returns how many.
+     * After a claim whose outcome is unknown (the connection broke): takes into {@code into} the
+     * rows running for {@code workerId} that this handle has neither handed out nor queued, i.e.
+     * those the lost try claimed. Returns how many.
      */
-    private int adoptOrphans(Connection c, String jobId, String workerId, WorkerQueue queue) throws SQLException {
+    private int adoptOrphans(Connection c, String jobId, String workerId, ClaimQueue queue, List<Claim> into)
+            throws SQLException {
         Set<String> known = new HashSet<>(handedOut.getOrDefault(workerId, Map.of()).keySet());
-        queue.claims.forEach(cl -> known.add(cl.asset().id()));
+        queue.peekAll().forEach(cl -> known.add(cl.asset().id()));
         int adopted = 0;
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT id, input, part, output, input_size, input_mtime, attempt, lease_until FROM cairn.asset
@@ -521,7 +582,7 @@ public final class PostgresStore implements CheckpointStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (!known.contains(rs.getString(1))) {
-                        queue.claims.add(new Claim(ReadRows.asset(rs), workerId, rs.getInt(7), ReadRows.instant(rs, 8)));
+                        into.add(new Claim(ReadRows.asset(rs), workerId, rs.getInt(7), ReadRows.instant(rs, 8)));
                         adopted++;
                     }
                 }
@@ -547,22 +608,101 @@ public final class PostgresStore implements CheckpointStore {
         });
     }
 
+    /**
+     * Group-committed with the completions of this handle's other threads: one statement
+     * ({@link #COMPLETE_ALL}) for all of them, each fenced on its own; see the class comment.
+     */
     @Override
-    public synchronized void complete(Claim claim, Outcome outcome) {
-        List<String> kinds = new ArrayList<>();
-        List<String> details = new ArrayList<>();
-        kinds.add("done");
-        details.add("features=" + outcome.items() + " skipped=" + outcome.skipped());
-        for (FeatureIssue issue : outcome.issues()) {
-            kinds.add(issue.action().eventKind());
-            details.add(issue.errorClass().key() + " " + issue.message());
+    public void complete(Claim claim, Outcome outcome) {
+        Objects.requireNonNull(outcome, "outcome");
+        completions.submit(new Completion(claim, outcome));
+    }
+
+    /** How many group commits of completions this handle made, and how many completions they held. */
+    long[] groupCommits() {
+        return completions.batchesAndRequests();
+    }
+
+    /** Commits a batch of completions in one statement; runs holding the store's monitor. */
+    private List<RuntimeException> completeAll(List<Completion> batch) {
+        String what = batch.size() == 1 ? "mark " + batch.get(0).claim().asset().id() + " done"
+                : "mark " + batch.size() + " assets done";
+        ensureWritable(what);
+        String id = scope();
+        String fingerprint = fingerprint();
+        int n = batch.size();
+        Object[] ids = new Object[n];
+        Object[] workers = new Object[n];
+        Object[] attempts = new Object[n];
+        Object[] features = new Object[n];
+        Object[] skipped = new Object[n];
+        Object[] checksums = new Object[n];
+        List<Object> eventOf = new ArrayList<>();
+        List<Object> kinds = new ArrayList<>();
+        List<Object> details = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Claim claim = batch.get(i).claim();
+            Outcome outcome = batch.get(i).outcome();
+            ids[i] = claim.asset().id();
+            workers[i] = claim.workerId();
+            attempts[i] = claim.attempt();
+            features[i] = outcome.items();
+            skipped[i] = outcome.skipped();
+            checksums[i] = outcome.checksum();
+            eventOf.add((long) i + 1);
+            kinds.add("done");
+            details.add("features=" + outcome.items() + " skipped=" + outcome.skipped());
+            for (FeatureIssue issue : outcome.issues()) {
+                eventOf.add((long) i + 1);
+                kinds.add(issue.action().eventKind());
+                details.add(issue.errorClass().key() + " " + issue.message());
+            }
         }
-        fenced("mark " + claim.asset().id() + " done", claim, AssetState.DONE, COMPLETE, kinds, details, (ps, i) -> {
-            ps.setLong(i, outcome.items());
-            ps.setLong(i + 1, outcome.skipped());
-            PlanRows.setNullable(ps, i + 2, outcome.checksum());
-            return i + 3;
-        });
+        try {
+            return session.call(what, (c, replay) -> {
+                Set<Long> committed = new HashSet<>();
+                try (PreparedStatement ps = c.prepareStatement(COMPLETE_ALL)) {
+                    time(ps, 1);
+                    ps.setArray(2, c.createArrayOf("text", ids));
+                    ps.setArray(3, c.createArrayOf("text", workers));
+                    ps.setArray(4, c.createArrayOf("int4", attempts));
+                    ps.setArray(5, c.createArrayOf("int8", features));
+                    ps.setArray(6, c.createArrayOf("int8", skipped));
+                    ps.setArray(7, c.createArrayOf("text", checksums));
+                    ps.setString(8, id);
+                    PlanRows.setNullable(ps, 9, fingerprint);
+                    ps.setArray(10, c.createArrayOf("int8", eventOf.toArray()));
+                    ps.setArray(11, c.createArrayOf("text", kinds.toArray()));
+                    ps.setArray(12, c.createArrayOf("text", details.toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            committed.add(rs.getLong(1));
+                        }
+                    }
+                }
+                List<RuntimeException> results = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    Claim claim = batch.get(i).claim();
+                    boolean done = committed.contains((long) i + 1)
+                            || replay && alreadyApplied(c, id, claim, AssetState.DONE);
+                    results.add(done ? null
+                            : new LeaseLostException(claim.asset().id(), claim.workerId(), claim.attempt()));
+                }
+                return results;
+            });
+        } finally {
+            batch.forEach(b -> forget(b.claim()));
+        }
+    }
+
+    /** The claim is no longer handed out (completed, failed, released, or its lease lost). */
+    private void forget(Claim claim) {
+        synchronized (queues) {
+            Map<String, Integer> held = handedOut.get(claim.workerId());
+            if (held != null) {
+                held.remove(claim.asset().id(), claim.attempt());
+            }
+        }
     }
 
     @Override
@@ -624,10 +764,7 @@ public final class PostgresStore implements CheckpointStore {
                 return null;
             });
         } finally {
-            Map<String, Integer> held = handedOut.get(claim.workerId());
-            if (held != null) {
-                held.remove(claim.asset().id(), claim.attempt());
-            }
+            forget(claim);
         }
     }
 
@@ -784,8 +921,10 @@ public final class PostgresStore implements CheckpointStore {
                     "Could not release the unused prefetched claims of PostgreSQL store {}: {};"
                             + " they come back when their lease expires", where, e.getMessage());
         } finally {
-            closed = true;
-            queues.clear();
+            synchronized (queues) {
+                closed = true;
+                queues.clear();
+            }
             session.close();
         }
     }
@@ -796,21 +935,22 @@ public final class PostgresStore implements CheckpointStore {
      * is what the SQLite store would show: an asset is running only once handed out.
      */
     private void settle() {
-        if (!readOnly && queues.values().stream().anyMatch(q -> !q.claims.isEmpty())) {
+        if (!readOnly) {
             releasePrefetched();
         }
     }
 
     private void releasePrefetched() {
-        for (Map.Entry<String, WorkerQueue> entry : queues.entrySet()) {
-            for (Claim claim : List.copyOf(entry.getValue().claims)) {
-                try {
-                    release(claim, PREFETCH_RELEASED);
-                } catch (LeaseLostException lost) {
-                    // taken over meanwhile: nothing of ours to release
-                }
+        List<Claim> unstarted = new ArrayList<>();
+        synchronized (queues) {
+            queues.values().forEach(q -> unstarted.addAll(q.drain()));
+        }
+        for (Claim claim : unstarted) {
+            try {
+                release(claim, PREFETCH_RELEASED);
+            } catch (LeaseLostException lost) {
+                // taken over meanwhile: nothing of ours to release
             }
-            entry.getValue().claims.clear();
         }
     }
 

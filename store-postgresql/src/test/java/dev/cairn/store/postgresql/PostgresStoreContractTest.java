@@ -4,6 +4,7 @@ import dev.cairn.engine.CheckpointStore;
 import dev.cairn.engine.CheckpointStoreContract;
 import dev.cairn.engine.CheckpointStoreJobsContract;
 import dev.cairn.engine.CheckpointStoreOutcomeContract;
+import dev.cairn.engine.CheckpointStoreThroughputContract;
 import dev.cairn.engine.CheckpointStoreWorkersContract;
 
 import java.time.Clock;
@@ -85,6 +86,20 @@ class PostgresStoreContractTest extends CheckpointStoreContract {
         @Override
         protected CheckpointStore reopen(Clock clock, String jobId) {
             return open(url, clock, jobId);
+        }
+    }
+
+    /** Part 5 of the store contract (group commit, claims fetched in advance, planning in bulk). */
+    @Nested
+    class Throughput extends CheckpointStoreThroughputContract {
+        @Override
+        protected CheckpointStore newStore(Clock clock) {
+            return PostgresStoreContractTest.this.newStore(clock);
+        }
+
+        @Override
+        protected CheckpointStore reopen(Clock clock, String jobId) {
+            return PostgresStoreContractTest.this.reopen(clock, jobId);
         }
     }
 }

@@ -32,6 +32,9 @@ import java.util.Optional;
  */
 final class TransitionWriter implements AutoCloseable {
 
+    /** The detail of the 'released' event of a claim fetched in advance and never handed out. */
+    static final String PREFETCH_RELEASED = "prefetched, not handed out";
+
     /**
      * The best pending candidate and the best expired one; the larger input wins, then planning
      * order. Each half reads one index range of {@code asset_claim}: the pending half stops at its
@@ -188,11 +191,12 @@ final class TransitionWriter implements AutoCloseable {
                 errorClass.key() + (transientFailure ? " (transient)" : "") + ": " + message);
     }
 
-    void release(Claim claim, long nowMillis) throws SQLException {
+    /** Puts the claimed asset back to pending; {@code detail} (or null) goes in its 'released' event. */
+    void release(Claim claim, long nowMillis, String detail) throws SQLException {
         PreparedStatement ps = prepared(RELEASE);
         ps.setLong(1, nowMillis);
         fence(ps, 2, claim);
-        event(nowMillis, claim.asset().id(), "released", claim.workerId(), claim.attempt(), null);
+        event(nowMillis, claim.asset().id(), "released", claim.workerId(), claim.attempt(), detail);
     }
 
     /** Puts the worker's running claims back to pending, keeping their attempt so late results are fenced off. */

@@ -10,6 +10,7 @@ import dev.cairn.engine.CheckpointStoreContract;
 import dev.cairn.engine.CheckpointStoreJobsContract;
 import dev.cairn.engine.CheckpointStoreOutcomeContract;
 import dev.cairn.engine.CheckpointStoreWorkersContract;
+import dev.cairn.engine.CheckpointStoreThroughputContract;
 import dev.cairn.engine.Claim;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.JobSpec;
@@ -82,6 +83,20 @@ class SqliteStoreTest extends CheckpointStoreContract {
     /** Part 3 of the store contract (several jobs in one store) on the same SQLite files. */
     @Nested
     class Jobs extends CheckpointStoreJobsContract {
+        @Override
+        protected CheckpointStore newStore(Clock clock) {
+            return SqliteStoreTest.this.newStore(clock);
+        }
+
+        @Override
+        protected CheckpointStore reopen(Clock clock, String jobId) {
+            return SqliteStoreTest.this.reopen(clock, jobId);
+        }
+    }
+
+    /** Part 5 of the store contract (group commit, claims fetched in advance, planning in bulk). */
+    @Nested
+    class Throughput extends CheckpointStoreThroughputContract {
         @Override
         protected CheckpointStore newStore(Clock clock) {
             return SqliteStoreTest.this.newStore(clock);
