@@ -68,7 +68,8 @@ final class JobExecution {
      * What a job command ({@code convert}, {@code warp}) does once its options are valid: opens the
      * job of {@code spec} (exit 2 if this build cannot), plans it (exit 2 if it cannot be planned,
      * before any output is written), refuses option drift unless {@code fresh}, records the plan
-     * and runs the job in the store at {@code storeUrl} (null: OUTDIR's own).
+     * and runs the job in the store at {@code storeUrl} (null: OUTDIR's own). A checkpoint that
+     * cannot be used (damaged, newer) exits 2, or with {@code fresh} is set aside and started over.
      */
     static int start(JobSpec spec, Path outDir, String storeUrl, boolean fresh, RunSettings settings, Signals signals) {
         Job job;
@@ -78,7 +79,7 @@ final class JobExecution {
             throw new CliException(RunReport.USAGE, "cannot run " + e.getMessage() + ".");
         }
         List<Asset> assets = plan(job);
-        try (CheckpointStore cp = Stores.open(outDir, storeUrl)) {
+        try (CheckpointStore cp = Stores.open(outDir, storeUrl, fresh)) {
             checkDrift(cp, job.spec(), fresh, outDir.toString());
             applyPlan(cp, assets);
             return run(cp, job, settings, signals);
