@@ -68,6 +68,24 @@ final class CheckpointIntegrity {
         return files;
     }
 
+    /**
+     * After a refused read-only open: removes the empty {@code -wal} file and the {@code -shm}
+     * file SQLite created for it (a read-only connection cannot remove them on close), when
+     * neither existed before, so that a refused checkpoint's directory is as it was.
+     */
+    static void removeEmptySidecars(Path file, List<Path> before) {
+        Path wal = file.resolveSibling(file.getFileName() + "-wal");
+        Path shm = file.resolveSibling(file.getFileName() + "-shm");
+        try {
+            if (!before.contains(wal) && !before.contains(shm) && Files.exists(wal) && Files.size(wal) == 0) {
+                Files.deleteIfExists(wal);
+                Files.deleteIfExists(shm);
+            }
+        } catch (IOException ignored) {
+            // only tidiness: the refusal is the answer
+        }
+    }
+
     static UnusableCheckpointException damaged(Path file, String what, Throwable cause) {
         return new UnusableCheckpointException("Checkpoint " + file + " is damaged: " + what
                 + "; cairn left it unchanged.", files(file), cause);

@@ -121,6 +121,7 @@ final class SqliteSchema {
                     + ": the file does not exist. Check the path, or run the job first.");
         }
         CheckpointIntegrity.checkFiles(file);
+        List<Path> before = CheckpointIntegrity.files(file);
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         Connection conn = config.createConnection(jdbcUrl(file));
@@ -135,9 +136,11 @@ final class SqliteSchema {
             }
         } catch (SQLException e) {
             closeQuietly(conn);
+            CheckpointIntegrity.removeEmptySidecars(file, before);
             throw CheckpointIntegrity.translateOpen(file, e);
         } catch (RuntimeException e) {
             closeQuietly(conn);
+            CheckpointIntegrity.removeEmptySidecars(file, before);
             throw e;
         }
         return conn;

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,11 +51,19 @@ class DamagedCheckpointTest {
 
     private static void assertRefusedAndUnchanged(Path db, String damage, Path... files) throws Exception {
         String before = sha256(files);
+        List<Path> listed = list(db.getParent());
         assertThatThrownBy(() -> SqliteStore.open(db)).isInstanceOf(UnusableCheckpointException.class)
                 .hasMessageContaining(db.toString()).hasMessageContaining(damage);
         assertThatThrownBy(() -> SqliteStore.openReadOnly(db)).isInstanceOf(UnusableCheckpointException.class)
                 .hasMessageContaining(damage);
         assertThat(sha256(files)).isEqualTo(before);
+        assertThat(list(db.getParent())).as("no file added or removed").isEqualTo(listed);
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.sorted().toList();
+        }
     }
 
     private static void overwrite(Path file, long at, int n) throws IOException {
