@@ -8,6 +8,7 @@ import dev.cairn.engine.JobRecord;
 import dev.cairn.engine.JobSpec;
 import dev.cairn.engine.PlanSummary;
 import dev.cairn.engine.RunReport;
+import dev.cairn.engine.StoreException;
 import dev.cairn.engine.Runner;
 import dev.cairn.engine.InvalidJobSpecException;
 import dev.cairn.engine.Job;
@@ -79,10 +80,45 @@ final class JobExecution {
             throw new CliException(RunReport.USAGE, "cannot run " + e.getMessage() + ".");
         }
         List<Asset> assets = plan(job);
-        try (CheckpointStore cp = Stores.open(outDir, storeUrl, fresh)) {
-            checkDrift(cp, job.spec(), fresh, outDir.toString());
+        CheckpointStore cp = bind(Stores.open(outDir, storeUrl, fresh), job.spec(), fresh, outDir.toString(),
+                () -> Stores.open(outDir, storeUrl));
+        try {
             applyPlan(cp, assets);
             return run(cp, job, settings, signals);
+        } finally {
+            cp.close();
+        }
+    }
+
+    /**
+     * {@link #checkDrift} on {@code cp}; returns the handle bound to the job. When another run on
+     * the same checkpoint recorded the job between this one's look and its insert (two runs
+     * started at the same instant), the insert fails: {@code cp} is closed and the checkpoint
+     * opened again with {@code reopen}, bound to the job now recorded, which this run joins (or
+     * is refused as drift if its options differ).
+     */
+    static CheckpointStore bind(CheckpointStore cp, JobSpec spec, boolean fresh, String where,
+            java.util.function.Supplier<CheckpointStore> reopen) {
+        try {
+            checkDrift(cp, spec, fresh, where);
+            return cp;
+        } catch (StoreException e) {
+            cp.close();
+            if (e.isTransient()) {
+                throw e;
+            }
+            log.atDebug().log("joining the job another run recorded meanwhile: {}", e.getMessage());
+            CheckpointStore again = reopen.get();
+            try {
+                checkDrift(again, spec, false, where);
+                return again;
+            } catch (RuntimeException refused) {
+                again.close();
+                throw refused;
+            }
+        } catch (RuntimeException e) {
+            cp.close();
+            throw e;
         }
     }
 

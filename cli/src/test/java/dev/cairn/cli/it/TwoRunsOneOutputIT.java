@@ -3,6 +3,7 @@ package dev.cairn.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.cli.gdal.RasterFixture;
 import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * on one a killed run left half-finished; both must exit 0, the output must equal a single run's
  * feature for feature, and every asset must be done exactly once (one {@code done} event each).
  * A race in job creation, schema creation, planning or output staging shows as a failed run, a
- * duplicated asset or a different output. Rounds: {@value #ROUNDS} and {@value #HALF_ROUNDS}, or
+ * duplicated asset or a different output. The same for two {@code cairn warp} and two
+ * {@code cairn tiles} into one {@code .mbtiles} file. Rounds: {@value #ROUNDS} and {@value #HALF_ROUNDS}, or
  * {@value #HEAVY_ROUNDS} each with {@code -Pheavy}.
  */
 class TwoRunsOneOutputIT {
@@ -88,6 +90,47 @@ class TwoRunsOneOutputIT {
         }
         System.out.printf("[TwoRunsOneOutputIT] %d rounds of two runs started together on a half-finished OUTDIR:"
                 + " all exit 0%n", rounds);
+    }
+
+    private static final int RASTER_ROUNDS = 3;
+
+    @Test
+    void twoWarpsAndTwoTilesIntoOneMbtilesStartedTogetherBothFinishWithTheOutputOfOneRun() throws Exception {
+        RasterFixture.assumeGdal();
+        Path tif = RasterFixture.geotiff(dir.resolve("raster"), "scene", 1500, 1200, 3, "Byte", "EPSG:32633", 500000,
+                5400000, 515000, 5388000, null, 21L, "TILED=YES", "COMPRESS=DEFLATE");
+        java.util.function.Function<Path, String[]> warp = out -> new String[] {"warp", tif.toString(), "-o",
+                out.toString(), "--to", "EPSG:3857", "--block-size", "256", "--workers", "2", "--json"};
+        java.util.function.Function<Path, String[]> tiles = out -> new String[] {"tiles", tif.toString(), "-o",
+                out.toString(), "--zoom", "8-12", "--workers", "2", "--json"};
+        Path warpRef = dir.resolve("warp-ref");
+        Path tilesRef = dir.resolve("tiles-ref").resolve("scene.mbtiles");
+        assertThat(CliProcess.run(dir.resolve("logs"), TIMEOUT, warp.apply(warpRef)).exitCode()).isZero();
+        assertThat(CliProcess.run(dir.resolve("logs"), TIMEOUT, tiles.apply(tilesRef)).exitCode()).isZero();
+        int rounds = HEAVY ? HEAVY_ROUNDS / 10 : RASTER_ROUNDS;
+        for (int round = 0; round < rounds; round++) {
+            Path warpOut = dir.resolve("warp-" + round);
+            bothExitZero(warp.apply(warpOut), "warp round " + round);
+            assertThat(RasterFixture.sha256(warpOut.resolve("scene.tif"))).as("warp round %d", round)
+                    .isEqualTo(RasterFixture.sha256(warpRef.resolve("scene.tif")));
+            assertThat(CheckpointEvents.count(warpOut, "done").values()).as("warp round %d", round).containsOnly(1);
+
+            Path tilesOut = dir.resolve("tiles-" + round).resolve("scene.mbtiles");
+            bothExitZero(tiles.apply(tilesOut), "tiles round " + round);
+            assertThat(MbtilesContent.tiles(tilesOut)).as("tiles round %d", round).isEqualTo(MbtilesContent.tiles(tilesRef));
+            assertThat(CheckpointEvents.count(tilesOut, "done").values()).as("tiles round %d", round).containsOnly(1);
+        }
+        System.out.printf("[TwoRunsOneOutputIT] %d rounds of two warps and of two tiles into one .mbtiles started"
+                + " together: all exit 0%n", rounds);
+    }
+
+    private static void bothExitZero(String[] args, String what) throws Exception {
+        CliProcess a = CliProcess.start(dir.resolve("logs"), args);
+        CliProcess b = CliProcess.start(dir.resolve("logs"), args);
+        for (CliProcess.Result r : List.of(a.await(TIMEOUT), b.await(TIMEOUT))) {
+            assertThat(r.exitCode()).as("%s: exit code; stderr:%n%s", what, r.stderr()).isZero();
+            assertThat(r.stderrEvents()).as(what).noneMatch(e -> e.has("stack_trace"));
+        }
     }
 
     private static void startTogetherAndCheck(Path out, String what) throws Exception {
