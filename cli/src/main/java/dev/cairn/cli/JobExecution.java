@@ -82,6 +82,9 @@ final class JobExecution {
         List<Asset> assets = plan(job);
         CheckpointStore cp = bind(Stores.open(outDir, storeUrl, fresh), job.spec(), fresh, outDir.toString(),
                 () -> Stores.open(outDir, storeUrl));
+        if (storeUrl == null || storeUrl.isBlank()) {
+            onlyJobOfOutdir(cp, job.spec(), outDir.toString());
+        }
         try {
             applyPlan(cp, assets);
             return run(cp, job, settings, signals);
@@ -119,6 +122,24 @@ final class JobExecution {
         } catch (RuntimeException e) {
             cp.close();
             throw e;
+        }
+    }
+
+    /**
+     * OUTDIR's own checkpoint holds one job. Two runs with different options started on one
+     * OUTDIR at the same instant can each find no job and record their own (the look and the
+     * insert are two transactions): the run whose job was recorded later forgets it and is
+     * refused as option drift against the earlier one, before it plans or writes anything.
+     */
+    static void onlyJobOfOutdir(CheckpointStore cp, JobSpec spec, String where) {
+        List<JobRecord> jobs = cp.jobs();
+        JobRecord mine = cp.job().orElseThrow();
+        if (jobs.size() > 1 && !jobs.get(0).id().equals(mine.id())) {
+            JobRecord first = jobs.get(0);
+            cp.clear();
+            cp.close();
+            throw new CliException(RunReport.USAGE, new OptionDriftException(where, first, spec.differencesFrom(first))
+                    .getMessage());
         }
     }
 

@@ -49,12 +49,19 @@ class TwoRunsRecordingOneJobTest {
     }
 
     @Test
-    void aRaceLostToAJobWithOtherOptionsIsRefusedAsDrift() {
+    void ofTwoRunsWithOtherOptionsThatBothFoundNoJobTheLaterIsRefusedAsDriftAndForgetsItsJob() {
         Path db = dir.resolve("checkpoint.db");
+        JobSpec other = new JobSpec("convert", Map.of("to", "EPSG:3857", "inputs", "/in"));
         try (CheckpointStore first = SqliteStore.open(db); CheckpointStore second = SqliteStore.open(db)) {
-            new JobSpec("convert", Map.of("to", "EPSG:3857", "inputs", "/in")).resumeOrStart(first, false, "out");
-            assertThatThrownBy(() -> JobExecution.bind(second, spec, false, "out", () -> SqliteStore.open(db)))
-                    .isInstanceOf(CliException.class).hasMessageContaining("to: EPSG:3857 → EPSG:4326");
+            JobRecord earlier = other.resumeOrStart(first, false, "out");
+            CheckpointStore bound = JobExecution.bind(second, spec, false, "out", () -> SqliteStore.open(db));
+            assertThat(bound.jobs()).as("both recorded a job: the look and the insert are two transactions").hasSize(2);
+
+            JobExecution.onlyJobOfOutdir(first, other, "out");
+            assertThatThrownBy(() -> JobExecution.onlyJobOfOutdir(bound, spec, "out"))
+                    .isInstanceOf(CliException.class).hasMessageContaining("to: EPSG:3857 → EPSG:4326")
+                    .hasMessageContaining("--fresh");
+            assertThat(first.jobs()).map(JobRecord::id).containsExactly(earlier.id());
         }
     }
 }
