@@ -9,6 +9,7 @@ import dev.cairn.engine.JobSpec;
 import dev.cairn.engine.PlanSummary;
 import dev.cairn.engine.RunReport;
 import dev.cairn.engine.RetrySettings;
+import dev.cairn.engine.StoreException;
 import dev.cairn.engine.Runner;
 import dev.cairn.engine.InvalidJobSpecException;
 import dev.cairn.engine.Job;
@@ -69,7 +70,8 @@ final class JobExecution {
      * What a job command ({@code convert}, {@code warp}) does once its options are valid: opens the
      * job of {@code spec} (exit 2 if this build cannot), plans it (exit 2 if it cannot be planned,
      * before any output is written), refuses option drift unless {@code fresh}, records the plan
-     * and runs the job in the store at {@code storeUrl} (null: OUTDIR's own).
+     * and runs the job in the store at {@code storeUrl} (null: OUTDIR's own). A checkpoint that
+     * cannot be used (damaged, newer) exits 2, or with {@code fresh} is set aside and started over.
      */
     static int start(JobSpec spec, Path outDir, String storeUrl, boolean fresh, RunSettings settings, Signals signals) {
         Job job;
@@ -79,10 +81,66 @@ final class JobExecution {
             throw new CliException(RunReport.USAGE, "cannot run " + e.getMessage() + ".");
         }
         List<Asset> assets = plan(job);
-        try (CheckpointStore cp = Stores.open(outDir, storeUrl)) {
-            checkDrift(cp, job.spec(), fresh, outDir.toString());
+        CheckpointStore cp = bind(Stores.open(outDir, storeUrl, fresh), job.spec(), fresh, outDir.toString(),
+                () -> Stores.open(outDir, storeUrl));
+        if (storeUrl == null || storeUrl.isBlank()) {
+            onlyJobOfOutdir(cp, job.spec(), outDir.toString());
+        }
+        try {
             applyPlan(cp, assets);
             return run(cp, job, settings, signals);
+        } finally {
+            cp.close();
+        }
+    }
+
+    /**
+     * {@link #checkDrift} on {@code cp}; returns the handle bound to the job. When another run on
+     * the same checkpoint recorded the job between this one's look and its insert (two runs
+     * started at the same instant), the insert fails: {@code cp} is closed and the checkpoint
+     * opened again with {@code reopen}, bound to the job now recorded, which this run joins (or
+     * is refused as drift if its options differ).
+     */
+    static CheckpointStore bind(CheckpointStore cp, JobSpec spec, boolean fresh, String where,
+            java.util.function.Supplier<CheckpointStore> reopen) {
+        try {
+            checkDrift(cp, spec, fresh, where);
+            return cp;
+        } catch (StoreException e) {
+            cp.close();
+            if (e.isTransient()) {
+                throw e;
+            }
+            log.atDebug().log("joining the job another run recorded meanwhile: {}", e.getMessage());
+            CheckpointStore again = reopen.get();
+            try {
+                checkDrift(again, spec, false, where);
+                return again;
+            } catch (RuntimeException refused) {
+                again.close();
+                throw refused;
+            }
+        } catch (RuntimeException e) {
+            cp.close();
+            throw e;
+        }
+    }
+
+    /**
+     * OUTDIR's own checkpoint holds one job. Two runs with different options started on one
+     * OUTDIR at the same instant can each find no job and record their own (the look and the
+     * insert are two transactions): the run whose job was recorded later forgets it and is
+     * refused as option drift against the earlier one, before it plans or writes anything.
+     */
+    static void onlyJobOfOutdir(CheckpointStore cp, JobSpec spec, String where) {
+        List<JobRecord> jobs = cp.jobs();
+        JobRecord mine = cp.job().orElseThrow();
+        if (jobs.size() > 1 && !jobs.get(0).id().equals(mine.id())) {
+            JobRecord first = jobs.get(0);
+            cp.clear();
+            cp.close();
+            throw new CliException(RunReport.USAGE, new OptionDriftException(where, first, spec.differencesFrom(first))
+                    .getMessage());
         }
     }
 

@@ -12,7 +12,7 @@ public final class OptionDriftException extends RuntimeException {
     private final JobRecord stored;
     private final List<String> differences;
 
-    OptionDriftException(String where, JobRecord stored, List<String> differences) {
+    public OptionDriftException(String where, JobRecord stored, List<String> differences) {
         super("Cannot resume: " + where + " holds job " + stored.id() + " with other options ("
                 + String.join("; ", differences).replace('\n', ',') + "). Run with --fresh to start over, or use the"
                 + " original options (cairn resume " + where + ").");

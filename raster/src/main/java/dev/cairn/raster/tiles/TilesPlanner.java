@@ -5,9 +5,13 @@ import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.InputTree;
 import dev.cairn.engine.PlanningException;
+import dev.cairn.engine.RetrySettings;
 import dev.cairn.raster.DataType;
 import dev.cairn.raster.io.ByteSource;
 import dev.cairn.raster.io.ByteSources;
+import dev.cairn.raster.io.RemoteSourceException;
+import dev.cairn.raster.io.SourceChangedException;
+import dev.cairn.raster.tiff.TiffFormatException;
 import dev.cairn.raster.tiff.GeoTiffReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,32 +88,47 @@ final class TilesPlanner {
         return found;
     }
 
-    /** Reads every input's header and derives the plan over those that can be used. */
+    /**
+     * Reads every input's header and derives the plan over those that can be used. A URL that
+     * fails with a transient error (its requests gave up after their retries: 5xx, resets,
+     * timeouts) is tried again with the backoff of an asset's transient failure
+     * ({@link RetrySettings#ASSET_MAX_TRIES} tries), since an input left out of the plan can only be
+     * added by running the command again.
+     */
     static Derived derive(TilesOptions options, List<Input> inputs, ByteSources sources) {
         List<TilesPlan.Source> usable = new ArrayList<>();
         Map<String, AssetFailure> unusable = new LinkedHashMap<>();
         double[] range = null;
         for (Input in : inputs) {
-            try (ByteSource source = sources.open(in.name()); GeoTiffReader reader = GeoTiffReader.open(source)) {
-                reader.image().checkBlocksInsideFile();
-                TilesPlan.Source s = TilesPlan.source(in.name(), source.version(), reader.image());
-                TilesPlan.check(options, s);
-                if (options.scale() == null && s.type() != DataType.UINT8) {
-                    double[] r = SampleRange.of(reader, TilesPlan.shownBands(options, s.bands(), reader.image().alphaBand()));
-                    if (r == null) {
-                        throw AssetFailure.permanent(ErrorClass.FORMAT, in.name() + ": no valid value in a sample of its"
-                                + " " + s.type().name().toLowerCase(java.util.Locale.ROOT) + " samples to scale them"
-                                + " from; give --scale MIN,MAX");
+            for (int attempt = 1;; attempt++) {
+                try (ByteSource source = sources.open(in.name()); GeoTiffReader reader = GeoTiffReader.open(source)) {
+                    reader.image().checkBlocksInsideFile();
+                    TilesPlan.Source s = TilesPlan.source(in.name(), source.version(), reader.image());
+                    TilesPlan.check(options, s);
+                    if (options.scale() == null && s.type() != DataType.UINT8) {
+                        double[] r = SampleRange.of(reader, TilesPlan.shownBands(options, s.bands(), reader.image().alphaBand()));
+                        if (r == null) {
+                            throw AssetFailure.permanent(ErrorClass.FORMAT, in.name() + ": no valid value in a sample of its"
+                                    + " " + s.type().name().toLowerCase(java.util.Locale.ROOT) + " samples to scale them"
+                                    + " from; give --scale MIN,MAX");
+                        }
+                        range = range == null ? r : new double[] {Math.min(range[0], r[0]), Math.max(range[1], r[1])};
                     }
-                    range = range == null ? r : new double[] {Math.min(range[0], r[0]), Math.max(range[1], r[1])};
+                    usable.add(s);
+                    break;
+                } catch (AssetFailure e) {
+                    unusable.put(in.name(), e);
+                    break;
+                } catch (IOException | RuntimeException e) {
+                    if (attempt < RetrySettings.ASSET_MAX_TRIES && remoteAndTransient(in.name(), e)) {
+                        waitBeforeTry(attempt + 1);
+                        continue;
+                    }
+                    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+                    unusable.put(in.name(), AssetFailure.permanent(e instanceof IOException ? ErrorClass.FORMAT
+                            : ErrorClass.INTERNAL, message.startsWith(in.name()) ? message : in.name() + ": " + message, e));
+                    break;
                 }
-                usable.add(s);
-            } catch (AssetFailure e) {
-                unusable.put(in.name(), e);
-            } catch (IOException | RuntimeException e) {
-                String message = e.getMessage() == null ? e.toString() : e.getMessage();
-                unusable.put(in.name(), AssetFailure.permanent(e instanceof IOException ? ErrorClass.FORMAT
-                        : ErrorClass.INTERNAL, message.startsWith(in.name()) ? message : in.name() + ": " + message, e));
             }
         }
         TilesPlan plan = null;
@@ -124,6 +143,23 @@ final class TilesPlanner {
             }
         }
         return new Derived(plan, inputs, unusable);
+    }
+
+    private static boolean remoteAndTransient(String name, Exception e) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return (lower.startsWith("http://") || lower.startsWith("https://")) && e instanceof IOException
+                && !(e instanceof RemoteSourceException) && !(e instanceof SourceChangedException)
+                && !(e instanceof TiffFormatException);
+    }
+
+    private static void waitBeforeTry(int attempt) {
+        long base = RetrySettings.ASSET_BACKOFF_BASE.toMillis() << Math.min(attempt - 2, 10);
+        long millis = Math.min(base, RetrySettings.ASSET_BACKOFF_MAX.toMillis());
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The output every asset names: the tile file, or the XYZ folder's metadata.json (written last). */

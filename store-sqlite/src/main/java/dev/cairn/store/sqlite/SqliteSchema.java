@@ -2,6 +2,7 @@ package dev.cairn.store.sqlite;
 
 import dev.cairn.engine.NoSuchCheckpointException;
 import dev.cairn.engine.StoreException;
+import dev.cairn.engine.UnusableCheckpointException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,8 +50,10 @@ final class SqliteSchema {
     }
 
     /**
-     * A read-write connection; creates the file, its parent directories and the schema if
-     * missing, and migrates an older schema.
+     * A read-write connection; creates the file (complete, see {@link CheckpointCreation}), its
+     * parent directories and the schema if missing, and migrates an older schema. An existing file
+     * must pass {@link CheckpointIntegrity} first: a damaged one or one of a newer cairn is refused
+     * ({@link UnusableCheckpointException}) before any write, never recreated.
      */
     static Connection openReadWrite(Path file) throws SQLException {
         try {
@@ -62,34 +65,50 @@ final class SqliteSchema {
             throw new StoreException("Cannot create the directory of checkpoint " + file + ": " + e
                     + ". Check the path and its permissions.", e, false);
         }
+        if (!Files.exists(file)) {
+            CheckpointCreation.create(file);
+        }
+        CheckpointIntegrity.checkFiles(file);
         Connection conn = new SQLiteConfig().createConnection(jdbcUrl(file));
         try (Statement st = conn.createStatement()) {
             st.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+            // Checked before the first PRAGMA that may write (journal_mode): a refused file stays as it was.
+            CheckpointIntegrity.quickCheck(conn, file);
+            checkVersion(file, existingVersion(conn, file));
             st.execute("PRAGMA journal_mode = WAL");
             st.execute("PRAGMA synchronous = NORMAL");
             // Off while a migration rebuilds tables (the pragma is ignored inside a transaction).
             st.execute("PRAGMA foreign_keys = OFF");
             st.execute("BEGIN IMMEDIATE");
             try {
-                Integer version = storedVersion(conn, file);
-                if (version == null) {
-                    run(st, SCHEMA);
-                    st.execute("INSERT INTO schema_version (version) VALUES (" + VERSION + ")");
-                } else {
-                    checkVersion(file, version);
-                    migrate(conn, file, version);
-                }
+                int version = existingVersion(conn, file);
+                checkVersion(file, version);
+                migrate(conn, file, version);
                 st.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
                 st.execute("ROLLBACK");
                 throw e;
             }
             st.execute("PRAGMA foreign_keys = ON");
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            closeQuietly(conn);
+            throw CheckpointIntegrity.translateOpen(file, e);
+        } catch (RuntimeException e) {
             closeQuietly(conn);
             throw e;
         }
         return conn;
+    }
+
+    /** Creates the schema of a new checkpoint on {@code conn} (a file being built by {@link CheckpointCreation}). */
+    static void createSchema(Connection conn) throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute("PRAGMA journal_mode = WAL");
+            st.execute("BEGIN IMMEDIATE");
+            run(st, SCHEMA);
+            st.execute("INSERT INTO schema_version (version) VALUES (" + VERSION + ")");
+            st.execute("COMMIT");
+        }
     }
 
     /**
@@ -103,26 +122,43 @@ final class SqliteSchema {
             throw new NoSuchCheckpointException("No checkpoint at " + file
                     + ": the file does not exist. Check the path, or run the job first.");
         }
+        CheckpointIntegrity.checkFiles(file);
+        List<Path> before = CheckpointIntegrity.files(file);
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         Connection conn = config.createConnection(jdbcUrl(file));
         try (Statement st = conn.createStatement()) {
             st.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
             st.execute("PRAGMA foreign_keys = ON");
-            Integer version = storedVersion(conn, file);
-            if (version == null) {
-                throw new StoreException("Checkpoint " + file
-                        + " is not a cairn checkpoint (it has no schema_version table).", null, false);
-            }
+            CheckpointIntegrity.quickCheck(conn, file);
+            int version = existingVersion(conn, file);
             checkVersion(file, version);
             if (version == 1) {
                 run(st, "read-v1-as-v2.sql");
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
             closeQuietly(conn);
+            CheckpointIntegrity.removeEmptySidecars(file, before);
+            throw CheckpointIntegrity.translateOpen(file, e);
+        } catch (RuntimeException e) {
+            closeQuietly(conn);
+            CheckpointIntegrity.removeEmptySidecars(file, before);
             throw e;
         }
         return conn;
+    }
+
+    /**
+     * The stored schema version of an existing checkpoint. Created complete by
+     * {@link CheckpointCreation}, a checkpoint without any table lost them.
+     */
+    private static int existingVersion(Connection conn, Path file) throws SQLException {
+        Integer version = storedVersion(conn, file);
+        if (version == null) {
+            throw CheckpointIntegrity.damaged(file, "it is an SQLite database without any table"
+                    + " (a truncated file, or one emptied by another program)", null);
+        }
+        return version;
     }
 
     /**
@@ -143,9 +179,9 @@ final class SqliteSchema {
             }
             if (!hasVersion) {
                 if (tables > 0) {
-                    throw new StoreException("Checkpoint " + file + " is an SQLite database but not a cairn"
-                            + " checkpoint (it has no schema_version table). Choose another checkpoint path.",
-                            null, false);
+                    throw new UnusableCheckpointException("Checkpoint " + file + " is an SQLite database but not a"
+                            + " cairn checkpoint (it has no schema_version table); cairn left it unchanged.",
+                            CheckpointIntegrity.files(file), null);
                 }
                 return null;
             }
@@ -158,9 +194,10 @@ final class SqliteSchema {
 
     private static void checkVersion(Path file, int version) {
         if (version > VERSION) {
-            throw new StoreException("Checkpoint " + file + " has schema version " + version
+            throw new UnusableCheckpointException("Checkpoint " + file + " has schema version " + version
                     + ", but this cairn knows schema versions up to " + VERSION
-                    + ". Use the newer cairn that wrote it, or start over with another checkpoint.", null, false);
+                    + "; cairn left it unchanged. Use the newer cairn that wrote it to resume it.",
+                    CheckpointIntegrity.files(file), null);
         }
     }
 
