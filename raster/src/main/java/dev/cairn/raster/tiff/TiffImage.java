@@ -82,8 +82,9 @@ public final class TiffImage {
         alphaBand = alpha;
         long[] bps = d.longs(BITS_PER_SAMPLE);
         long[] fmt = d.longs(SAMPLE_FORMAT);
-        int bits = bps == null ? 1 : (int) bps[0];
-        int format = fmt == null ? 1 : (int) fmt[0];
+        // an entry with count 0 says nothing: the TIFF default, as when the entry is absent
+        int bits = bps == null || bps.length == 0 ? 1 : (int) bps[0];
+        int format = fmt == null || fmt.length == 0 ? 1 : (int) fmt[0];
         for (int b = 0; bps != null && b < bps.length; b++) {
             if (bps[b] != bits || (fmt != null && b < fmt.length && fmt[b] != format)) {
                 throw new TiffFormatException(where + ": bands of different sample types (" + bps[b] + "-bit and "
