@@ -171,6 +171,117 @@ class FuzzedVectorInputsTest {
         return null;
     }
 
+    // ---- minimised reproducers of what the loops found, one per bug ----
+
+    @Test
+    void aFlatGeobufGeometryDeclaringMoreCoordinatesThanItsFeatureHoldsIsAFormatErrorNotAnOutOfMemory()
+            throws Exception {
+        Path file = writeGood("fgb", dir.resolve("huge-xy.fgb"));
+        byte[] b = Files.readAllBytes(file);
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        // a MultiPolygon's polygons are its parts: Feature.geometry -> Geometry.parts[0] -> Geometry.xy
+        int parts = vectorLength(buf, table(buf, table(buf, feature0(b)), 0), 7);
+        int polygon = parts + 4 + buf.getInt(parts + 4);
+        int xyLength = vectorLength(buf, polygon, 1);
+        assertThat(buf.getInt(xyLength)).as("the first polygon's xy values").isEqualTo(2 * (5 + 4));
+        buf.putInt(xyLength, Integer.MAX_VALUE); // 2^31 doubles: 16 GiB asked of a 100-byte feature
+        Files.write(file, b);
+        assertFormatFailure(file, "feature 0 does not decode", "xy values");
+    }
+
+    @Test
+    void theFuzzCaseWhoseFlatGeobufRanOutOfMemoryIsAFormatError() throws Exception {
+        // seed 20261207 case 1597: "10 bytes at 1566 set to 0xFF, truncated at 11257, 5 bit flips": a
+        // vector length of feature 0's geometry became 0xFFFFFFxx and the library allocated it
+        Path good = writeGood("fgb", dir.resolve("good.fgb"));
+        byte[] bytes = Files.readAllBytes(good);
+        Mutator.Mutation m = new Mutator(SEED).mutate(1597, bytes, fgbFields(bytes), false);
+        assertThat(m.description()).isEqualTo("10 bytes at 1566 set to 0xFF, truncated at 11257, 5 bit flips");
+        Path file = dir.resolve("oom.fgb");
+        Files.write(file, m.bytes());
+        assertFormatFailure(file, "does not decode");
+    }
+
+    @Test
+    void aFlatGeobufHeaderWhoseCrsOffsetPointsOutsideTheHeaderIsAFormatErrorNotAnIndexOutOfBounds() throws Exception {
+        Path file = writeGood("fgb", dir.resolve("bad-crs.fgb"));
+        byte[] b = Files.readAllBytes(file);
+        Field crs = fgbFields(b).stream().filter(f -> f.name().equals("crs offset")).findFirst().orElseThrow();
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(crs.offset(), 0x4000_0000);
+        Files.write(file, b);
+        assertFormatFailure(file, "corrupt header");
+    }
+
+    @Test
+    void aFlatGeobufHeaderWithANegativeColumnCountIsAFormatErrorNotANegativeArraySize() throws Exception {
+        Path file = writeGood("fgb", dir.resolve("columns.fgb"));
+        byte[] b = Files.readAllBytes(file);
+        Field columns = fgbFields(b).stream().filter(f -> f.name().equals("columns length")).findFirst().orElseThrow();
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(columns.offset(), -1);
+        Files.write(file, b);
+        assertFormatFailure(file, "corrupt header");
+    }
+
+    @Test
+    void aFlatGeobufWithAGeometryTypeCodeBeyondTheSpecIsAFormatErrorNotAnIndexOutOfBounds() throws Exception {
+        Path file = writeGood("fgb", dir.resolve("type.fgb"));
+        byte[] b = Files.readAllBytes(file);
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int header = 12 + buf.getInt(12);
+        b[header + (buf.getShort(header - buf.getInt(header) + 4 + 2 * 2) & 0xFFFF)] = (byte) 200; // geometry_type
+        Files.write(file, b);
+        assertFormatFailure(file, "geometry type code 200");
+    }
+
+    @Test
+    void aShapefileRingWhoseFirstPointIsNaNIsAFormatErrorNotAnIllegalArgumentException() throws Exception {
+        Path shp = writeGood("shp", Files.createDirectories(dir.resolve("nan")).resolve("nan.shp"));
+        byte[] b = Files.readAllBytes(shp);
+        // record 0: header (8), shape type (4), box (32), part and point counts (8), one part start (4 per part)
+        int parts = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt(100 + 8 + 36);
+        java.util.Arrays.fill(b, 100 + 8 + 44 + 4 * parts, 100 + 8 + 44 + 4 * parts + 8, (byte) 0xFF); // x = NaN
+        Files.write(shp, b);
+        assertFormatFailure(shp, "does not close");
+    }
+
+    private static void assertFormatFailure(Path file, String... fragments) {
+        org.assertj.core.api.Assertions.assertThatExceptionOfType(AssetFailure.class)
+                .isThrownBy(() -> readAsConvertDoes(file))
+                .satisfies(e -> {
+                    assertThat(e.errorClass()).isEqualTo(ErrorClass.FORMAT);
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).contains(file.toString()).doesNotContain("\n");
+                    for (String f : fragments) {
+                        assertThat(e.getMessage()).contains(f);
+                    }
+                });
+    }
+
+    /** The position of feature 0's FlatBuffers table (after its size prefix). */
+    private static int feature0(byte[] b) {
+        Field first = fgbFields(b).stream().filter(f -> f.name().equals("feature 0 size")).findFirst().orElseThrow();
+        return first.offset() + 4;
+    }
+
+    /** The table that field {@code field} of the table at {@code table} refers to; the root table for field -1. */
+    private static int table(ByteBuffer b, int table, int field) {
+        if (field < 0) {
+            return table + b.getInt(table);
+        }
+        int at = table + (b.getShort(table - b.getInt(table) + 4 + 2 * field) & 0xFFFF);
+        return at + b.getInt(at);
+    }
+
+    private static int table(ByteBuffer b, int root) {
+        return table(b, root, -1);
+    }
+
+    /** The position of the length of vector field {@code field} of the table at {@code table}. */
+    private static int vectorLength(ByteBuffer b, int table, int field) {
+        int at = table + (b.getShort(table - b.getInt(table) + 4 + 2 * field) & 0xFFFF);
+        return at + b.getInt(at);
+    }
+
     // ---- good files, written by cairn's writers ----
 
     static Path writeGood(String formatName, Path file) throws Exception {

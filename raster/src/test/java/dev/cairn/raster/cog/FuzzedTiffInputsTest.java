@@ -64,6 +64,23 @@ class FuzzedTiffInputsTest {
         check(fuzz("tiff (lzw float32)", good));
     }
 
+    @Test
+    void aBitsPerSampleEntryWithCountZeroMeansTheDefaultNotAnIndexOutOfBounds() throws Exception {
+        Path file = cog("zero.tif", new CogLayout(64, 64, 1, DataType.UINT8, 32, Compression.DEFLATE,
+                Predictor.NONE, OptionalDouble.empty(), UTM, GeoKeyDirectory.forEpsg(32632, true), false));
+        byte[] b = Files.readAllBytes(file);
+        Field bits = tiffFields(b).stream().filter(f -> f.name().equals("IFD 0 tag 258 count")).findFirst().orElseThrow();
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(bits.offset(), 0);
+        Files.write(file, b);
+        // BitsPerSample with no values is the TIFF default (1 bit): a 1-bit image whose tiles hold
+        // 8-bit data; either it reads or it is a format error, never an index out of bounds
+        try {
+            readAsWarpDoes(file);
+        } catch (TiffFormatException expected) {
+            assertThat(expected.getMessage()).contains("zero.tif").doesNotContain("\n");
+        }
+    }
+
     private Path cog(String name, CogLayout layout) throws Exception {
         PixelBuffer image = TestRasters.image(layout.type(), layout.width(), layout.height(), layout.bands(), 3,
                 layout.nodata().isPresent() ? layout.nodata().getAsDouble() : null);
