@@ -62,12 +62,14 @@ final class FailureClassifier {
 
     /**
      * The file that could not be written, when {@code e} (or one of its causes) says the disk is
-     * full: the path of a {@link FileSystemException}, else {@code fallback} (SQLite's error names
-     * no file). Empty for any other failure.
+     * full: the path of a {@link FileSystemException}, else the checkpoint store's message (which
+     * names its file) when a {@link StoreException} is in the chain, else {@code fallback} (SQLite's
+     * error names no file). Empty for any other failure.
      */
     static Optional<String> noSpace(Throwable e, String fallback) {
         boolean full = false;
         String file = null;
+        String store = null;
         int depth = 0;
         for (Throwable t = e; t != null && depth < 32; t = t.getCause(), depth++) {
             String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
@@ -78,8 +80,12 @@ final class FailureClassifier {
             if (file == null && t instanceof FileSystemException fs && fs.getFile() != null) {
                 file = fs.getFile();
             }
+            if (store == null && t instanceof StoreException) {
+                store = "the checkpoint store (" + t.getMessage() + ")";
+            }
         }
-        return full ? Optional.of(file != null ? file : fallback) : Optional.empty();
+        String where = file != null ? file : store != null ? store : fallback;
+        return full ? Optional.of(where) : Optional.empty();
     }
 
     /** True for failures worth another try: transient asset failures, I/O errors, transient store errors. */

@@ -37,4 +37,12 @@ class FailureClassifierNoSpaceTest {
         assertThat(FailureClassifier.noSpace(e, "x")).isEmpty();
         assertThat(FailureClassifier.isTransient(e)).isTrue();
     }
+
+    @Test
+    void aFullCheckpointStoreIsNamedByTheStoresMessage() {
+        var e = new StoreException("Cannot complete a1 in checkpoint /data/out/.cairn/checkpoint.db: [SQLITE_FULL]"
+                + " database or disk is full.", new java.sql.SQLException("[SQLITE_FULL]"), false);
+        assertThat(FailureClassifier.noSpace(e, "out/a.gpkg")).get().asString()
+                .contains("checkpoint store").contains("/data/out/.cairn/checkpoint.db");
+    }
 }
