@@ -119,7 +119,7 @@ class DiskFullIT {
         CliProcess.Result ref = cairn(with(tiles, "-o", reference.toString()));
         assertThat(ref.exitCode()).as("reference run; stderr:%n%s", ref.stderr()).isZero();
         Path store = work.resolve("checkpoint.db");
-        try (SmallDisk disk = SmallDisk.mount(work.resolve("small"), "96m")) {
+        try (SmallDisk disk = SmallDisk.mount(work.resolve("small"), "320m")) {
             Path out = disk.dir().resolve("out").resolve("scene.mbtiles");
             stopOnAFullDiskMidRun(disk, out.getParent().toString(),
                     with(tiles, "-o", out.toString(), "--store", "sqlite:" + store));
