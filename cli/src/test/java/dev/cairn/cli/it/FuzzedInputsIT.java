@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.cli.gdal.RasterFixture;
 import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.fuzz.Mutator;
 import dev.cairn.geo.sample.LayerSpec;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * or as a dead letter whose one-line message names it (listed by {@code cairn failures --json}),
  * and nothing the user sees holds a stack trace. The good files are a GeoPackage of the sample
  * generator and its conversions by cairn itself to Shapefile, GeoJSON and FlatGeobuf; the
- * mutations are the seeded ones of the geo module's fuzz loops ({@link Mutator}).
+ * mutations are the seeded ones of the geo module's fuzz loops ({@link Mutator}). The same for
+ * GeoTIFFs through {@code cairn warp}.
  */
 class FuzzedInputsIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -124,6 +126,50 @@ class FuzzedInputsIT {
         }
         System.out.println("fuzzed inputs: " + good.size() + " good, " + mutated.size() + " mutated: " + done
                 + " done, " + failed + " dead letters " + report.get("by_class"));
+    }
+
+    @Test
+    void mutatedGeoTiffsAmongGoodOnesEndDoneOrAsOneLineDeadLettersOfWarp() throws Exception {
+        RasterFixture.assumeGdal();
+        Path seed = RasterFixture.geotiff(work.resolve("seeds"), "scene", 300, 200, 3, "Byte", "EPSG:32633", 500000,
+                5400000, 506000, 5396000, null, SEED, "TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64", "COMPRESS=DEFLATE");
+        byte[] bytes = Files.readAllBytes(seed);
+        Path in = Files.createDirectories(work.resolve("in"));
+        Files.write(in.resolve("good_0.tif"), bytes);
+        Files.write(in.resolve("good_1.tif"), bytes);
+        int mutants = 12;
+        Mutator mutator = new Mutator(SEED);
+        for (int i = 0; i < mutants; i++) {
+            Files.write(in.resolve("mutated_" + i + ".tif"), mutator.mutate(i, bytes, List.of(), false).bytes());
+        }
+        Path out = work.resolve("out");
+        CliProcess.Result run = cairn("warp", in.toString(), "-o", out.toString(), "--to", "EPSG:3857", "--json");
+        assertThat(run.exitCode()).as("partial run; stderr:%n%s", run.stderr()).isEqualTo(12);
+        assertThat(run.stderrEvents()).as("stderr events").noneMatch(ev -> ev.has("stack_trace"));
+        assertThat(run.stderr()).doesNotContain("\tat ").doesNotContain("Exception in thread");
+        assertThat(out.resolve("good_0.tif")).exists();
+        assertThat(out.resolve("good_1.tif")).exists();
+
+        CliProcess.Result failures = cairn("failures", out.toString(), "--json");
+        assertThat(failures.exitCode()).as("failures; stderr:%n%s", failures.stderr()).isZero();
+        JsonNode report = JSON.readTree(failures.lastStdoutLine());
+        List<String> failedNames = new ArrayList<>();
+        for (JsonNode f : report.get("failures")) {
+            String fileName = Path.of(f.get("input").asText()).getFileName().toString();
+            failedNames.add(fileName);
+            assertThat(fileName).as("only mutated files fail").startsWith("mutated_");
+            assertThat(f.get("error_class").asText()).as("%s", f).isNotEqualTo("internal");
+            assertThat(f.get("message").asText()).as("message of %s", fileName)
+                    .doesNotContain("\n").doesNotContain("\tat ").contains(fileName);
+        }
+        assertThat(failedNames).isNotEmpty();
+        for (int i = 0; i < mutants; i++) {
+            String m = "mutated_" + i + ".tif";
+            assertThat(Files.exists(out.resolve(m)) || failedNames.contains(m)).as("%s is warped or a dead letter", m)
+                    .isTrue();
+        }
+        System.out.println("fuzzed GeoTIFFs: 2 good, " + mutants + " mutated: " + failedNames.size()
+                + " dead letters " + report.get("by_class"));
     }
 
     private CliProcess.Result cairn(String... args) throws Exception {

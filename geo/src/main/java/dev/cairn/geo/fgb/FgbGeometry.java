@@ -280,6 +280,18 @@ final class FgbGeometry {
                         + capacity + "-byte feature holds");
             }
         }
+        // ring/part ends index the coordinates: each after the one before, none beyond them (a
+        // damaged end makes the library build rings of millions of copied coordinates)
+        long points = g.xyLength() / 2;
+        long previous = 0;
+        for (int i = 0; i < g.endsLength(); i++) {
+            long end = g.ends(i);
+            if (end <= previous || end > points) {
+                throw new IllegalArgumentException("geometry part " + i + " ends at coordinate " + end + " (after "
+                        + previous + ", of " + points + ")");
+            }
+            previous = end;
+        }
         // the parts of a multi-geometry are geometries of their own, decoded by the library
         for (int i = 0; i < g.partsLength(); i++) {
             checkLengths(g.parts(i), depth + 1);

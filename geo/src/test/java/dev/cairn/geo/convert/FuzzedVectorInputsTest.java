@@ -244,6 +244,36 @@ class FuzzedVectorInputsTest {
         assertFormatFailure(shp, "does not close");
     }
 
+    @Test
+    void aGeoJsonSeqFileThatLooksLikeUtf32AndIsNotIsAFormatErrorNotARetriedIoError() throws Exception {
+        // seed 20261207 case 3207 of the GeoJSONSeq loop, minimised: a NUL at byte 1 makes Jackson
+        // read the file as UTF-32, whose first "character" is then above U+10FFFF
+        Path file = dir.resolve("utf32.geojsonl");
+        Files.write(file, new byte[] {0, 0, 0, '{', 'a', 'd', 'F', 0, 0, 0, '}', '\n'});
+        org.assertj.core.api.Assertions.assertThatExceptionOfType(AssetFailure.class)
+                .isThrownBy(() -> ConvertPlanner.FORMATS.forName("geojsonseq").orElseThrow().open(file).layers())
+                .satisfies(e -> {
+                    assertThat(e.errorClass()).isEqualTo(ErrorClass.FORMAT);
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).contains(file.toString()).contains("not valid Unicode");
+                });
+    }
+
+    @Test
+    void aFlatGeobufRingEndingBeyondItsCoordinatesIsAFormatErrorNotAnEndlessCopy() {
+        // seed 20261207 case 4453 of the FlatGeobuf loop ("5 bit flips"): feature 4's first ring
+        // end became 1073741829 of 9 coordinates, and the library copied coordinates for minutes
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            Path good = writeGood("fgb", dir.resolve("good.fgb"));
+            byte[] bytes = Files.readAllBytes(good);
+            Mutator.Mutation m = new Mutator(SEED).mutate(4453, bytes, fgbFields(bytes), false);
+            assertThat(m.description()).isEqualTo("5 bit flips");
+            Path file = dir.resolve("ring-end.fgb");
+            Files.write(file, m.bytes());
+            assertFormatFailure(file, "feature 4 does not decode", "ends at coordinate 1073741829");
+        });
+    }
+
     private static void assertFormatFailure(Path file, String... fragments) {
         org.assertj.core.api.Assertions.assertThatExceptionOfType(AssetFailure.class)
                 .isThrownBy(() -> readAsConvertDoes(file))
