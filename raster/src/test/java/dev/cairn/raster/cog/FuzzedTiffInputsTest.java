@@ -81,6 +81,22 @@ class FuzzedTiffInputsTest {
         }
     }
 
+    @Test
+    void aSamplesPerPixelOf65535IsAFormatErrorBeforeItsBlocksAreAllocatedNotAnOutOfMemory() throws Exception {
+        // seed 20261207 case 3775 of the LZW float32 loop, minimised: SamplesPerPixel (a SHORT)
+        // became 65535, so each 32x32 block "decodes" to 256 MiB from its few KiB of LZW
+        Path file = cog("bands.tif", new CogLayout(180, 130, 1, DataType.FLOAT32, 32, Compression.LZW,
+                Predictor.FLOATING_POINT, OptionalDouble.of(-9999), UTM, GeoKeyDirectory.forEpsg(32632, true), false));
+        byte[] b = Files.readAllBytes(file);
+        Field spp = tiffFields(b).stream().filter(f -> f.name().equals("IFD 0 tag 277 value")).findFirst().orElseThrow();
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putShort(spp.offset(), (short) 0xFFFF);
+        Files.write(file, b);
+        org.assertj.core.api.Assertions.assertThatExceptionOfType(TiffFormatException.class)
+                .isThrownBy(() -> readAsWarpDoes(file))
+                .withMessageStartingWith(file + ": ")
+                .withMessageContaining("cannot decode to " + 32L * 32 * 65535 * 4 + " bytes");
+    }
+
     private Path cog(String name, CogLayout layout) throws Exception {
         PixelBuffer image = TestRasters.image(layout.type(), layout.width(), layout.height(), layout.bands(), 3,
                 layout.nodata().isPresent() ? layout.nodata().getAsDouble() : null);
