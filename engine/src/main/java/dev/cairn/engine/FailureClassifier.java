@@ -2,6 +2,9 @@ package dev.cairn.engine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Tells what a processor's exception means for its asset (DESIGN §2.5, isolation): its error
@@ -15,6 +18,12 @@ import java.io.UncheckedIOException;
  *   StoreException (transient)               -          yes         (a checkpoint transition: retried by the runner)
  *   anything else                            internal   no          INPUT: internal error: Type: message
  * </pre>
+ *
+ * <p>One failure is not the asset's at all (DESIGN §2.5): a full disk ({@link #noSpace}: an
+ * {@code IOException} "No space left on device", SQLite's {@code SQLITE_FULL} "database or disk
+ * is full", anywhere in the cause chain, from an output or from the checkpoint). It is neither
+ * retried nor dead-lettered: the runner stops the run, the asset stays pending, and
+ * {@code cairn resume} finishes once space is freed.
  */
 final class FailureClassifier {
     private FailureClassifier() {
@@ -51,8 +60,39 @@ final class FailureClassifier {
         return new Failure(errorClass, transientFailure, message);
     }
 
+    /**
+     * The file that could not be written, when {@code e} (or one of its causes) says the disk is
+     * full: the path of a {@link FileSystemException}, else the checkpoint store's message (which
+     * names its file) when a {@link StoreException} is in the chain, else {@code fallback} (SQLite's
+     * error names no file). Empty for any other failure.
+     */
+    static Optional<String> noSpace(Throwable e, String fallback) {
+        boolean full = false;
+        String file = null;
+        String store = null;
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 32; t = t.getCause(), depth++) {
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (m.contains("no space left on device") || m.contains("sqlite_full") || m.contains("database or disk is full")
+                    || m.contains("disk quota exceeded")) {
+                full = true;
+            }
+            if (file == null && t instanceof FileSystemException fs && fs.getFile() != null) {
+                file = fs.getFile();
+            }
+            if (store == null && t instanceof StoreException) {
+                store = "the checkpoint store (" + t.getMessage() + ")";
+            }
+        }
+        String where = file != null ? file : store != null ? store : fallback;
+        return full ? Optional.of(where) : Optional.empty();
+    }
+
     /** True for failures worth another try: transient asset failures, I/O errors, transient store errors. */
     static boolean isTransient(Throwable e) {
+        if (noSpace(e, "").isPresent()) {
+            return false; // not the asset's failure: the run stops (see Runner)
+        }
         if (e instanceof AssetFailure f) {
             return f.isTransient();
         }

@@ -64,6 +64,7 @@ public final class Runner {
     private final String jobId;
     private final String workerId;
     private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicBoolean diskFullReported = new AtomicBoolean();
     /** Assets of this process that ended (guarded by itself): what {@link #idle} waits for. */
     private final Object assetEnd = new Object();
     private long assetsEnded;
@@ -174,6 +175,11 @@ public final class Runner {
                 }
             }
         } catch (RuntimeException e) {
+            Optional<String> full = FailureClassifier.noSpace(e, "the checkpoint store");
+            if (full.isPresent()) {
+                diskFull(full.get());
+                return;
+            }
             // The store itself failed beyond retries: stop this worker, the others will notice too.
             log.atError().setCause(log.isDebugEnabled() ? e : null)
                     .log("Worker stopped: checkpoint store failed: {}", e.getMessage());
@@ -263,6 +269,12 @@ public final class Runner {
             if (e instanceof Error && !(e instanceof OutOfMemoryError) && !(e instanceof StackOverflowError)) {
                 throw (Error) e;
             }
+            Optional<String> full = FailureClassifier.noSpace(e, asset.output());
+            if (full.isPresent()) {
+                diskFull(full.get());
+                releaseQuietly(claim);
+                return;
+            }
             fail(claim, e, tries[0]);
         } finally {
             MDC.remove("asset");
@@ -288,6 +300,20 @@ public final class Runner {
         }
         failedThisRun.incrementAndGet();
         listener.failed(claim, f.errorClass(), f.message(), f.transientFailure(), tries);
+    }
+
+    /**
+     * A full disk (an output's or the checkpoint's) is the job's problem, not the asset's (DESIGN
+     * §2.5): the run stops, the asset in hand goes back to pending (released; should the release
+     * itself not fit, its lease expires), and one line says what to do. Said once per run.
+     */
+    private void diskFull(String path) {
+        if (diskFullReported.compareAndSet(false, true)) {
+            log.atError().addKeyValue("event", "disk_full").addKeyValue("path", path)
+                    .log("No space left on device writing {}: the run stops and its assets stay pending;"
+                            + " free space, then run 'cairn resume OUTDIR'", path);
+        }
+        stop.set(true);
     }
 
     private void releaseQuietly(Claim claim) {

@@ -50,6 +50,13 @@ final class GpkgCompare {
         return c;
     }
 
+    /** Compares one GeoPackage with another. */
+    static GpkgCompare files(Path expected, Path actual) throws SQLException {
+        GpkgCompare c = new GpkgCompare();
+        c.compareFiles(expected, actual);
+        return c;
+    }
+
     List<String> differences() {
         return differences;
     }

@@ -227,23 +227,74 @@ final class FgbGeometry {
         return kind == null ? g : kind.promote(g);
     }
 
+    /** Collections nested deeper than this are refused: a damaged part offset can point back at its parent. */
+    static final int MAX_DEPTH = 64;
+
     /**
      * Decodes a geometry table of a layer of {@code headerType}.
      *
      * @throws IllegalArgumentException when the type is not supported or the table is malformed
      */
     static Geometry read(org.wololo.flatgeobuf.generated.Geometry g, int headerType) {
+        return read(g, headerType, 0);
+    }
+
+    private static Geometry read(org.wololo.flatgeobuf.generated.Geometry g, int headerType, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("geometry collections nested more than " + MAX_DEPTH + " deep");
+        }
+        checkLengths(g, depth);
         int type = headerType == GeometryType.Unknown || g.type() != 0 ? g.type() : headerType;
         if (type == GeometryType.GeometryCollection) {
             Geometry[] parts = new Geometry[g.partsLength()];
             for (int i = 0; i < parts.length; i++) {
-                parts[i] = read(g.parts(i), GeometryType.Unknown);
+                parts[i] = read(g.parts(i), GeometryType.Unknown, depth + 1);
             }
             return FACTORY.createGeometryCollection(parts);
         }
         if (kind(type) == null || type == GeometryType.Unknown) {
-            throw new IllegalArgumentException("geometry type " + GeometryType.name(type) + " is not supported");
+            String name = type >= GeometryType.Unknown && type <= GeometryType.Triangle
+                    ? GeometryType.name(type) : "code " + type;
+            throw new IllegalArgumentException("geometry type " + name + " is not supported");
         }
         return GeometryConversions.deserialize(g, type);
+    }
+
+    /**
+     * The geometry's vectors (xy, z, m, ends, parts) checked against the feature's buffer before
+     * the library allocates arrays of their declared lengths: a damaged length would otherwise ask
+     * for gigabytes (OutOfMemoryError) from a feature of a few bytes.
+     */
+    private static void checkLengths(org.wololo.flatgeobuf.generated.Geometry g, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("geometry parts nested more than " + MAX_DEPTH + " deep");
+        }
+        long capacity = g.getByteBuffer().capacity();
+        long[][] vectors = {{g.xyLength(), 8}, {g.zLength(), 8}, {g.mLength(), 8}, {g.endsLength(), 4},
+            {g.partsLength(), 4}};
+        String[] names = {"xy", "z", "m", "ends", "parts"};
+        for (int i = 0; i < vectors.length; i++) {
+            long n = vectors[i][0];
+            if (n < 0 || n * vectors[i][1] > capacity) {
+                throw new IllegalArgumentException("geometry declares " + n + " " + names[i] + " values, more than its "
+                        + capacity + "-byte feature holds");
+            }
+        }
+        // ring/part ends index the coordinates: each after the one before, none beyond them (a
+        // damaged end makes the library build rings of millions of copied coordinates)
+        long points = g.xyLength() / 2;
+        long previous = 0;
+        for (int i = 0; i < g.endsLength(); i++) {
+            long end = g.ends(i);
+            if (end <= previous || end > points) {
+                throw new IllegalArgumentException("geometry part " + i + " ends at coordinate " + end + " (after "
+                        + previous + ", of " + points + ")");
+            }
+            previous = end;
+        }
+        // the parts of a multi-geometry are geometries of their own, decoded by the library
+        for (int i = 0; i < g.partsLength(); i++) {
+            checkLengths(g.parts(i), depth + 1);
+        }
     }
 }

@@ -8,6 +8,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import org.wololo.flatgeobuf.PackedRTree;
+import org.wololo.flatgeobuf.generated.Column;
+import org.wololo.flatgeobuf.generated.Crs;
 import org.wololo.flatgeobuf.generated.Header;
 
 /**
@@ -68,9 +70,31 @@ record FgbHeader(Header header, long featuresStart, long indexSize) {
             nodeSize = header.indexNodeSize();
             header.geometryType();
             header.name();
+            if (header.columnsLength() < 0 || header.columnsLength() > headerSize / 4
+                    || header.envelopeLength() < 0 || header.envelopeLength() > headerSize / 8) {
+                throw failure(file, "corrupt header: " + header.columnsLength() + " columns and "
+                        + header.envelopeLength() + " envelope values cannot fit in its " + headerSize + " bytes");
+            }
+            header.hasZ();
+            header.hasM();
             for (int i = 0; i < header.columnsLength(); i++) {
-                header.columns(i).name();
-                header.columns(i).type();
+                Column c = header.columns(i);
+                c.name();
+                c.type();
+                c.width();
+                c.precision();
+                c.scale();
+            }
+            // every part a reader touches later is decoded here once, so that a damaged offset
+            // inside the header is this format error, not an IndexOutOfBoundsException later
+            for (int i = 0; i < header.envelopeLength(); i++) {
+                header.envelope(i);
+            }
+            Crs crs = header.crs();
+            if (crs != null) {
+                crs.org();
+                crs.code();
+                crs.wkt();
             }
         } catch (RuntimeException e) {
             throw failure(file, "corrupt header: it does not decode (" + e + ")");

@@ -125,7 +125,8 @@ final class FlatGeobufCursor implements FeatureCursor {
             }
             return new Feature(next, geometry, values);
         } catch (RuntimeException e) {
-            throw FgbHeader.failure(file, "feature " + next + " does not decode (" + e.getMessage() + ")");
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw FgbHeader.failure(file, "feature " + next + " does not decode (" + why + ")");
         }
     }
 

@@ -48,7 +48,10 @@ final class FlatGeobufSource implements FeatureSource {
             Header h = fh.header();
             GeometryKind kind = FgbGeometry.kind(h.geometryType());
             if (kind == null) {
-                throw FgbHeader.failure(file, "geometry type " + GeometryType.name(h.geometryType())
+                int type = h.geometryType();
+                String name = type >= GeometryType.Unknown && type <= GeometryType.Triangle
+                        ? GeometryType.name(type) : "code " + type;
+                throw FgbHeader.failure(file, "geometry type " + name
                         + " (curves, surfaces, TINs) is not supported; convert it with GDAL first");
             }
             List<FieldDef> fields = new ArrayList<>();

@@ -142,6 +142,11 @@ final class JsonInput {
             return AssetFailure.permanent(ErrorClass.FORMAT,
                     name + ": " + describe(j.getOriginalMessage()) + at(j.getLocation(), shift), e);
         }
+        if (e instanceof java.io.CharConversionException c) {
+            // Jackson's decoder of UTF-16/32 input (chosen from the first bytes) met an invalid character
+            return AssetFailure.permanent(ErrorClass.FORMAT, name + ": not valid Unicode text (" + firstLine(c.getMessage())
+                    + ")", e);
+        }
         if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) {
             return AssetFailure.permanent(ErrorClass.IO, name + ": cannot read (" + e + ")", e);
         }

@@ -149,7 +149,12 @@ final class ShapeDecoder {
                 if (cs.length < 4) {
                     throw new MalformedShapeException("ring " + part + " has " + count + " points, fewer than 4");
                 }
-                rings.add(gf.createLinearRing(seq));
+                try {
+                    rings.add(gf.createLinearRing(seq));
+                } catch (IllegalArgumentException notClosed) {
+                    // a NaN coordinate (bytes 0xFF) never equals itself: the ring cannot be closed
+                    throw new MalformedShapeException("ring " + part + " does not close (" + notClosed.getMessage() + ")");
+                }
             } else {
                 if (cs.length < 2) {
                     throw new MalformedShapeException("line part " + part + " has a single point");

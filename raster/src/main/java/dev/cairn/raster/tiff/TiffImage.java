@@ -82,8 +82,9 @@ public final class TiffImage {
         alphaBand = alpha;
         long[] bps = d.longs(BITS_PER_SAMPLE);
         long[] fmt = d.longs(SAMPLE_FORMAT);
-        int bits = bps == null ? 1 : (int) bps[0];
-        int format = fmt == null ? 1 : (int) fmt[0];
+        // an entry with count 0 says nothing: the TIFF default, as when the entry is absent
+        int bits = bps == null || bps.length == 0 ? 1 : (int) bps[0];
+        int format = fmt == null || fmt.length == 0 ? 1 : (int) fmt[0];
         for (int b = 0; bps != null && b < bps.length; b++) {
             if (bps[b] != bits || (fmt != null && b < fmt.length && fmt[b] != format)) {
                 throw new TiffFormatException(where + ": bands of different sample types (" + bps[b] + "-bit and "
@@ -145,6 +146,21 @@ public final class TiffImage {
         nodata = parseNodata(d.ascii(GDAL_NODATA));
         geoKeys = GeoReferencing.geoKeys(d);
         geoTransform = GeoReferencing.transform(d, geoKeys);
+    }
+
+    /**
+     * How many times larger than its stored bytes a block of {@code compression} can decode, at
+     * most: PackBits 64 (2 bytes make 128); DEFLATE 1032 (zlib's limit); LZW 4096 (a 9-bit code
+     * is at most a 4096-byte string); no bound here for uncompressed blocks (short ones are read
+     * padded, as some writers leave them), ZSTD and JPEG.
+     */
+    private static long maxExpansion(int compression) {
+        return switch (compression) {
+            case TileDecoder.PACKBITS -> 64;
+            case TileDecoder.DEFLATE, TileDecoder.DEFLATE_OLD -> 1032;
+            case TileDecoder.LZW -> 4096;
+            default -> Long.MAX_VALUE;
+        };
     }
 
     private static int positive(long v, String where, String tag) throws TiffFormatException {
@@ -416,6 +432,14 @@ public final class TiffImage {
         if (count > raw * 10 + 4096) {
             throw new TiffFormatException(src.name() + ": " + block + " declares " + count + " bytes, more than ten"
                     + " times its " + raw + " uncompressed bytes");
+        }
+        long factor = maxExpansion(compression);
+        long most = count > Long.MAX_VALUE / factor ? Long.MAX_VALUE : factor * count;
+        if (!bilevel && raw > most) {
+            // checked before the block's decoded size is allocated: a damaged SamplesPerPixel or
+            // tile size would otherwise ask for hundreds of MiB per block (OutOfMemoryError)
+            throw new TiffFormatException(src.name() + ": " + block + " cannot decode to " + raw + " bytes from "
+                    + count + " bytes of " + compressionName() + " (at most " + most + "): the image's sizes are damaged");
         }
         byte[] data;
         try {

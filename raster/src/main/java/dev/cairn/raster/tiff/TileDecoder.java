@@ -145,7 +145,8 @@ public final class TileDecoder {
                                 + out.length);
                     }
                     return new ZstdDecompressor().decompress(in, 0, inLen, out, 0, out.length);
-                } catch (MalformedInputException e) {
+                } catch (MalformedInputException | IndexOutOfBoundsException e) {
+                    // aircompressor's decoder indexes its tables with damaged values before it checks them
                     throw new IllegalArgumentException("corrupt ZSTD stream: " + e.getMessage(), e);
                 }
             }
