@@ -385,6 +385,7 @@ public final class SqliteStore implements CheckpointStore {
 
     @Override
     public List<WorkerActivity> workerActivity() {
+        settle();
         return read("list the workers of the job", () -> WorkerRows.activity(conn, scope(), clock.millis()));
     }
 
