@@ -10,13 +10,16 @@ import java.util.Optional;
  * committed as {@code running} for the worker in the store (leased, heartbeaten with its others,
  * recovered with them when the worker dies), handed out one by one by {@link CheckpointStore#claim}.
  *
- * <p><b>How many to fetch.</b> The batch starts at 1 and doubles, up to {@link #MAX_BATCH}, each
- * time the previous batch was used up in full within {@link #GROWTH_WINDOW_NANOS}; it falls back
- * to 1 when a batch came back short or was used up slowly. So a worker that claims one asset takes
- * one (two workers claiming once each get one asset each, as the contract wants); a worker racing
- * through small assets makes one transaction per up to 64 claims; and a worker on slow assets
- * never hoards work that another process could be doing: it holds at most a few claims it has not
- * started, and only while they take less than {@link #GROWTH_WINDOW_NANOS} each batch.
+ * <p><b>How many to fetch.</b> One claim at a time, unless the worker is racing through tiny
+ * assets: once the last {@value #FAST_CLAIMS} claims were all handed out within
+ * {@link #FAST_WINDOW_NANOS} (12.5 ms an asset or less, what a no-op or near-no-op processor
+ * does), the batch doubles at each fetch whose batch came back full, up to {@link #MAX_BATCH}; it
+ * falls back to 1 as soon as the pace drops or a batch came back short. So two workers claiming
+ * once each get one asset each (as the contract wants), a worker racing through small assets
+ * makes one transaction per up to 64 claims, and a worker on real assets (a file, a window of
+ * blocks, a metatile: tens of milliseconds and more) never holds a claim it has not started: the
+ * crash tests count every claim of an asset after its first as rework, and another process could
+ * be doing that work.
  *
  * <p>What a crash costs: the claims in the queue are not work done, so nothing is redone; they come
  * back as a dead worker's claims do (at once for a dead process on the same host, at lease expiry
@@ -27,21 +30,24 @@ public final class ClaimQueue {
     /** The largest batch. */
     public static final int MAX_BATCH = 64;
 
-    /** A batch used up within this time lets the next one double. */
-    public static final long GROWTH_WINDOW_NANOS = 1_000_000_000L;
+    /** How many recent hand-outs decide whether the worker is fast. */
+    public static final int FAST_CLAIMS = 8;
+
+    /** The last {@link #FAST_CLAIMS} hand-outs within this time make a fast worker. */
+    public static final long FAST_WINDOW_NANOS = 100_000_000L;
 
     private final ArrayDeque<Claim> claims = new ArrayDeque<>();
+    /** When the last {@link #FAST_CLAIMS} claims were handed out (a ring, {@code next} its oldest). */
+    private final long[] handedOutAt = new long[FAST_CLAIMS];
+    private int next;
+    private long handedOut;
     private int batch = 1;
-    private long filledAt;
     private boolean lastFull;
 
     /** How many claims to fetch now that the queue is empty. */
     public int nextBatch() {
-        if (lastFull && System.nanoTime() - filledAt < GROWTH_WINDOW_NANOS) {
-            batch = Math.min(batch * 2, MAX_BATCH);
-        } else {
-            batch = 1;
-        }
+        boolean fast = handedOut >= FAST_CLAIMS && System.nanoTime() - handedOutAt[next] < FAST_WINDOW_NANOS;
+        batch = fast && lastFull ? Math.min(batch * 2, MAX_BATCH) : 1;
         return batch;
     }
 
@@ -49,12 +55,17 @@ public final class ClaimQueue {
     public void fill(Collection<Claim> fetched, int asked) {
         claims.addAll(fetched);
         lastFull = fetched.size() == asked;
-        filledAt = System.nanoTime();
     }
 
     /** The next claim to hand out, removed from the queue. */
     public Optional<Claim> poll() {
-        return Optional.ofNullable(claims.poll());
+        Claim claim = claims.poll();
+        if (claim != null) {
+            handedOutAt[next] = System.nanoTime();
+            next = (next + 1) % FAST_CLAIMS;
+            handedOut++;
+        }
+        return Optional.ofNullable(claim);
     }
 
     public boolean isEmpty() {

@@ -67,8 +67,9 @@ import java.util.Set;
  * </pre>
  * {@code SKIP LOCKED} lets concurrent claimers pass each other's rows without waiting, and no
  * row is handed to two claims. The batch size {@code k} is a {@link ClaimQueue}'s: it starts at 1
- * for each worker and doubles (to {@link #MAX_BATCH}) each time a full batch was used up within a
- * second, falling back to 1 when a batch came back short or was used slowly: a worker that claims
+ * for each worker and doubles (to {@link #MAX_BATCH}) at each full batch while the worker races
+ * through tiny assets (its last claims handed out within a tenth of a second), falling back to 1
+ * when a batch came back short or the pace drops: a worker that claims
  * one asset takes one, so that two workers claiming once each get one asset each, as the
  * contract wants, a busy worker makes one round trip per up to 64 claims, and a worker on slow
  * assets does not hoard work another machine could do. Prefetched claims are heartbeaten with the worker's others; {@link #close()} puts
