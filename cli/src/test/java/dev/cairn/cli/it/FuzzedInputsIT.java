@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.cli.gdal.RasterFixture;
+import dev.cairn.engine.fuzz.Mutator;
 import dev.cairn.geo.format.GeometryKind;
-import dev.cairn.geo.fuzz.Mutator;
 import dev.cairn.geo.sample.LayerSpec;
 import dev.cairn.geo.sample.SampleData;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * or as a dead letter whose one-line message names it (listed by {@code cairn failures --json}),
  * and nothing the user sees holds a stack trace. The good files are a GeoPackage of the sample
  * generator and its conversions by cairn itself to Shapefile, GeoJSON and FlatGeobuf; the
- * mutations are the seeded ones of the geo module's fuzz loops ({@link Mutator}). The same for
+ * mutations are the seeded ones of the format fuzz loops ({@link Mutator}, engine's test jar). The same for
  * GeoTIFFs through {@code cairn warp}.
  */
 class FuzzedInputsIT {

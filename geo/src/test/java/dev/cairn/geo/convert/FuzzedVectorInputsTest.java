@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.engine.AssetFailure;
 import dev.cairn.engine.ErrorClass;
+import dev.cairn.engine.fuzz.FuzzRun;
+import dev.cairn.engine.fuzz.Mutator;
+import dev.cairn.engine.fuzz.Mutator.Field;
 import dev.cairn.geo.crs.CrsResolver;
 import dev.cairn.geo.format.Feature;
 import dev.cairn.geo.format.FeatureCursor;
@@ -14,9 +17,6 @@ import dev.cairn.geo.format.FieldType;
 import dev.cairn.geo.format.FormatProvider;
 import dev.cairn.geo.format.GeometryKind;
 import dev.cairn.geo.format.LayerDef;
-import dev.cairn.geo.fuzz.FuzzRun;
-import dev.cairn.geo.fuzz.Mutator;
-import dev.cairn.geo.fuzz.Mutator.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -108,14 +108,9 @@ class FuzzedVectorInputsTest {
 
     private FuzzRun.Report fuzz(String format, byte[] good, List<Field> fields, boolean text, String ext)
             throws Exception {
-        Mutator m = new Mutator(SEED);
         Path caseDir = Files.createDirectories(dir.resolve("cases-" + format));
-        return FuzzRun.run(format, SEED, FuzzRun.cases(), i -> {
-            Mutator.Mutation mu = m.mutate(i, good, fields, text);
-            Path file = caseDir.resolve("case" + i + "." + ext);
-            Files.write(file, mu.bytes());
-            return new FuzzRun.CaseFile(file, mu.description());
-        }, FuzzedVectorInputsTest::readAsConvertDoes, FuzzedVectorInputsTest::problem);
+        return FuzzRun.run(format, SEED, FuzzRun.cases(), FuzzRun.mutants(new Mutator(SEED), good, fields, text, caseDir, ext),
+                FuzzedVectorInputsTest::readAsConvertDoes, FuzzedVectorInputsTest::problem);
     }
 
     private static void check(FuzzRun.Report report) {

@@ -2,14 +2,14 @@ package dev.cairn.raster.cog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.engine.fuzz.FuzzRun;
+import dev.cairn.engine.fuzz.Mutator;
+import dev.cairn.engine.fuzz.Mutator.Field;
 import dev.cairn.geo.crs.CrsException;
 import dev.cairn.raster.DataType;
 import dev.cairn.raster.GeoKeyDirectory;
 import dev.cairn.raster.GeoTransform;
 import dev.cairn.raster.PixelBuffer;
-import dev.cairn.raster.fuzz.FuzzRun;
-import dev.cairn.raster.fuzz.Mutator;
-import dev.cairn.raster.fuzz.Mutator.Field;
 import dev.cairn.raster.io.ByteSource;
 import dev.cairn.raster.io.ByteSources;
 import dev.cairn.raster.io.IoOptions;
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>{@link FuzzRun#cases()} cases per seed file: 300 in the normal build, 5000 with {@code -Pheavy}.
  */
-class FuzzedTiffInputsTest {
+public class FuzzedTiffInputsTest {
     private static final long SEED = 20261207L;
     private static final GeoTransform UTM = new GeoTransform(500_000, 10, 0, 5_300_000, 0, -10);
 
@@ -108,14 +108,10 @@ class FuzzedTiffInputsTest {
     private FuzzRun.Report fuzz(String format, Path good) throws Exception {
         byte[] bytes = Files.readAllBytes(good);
         List<Field> fields = tiffFields(bytes);
-        Mutator m = new Mutator(SEED);
         Path caseDir = Files.createDirectories(dir.resolve("cases"));
-        return FuzzRun.run(format, SEED, FuzzRun.cases(), i -> {
-            Mutator.Mutation mu = m.mutate(i, bytes, fields, false);
-            Path file = caseDir.resolve("case" + i + ".tif");
-            Files.write(file, mu.bytes());
-            return new FuzzRun.CaseFile(file, mu.description());
-        }, FuzzedTiffInputsTest::readAsWarpDoes, FuzzedTiffInputsTest::problem);
+        return FuzzRun.run(format, SEED, FuzzRun.cases(),
+                FuzzRun.mutants(new Mutator(SEED), bytes, fields, false, caseDir, "tif"),
+                FuzzedTiffInputsTest::readAsWarpDoes, FuzzedTiffInputsTest::problem);
     }
 
     private static void check(FuzzRun.Report report) {
@@ -124,8 +120,11 @@ class FuzzedTiffInputsTest {
         assertThat(report.cases()).isEqualTo(FuzzRun.cases());
     }
 
-    /** What the warp job does with an input: open it, plan from the first image, read windows. */
-    static void readAsWarpDoes(Path file) throws Exception {
+    /**
+     * What the warp job does with an input: open it, plan from the first image, read windows
+     * (FuzzedGdalTiffInputsTest reads its layouts the same way).
+     */
+    public static void readAsWarpDoes(Path file) throws Exception {
         try (ByteSource source = ByteSources.open(file.toString(), IoOptions.defaults());
                 GeoTiffReader reader = GeoTiffReader.open(source, 8L << 20)) {
             TiffImage first = reader.image();
@@ -137,7 +136,8 @@ class FuzzedTiffInputsTest {
         }
     }
 
-    static String problem(Throwable e, Path file) {
+    /** A classified failure is a TIFF, georeferencing or CRS failure, naming the file on one line. */
+    public static String problem(Throwable e, Path file) {
         if (!(e instanceof TiffFormatException || e instanceof NotGeoreferencedException || e instanceof CrsException)) {
             return "unclassified";
         }

@@ -2,13 +2,10 @@ package dev.cairn.raster.tiff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.geo.crs.CrsException;
+import dev.cairn.engine.fuzz.FuzzRun;
+import dev.cairn.engine.fuzz.Mutator;
 import dev.cairn.raster.DataType;
-import dev.cairn.raster.fuzz.FuzzRun;
-import dev.cairn.raster.fuzz.Mutator;
-import dev.cairn.raster.io.ByteSource;
-import dev.cairn.raster.io.ByteSources;
-import dev.cairn.raster.io.IoOptions;
+import dev.cairn.raster.cog.FuzzedTiffInputsTest;
 import dev.cairn.raster.testing.Gdal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The layouts cairn's COG writer never writes, from GDAL: strips instead of tiles, BigTIFF,
  * big-endian, PackBits and planar configuration 2, each mutated (bit flips, byte runs,
  * truncations; no header-aware field mutations, the fields of these files are not parsed here)
- * and read as the warp job reads an input; the same verdicts as {@code FuzzedTiffInputsTest}.
+ * and read as the warp job reads an input, with the same verdicts ({@link FuzzedTiffInputsTest}).
  */
 class FuzzedGdalTiffInputsTest {
     private static final long SEED = 20261207L;
@@ -53,7 +50,7 @@ class FuzzedGdalTiffInputsTest {
         Path file = dir.resolve("zstd.tif");
         Files.write(file, m.bytes());
         org.assertj.core.api.Assertions.assertThatExceptionOfType(TiffFormatException.class)
-                .isThrownBy(() -> readAsWarpDoes(file))
+                .isThrownBy(() -> FuzzedTiffInputsTest.readAsWarpDoes(file))
                 .withMessageContaining("zstd.tif").withMessageContaining("corrupt ZSTD stream");
     }
 
@@ -72,41 +69,14 @@ class FuzzedGdalTiffInputsTest {
 
     private FuzzRun.Report fuzz(String format, Path good) throws Exception {
         byte[] bytes = Files.readAllBytes(good);
-        Mutator m = new Mutator(SEED);
         Path caseDir = Files.createDirectories(dir.resolve("cases"));
-        return FuzzRun.run(format, SEED, FuzzRun.cases(), i -> {
-            Mutator.Mutation mu = m.mutate(i, bytes, List.of(), false);
-            Path file = caseDir.resolve("case" + i + ".tif");
-            Files.write(file, mu.bytes());
-            return new FuzzRun.CaseFile(file, mu.description());
-        }, FuzzedGdalTiffInputsTest::readAsWarpDoes, FuzzedGdalTiffInputsTest::problem);
+        return FuzzRun.run(format, SEED, FuzzRun.cases(),
+                FuzzRun.mutants(new Mutator(SEED), bytes, List.of(), false, caseDir, "tif"),
+                FuzzedTiffInputsTest::readAsWarpDoes, FuzzedTiffInputsTest::problem);
     }
 
     private static void check(FuzzRun.Report report) {
         System.out.println("fuzz " + report.summary());
         assertThat(report.findings()).as(report.summary()).isEmpty();
-    }
-
-    static void readAsWarpDoes(Path file) throws Exception {
-        try (ByteSource source = ByteSources.open(file.toString(), IoOptions.defaults());
-                GeoTiffReader reader = GeoTiffReader.open(source, 8L << 20)) {
-            TiffImage first = reader.image();
-            first.geoTransform();
-            first.crs();
-            for (TiffImage image : reader.images()) {
-                image.readWindow(0, 0, Math.min(1024, image.width()), Math.min(1024, image.height()));
-            }
-        }
-    }
-
-    static String problem(Throwable e, Path file) {
-        if (!(e instanceof TiffFormatException || e instanceof NotGeoreferencedException || e instanceof CrsException)) {
-            return "unclassified";
-        }
-        String msg = String.valueOf(e.getMessage());
-        if (!msg.contains(file.getFileName().toString()) && !(e instanceof CrsException)) {
-            return "message without the file's name:";
-        }
-        return msg.contains("\n") ? "message on several lines:" : null;
     }
 }

@@ -1,5 +1,7 @@
-package dev.cairn.geo.fuzz;
+package dev.cairn.engine.fuzz;
 
+import dev.cairn.engine.AssetFailure;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +33,9 @@ import java.util.concurrent.TimeoutException;
  *
  * A finding carries the seed and case number that reproduce it; findings of the same kind (the
  * exception's class and the first frame in cairn's code) are counted together.
+ *
+ * <p>Format-agnostic, like {@link Mutator}: the format's tests (geo, raster) bring the reader and
+ * the verdict; both come from the engine's test jar.
  */
 public final class FuzzRun {
     /** The time bound of one case: a reader that reads a few KiB in more than this is hanging. */
@@ -77,6 +82,20 @@ public final class FuzzRun {
     }
 
     private FuzzRun() {
+    }
+
+    /**
+     * The usual case writer: case {@code i} is {@code mutator}'s mutation {@code i} of {@code good},
+     * written to {@code caseDir/case<i>.<ext>}.
+     */
+    public static CaseWriter mutants(Mutator mutator, byte[] good, List<Mutator.Field> fields, boolean text,
+            Path caseDir, String ext) {
+        return i -> {
+            Mutator.Mutation mu = mutator.mutate(i, good, fields, text);
+            Path file = caseDir.resolve("case" + i + "." + ext);
+            Files.write(file, mu.bytes());
+            return new CaseFile(file, mu.description());
+        };
     }
 
     public static Report run(String format, long seed, int cases, CaseWriter writer, Reader reader, Verdict verdict)
@@ -132,12 +151,7 @@ public final class FuzzRun {
     }
 
     private static String classOf(Throwable e) {
-        try {
-            Object c = e.getClass().getMethod("errorClass").invoke(e);
-            return "(" + c + ")";
-        } catch (ReflectiveOperationException | RuntimeException notAnAssetFailure) {
-            return "";
-        }
+        return e instanceof AssetFailure f ? "(" + f.errorClass() + ")" : "";
     }
 
     static String firstCairnFrame(Throwable e) {

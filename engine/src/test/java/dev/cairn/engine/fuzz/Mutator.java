@@ -1,4 +1,4 @@
-package dev.cairn.geo.fuzz;
+package dev.cairn.engine.fuzz;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
