@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code cairn status}: the job, its counts per state, the current rate and ETA, the running
  * claims, every worker that worked on the job (its last heartbeat, claims, assets done, recent
- * rate, and whether its lease ran out) and the time of the last checkpoint. Opens the checkpoint
+ * rate, and whether it is live, stopped cleanly or its lease ran out) and the time of the last checkpoint. Opens the checkpoint
  * read-only, so it is safe while a run is going on (it sees the last committed state, and its
  * reads take no lock a worker waits for: SQLite in WAL mode, PostgreSQL's plain reads).
  *
@@ -35,8 +35,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Show a job: assets done, failed, pending and running, the current rate and ETA,",
                 "the running claims (worker, attempt, lease), every worker of the job (last",
-                "heartbeat, claims, assets done, recent rate, lease expired) and the time of the",
-                "last checkpoint. The job is OUTDIR's, or --job ID of --store URL.",
+                "heartbeat, claims, assets done, recent rate, and whether it is live, stopped",
+                "cleanly or its lease expired) and the time of the last checkpoint. A worker's",
+                "recent rate is its assets done in the last 60 s per second it was active in",
+                "them (from its first claim to its stop, or now). The job is OUTDIR's, or",
+                "--job ID of --store URL.",
                 "Read-only: safe while a run is going on."})
 final class StatusCommand implements Callable<Integer> {
 
@@ -196,10 +199,13 @@ final class StatusCommand implements Callable<Integer> {
             m.put("heartbeat_age_seconds", w.sinceHeartbeat() == null ? null : w.sinceHeartbeat().toSeconds());
             m.put("lease_until", text(w.leaseUntil()));
             m.put("lease_expired", w.leaseExpired());
+            m.put("state", w.state().key());
+            m.put("stopped_at", text(w.stoppedAt()));
             m.put("claims", w.claims());
             m.put("done", w.done());
             m.put("failed", w.failed());
             m.put("done_last_60s", w.doneRecently());
+            m.put("active_last_60s_seconds", w.recentWindow().toMillis() / 1000.0);
             m.put("assets_per_second", Math.round(w.recentAssetsPerSecond() * 1000) / 1000.0);
             m.put("last_event", text(w.lastEvent()));
             m.put("store_now", w.now().toString());
@@ -209,9 +215,10 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /**
-     * One line per worker: id, last heartbeat, claims, done, recent rate, lease. A worker whose
-     * lease lies in the past is marked EXPIRED: dead, hung, cut off from the store, or finished
-     * (a finished worker holds no claim).
+     * One line per worker: id, last heartbeat, claims, done, recent rate (over the part of the last
+     * minute it was active), and its state: lease ok, STOPPED (it recorded a clean stop), or lease
+     * EXPIRED (no clean stop and its lease lies in the past: dead, hung, cut off from the store, or
+     * a cairn that records no stop).
      */
     private static void printWorkers(List<WorkerActivity> workers) {
         if (workers.isEmpty()) {
@@ -222,7 +229,10 @@ final class StatusCommand implements Callable<Integer> {
             String beat = w.sinceHeartbeat() == null ? "no heartbeat"
                     : "heartbeat " + StatusRate.text(w.sinceHeartbeat()) + " ago";
             String lease;
-            if (!w.leaseExpired()) {
+            if (w.stopped()) {
+                lease = "STOPPED " + StatusRate.text(Duration.between(w.stoppedAt(), w.now())) + " ago"
+                        + (w.claims() > 0 ? " (its claims go to the next worker when their lease runs out)" : "");
+            } else if (!w.leaseExpired()) {
                 lease = "lease ok (" + StatusRate.text(Duration.between(w.now(), w.leaseUntil())) + " left)";
             } else if (w.claims() > 0) {
                 lease = "lease EXPIRED" + (w.leaseUntil() == null ? ""
@@ -231,9 +241,10 @@ final class StatusCommand implements Callable<Integer> {
             } else {
                 lease = "lease EXPIRED (gone or finished)";
             }
-            System.out.printf(Locale.ROOT, "  %s  %s  claims %d  done %d  failed %d  %.2f assets/s (%d in the last %d s)  %s%n",
+            System.out.printf(Locale.ROOT,
+                    "  %s  %s  claims %d  done %d  failed %d  %.2f assets/s (%d in the last %d s, active %s of them)  %s%n",
                     w.workerId(), beat, w.claims(), w.done(), w.failed(), w.recentAssetsPerSecond(), w.doneRecently(),
-                    WorkerActivity.RECENT.toSeconds(), lease);
+                    WorkerActivity.RECENT.toSeconds(), StatusRate.text(w.recentWindow()), lease);
         }
     }
 

@@ -130,6 +130,22 @@ public interface CheckpointStore extends AutoCloseable {
     void heartbeat(String workerId, Duration lease);
 
     /**
+     * Records that {@code workerId} stopped cleanly (its run ended, or a stop was requested and
+     * the assets in flight finished or rolled back), so that {@link #workerActivity} shows it as
+     * {@linkplain WorkerActivity#stopped() stopped} at once rather than as live until its lease runs
+     * out; a worker that never gets here (killed, crashed) is told by its lease expiring. Call it
+     * after the worker's last heartbeat.
+     *
+     * <p>It is the worker's last heartbeat, asking for no lease: the heartbeat row then ends where
+     * it begins ({@code lease_until = beat_at}, the stop's time), which no heartbeat of a live
+     * worker writes (its lease is positive); a store reads such a row as the stop. Claims the worker
+     * still holds keep their lease, as every heartbeat never shortens one.
+     */
+    default void workerStopped(String workerId) {
+        heartbeat(workerId, Duration.ZERO);
+    }
+
+    /**
      * Marks the claimed asset {@code done}. A store may commit the completions that several
      * threads make at once in one transaction; each is still fenced on its own, and each call
      * returns only once its completion has committed.

@@ -19,13 +19,16 @@ import org.slf4j.LoggerFactory;
  * expires (a worker with nothing left to claim looks again while it waits). While the run lasts, a heartbeat extends this worker's leases every
  * {@link RetrySettings#heartbeatInterval} (a quarter of the lease; lease times are the store's clock, never this machine's),
  * so a live claim never expires under a slow asset; {@link #stop} ends it (after the work, so
- * leases stay valid to the last commit).
+ * leases stay valid to the last commit) and records the clean stop for {@code cairn status}.
  *
  * <p>A heartbeat that fails is logged and retried at the next tick: the lease is three ticks and
  * a pause long (see {@link RetrySettings}).
  */
 final class LeaseKeeper {
     private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
+
+    /** How long {@link #stop} waits for a heartbeat in flight before it records the stop. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final CheckpointStore store;
     private final String workerId;
@@ -53,10 +56,33 @@ final class LeaseKeeper {
         heartbeat.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** Stops the heartbeat; the leases then run out unless the claims were completed or released. */
+    /**
+     * Stops the heartbeat and records the clean stop ({@link CheckpointStore#workerStopped}), so that
+     * {@code cairn status} shows this worker as stopped at once rather than live until its lease
+     * runs out; claims it still holds keep their lease. The stop is written only once no heartbeat
+     * is in flight (a heartbeat committed after it would make the worker look alive again); a
+     * failure to write it is logged, and the worker then shows as expired once its lease ran out.
+     */
     void stop() {
-        if (heartbeat != null) {
-            heartbeat.shutdownNow();
+        if (heartbeat == null) {
+            return;
+        }
+        heartbeat.shutdownNow();
+        try {
+            if (!heartbeat.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("A heartbeat is still running after {}; the stop is not recorded (status shows the worker"
+                        + " as expired once its lease ran out)", STOP_WAIT);
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            store.workerStopped(workerId);
+        } catch (RuntimeException e) {
+            log.warn("Could not record the worker's stop (status shows it as expired once its lease ran out): {}",
+                    e.getMessage());
         }
     }
 

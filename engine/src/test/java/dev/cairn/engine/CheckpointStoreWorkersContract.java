@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The behaviour every {@link CheckpointStore} must have, part 4: {@link CheckpointStore#workerActivity},
  * what {@code cairn status} shows of each worker of a job: its registration, claims held now,
- * assets done and failed and its recent completions, its last heartbeat and whether its lease has
- * run out, all by the store's clock. A store module extends it (published in the engine's
+ * assets done and failed and its recent completions, its last heartbeat, whether it stopped
+ * cleanly ({@link CheckpointStore#workerStopped}) or its lease has run out, all by the store's clock. A store module extends it (published in the engine's
  * test-jar) as it extends the other three parts.
  */
 public abstract class CheckpointStoreWorkersContract extends CheckpointStoreContractBase {
@@ -117,6 +117,117 @@ public abstract class CheckpointStoreWorkersContract extends CheckpointStoreCont
         assertThat(w1.done()).isEqualTo(3);
         assertThat(w1.doneRecently()).isEqualTo(2);
         assertThat(w1.recentAssetsPerSecond()).isEqualTo(2.0 / 60);
+    }
+
+    @Test
+    void aWorkerThatStoppedCleanlyIsShownStoppedAtItsStopWhileAKilledOneShowsItsLeaseExpired() {
+        CheckpointStore store = store();
+        store.createJob(job());
+        store.plan(assets(3));
+        store.complete(store.claim("stopped", LEASE).orElseThrow(), new Outcome(1, 0, "x"));
+        store.complete(store.claim("killed", LEASE).orElseThrow(), new Outcome(1, 0, "x"));
+        store.complete(store.claim("live", LEASE).orElseThrow(), new Outcome(1, 0, "x"));
+        store.heartbeat("killed", LEASE);
+        clock.advance(Duration.ofSeconds(10));
+        store.heartbeat("stopped", LEASE);
+        store.workerStopped("stopped");
+        clock.advance(LEASE.minusSeconds(5));
+        store.heartbeat("live", LEASE);
+        clock.advance(Duration.ofSeconds(10));
+
+        List<WorkerActivity> workers = store.workerActivity();
+
+        assertThat(workers).extracting(WorkerActivity::workerId, WorkerActivity::state).containsExactly(
+                tuple("killed", WorkerActivity.State.EXPIRED),
+                tuple("live", WorkerActivity.State.LIVE),
+                tuple("stopped", WorkerActivity.State.STOPPED));
+        WorkerActivity stopped = workers.get(2);
+        assertThat(stopped.stoppedAt()).isEqualTo(T0.plusSeconds(10));
+        assertThat(stopped.lastHeartbeat()).isEqualTo(T0.plusSeconds(10));
+        assertThat(stopped.leaseExpired()).isTrue();
+        assertThat(stopped.done()).isEqualTo(1);
+        assertThat(workers.get(0).stoppedAt()).isNull();
+        assertThat(workers.get(0).leaseExpired()).isTrue();
+        assertThat(workers.get(1).stoppedAt()).isNull();
+    }
+
+    @Test
+    void aWorkerIsShownStoppedTheMomentItStopsNotWhenItsLeaseWouldHaveRunOut() {
+        CheckpointStore store = store();
+        store.createJob(job());
+        store.plan(assets(1));
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(1, 0, "x"));
+        store.heartbeat("w1", LEASE);
+        WorkerActivity before = store.workerActivity().get(0);
+
+        store.workerStopped("w1");
+
+        WorkerActivity after = store.workerActivity().get(0);
+        assertThat(before.state()).isEqualTo(WorkerActivity.State.LIVE);
+        assertThat(after.state()).isEqualTo(WorkerActivity.State.STOPPED);
+        assertThat(after.stoppedAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void aStopLeavesTheLeaseOfAClaimTheWorkerStillHoldsAsItWas() {
+        CheckpointStore store = store();
+        store.createJob(job());
+        store.plan(assets(1));
+        Claim held = store.claim("w1", LEASE).orElseThrow();
+        clock.advance(Duration.ofSeconds(30));
+
+        store.workerStopped("w1");
+
+        WorkerActivity w1 = store.workerActivity().get(0);
+        assertThat(w1.state()).isEqualTo(WorkerActivity.State.STOPPED);
+        assertThat(w1.claims()).isEqualTo(1);
+        assertThat(record(store, held.asset().id()).leaseUntil()).isEqualTo(T0.plus(LEASE));
+        assertThat(store.claim("w2", LEASE)).isEmpty();
+    }
+
+    @Test
+    void theRecentRateOfAWorkerThatWorkedTenSecondsOfTheLastMinuteIsOverThoseTenSeconds() {
+        CheckpointStore store = store();
+        store.createJob(job());
+        store.plan(assets(6));
+        store.complete(store.claim("early", LEASE).orElseThrow(), new Outcome(1, 0, "x"));
+        store.workerStopped("early");
+        clock.advance(Duration.ofSeconds(45));
+        for (int i = 0; i < 5; i++) {
+            store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(1, 0, "x"));
+            clock.advance(Duration.ofSeconds(2));
+        }
+        store.workerStopped("w1");
+        clock.advance(Duration.ofSeconds(5));
+
+        List<WorkerActivity> workers = store.workerActivity();
+
+        WorkerActivity early = workers.get(0);
+        WorkerActivity w1 = workers.get(1);
+        assertThat(w1.doneRecently()).isEqualTo(5);
+        assertThat(w1.firstEvent()).isEqualTo(T0.plusSeconds(45));
+        assertThat(w1.recentWindow()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(w1.recentAssetsPerSecond()).isEqualTo(0.5);
+        assertThat(early.doneRecently()).isZero();
+        assertThat(early.recentWindow()).isEqualTo(Duration.ZERO);
+        assertThat(early.recentAssetsPerSecond()).isZero();
+    }
+
+    @Test
+    void theRecentRateOfAWorkerStillRunningIsOverItsTimeSinceItsFirstClaim() {
+        CheckpointStore store = store();
+        store.createJob(job());
+        store.plan(assets(3));
+        clock.advance(Duration.ofSeconds(100));
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(1, 0, "x"));
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(1, 0, "x"));
+        store.complete(store.claim("w1", LEASE).orElseThrow(), new Outcome(1, 0, "x"));
+        clock.advance(Duration.ofSeconds(20));
+
+        WorkerActivity w1 = store.workerActivity().get(0);
+
+        assertThat(w1.recentWindow()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(w1.recentAssetsPerSecond()).isEqualTo(3 / 20.0);
     }
 
     @Test

@@ -23,10 +23,21 @@ import java.util.TreeMap;
  * so it never blocks or waits for a worker), with the server's time as now:
  * <pre>
  *   claims, claims' lease   cairn.asset WHERE state = 'running', by worker   (index asset_running_worker)
- *   done, failed, recent    cairn.event of the job, by worker and kind       (index event_job: one pass
- *                                                                             over the job's events)
- *   last heartbeat, lease   cairn.worker_lease of the job                    (one row per worker)
+ *   done, failed, recent,   cairn.event of the job, by worker and kind       (index event_job: one pass
+ *   first and last event                                                      over the job's events)
+ *   last heartbeat, lease,  cairn.worker_lease of the job                    (one row per worker)
+ *   stopped at
  *   host, pid, registered   cairn.worker                                     (store-wide)
+ * </pre>
+ * A worker's heartbeat row holds the time of its last heartbeat and the lease that heartbeat asked
+ * for, {@code lease_until > beat_at}; its clean stop ({@link dev.cairn.engine.CheckpointStore#workerStopped},
+ * a heartbeat asking for no lease) writes {@code lease_until = beat_at}, the stop's time, which is
+ * how it is read back ({@link WorkerActivity#stoppedAt()}), with no column of its own:
+ * <pre>
+ *   worker_lease row                     the worker
+ *   beat_at = t, lease_until = t + 60 s  alive at t (its heartbeat), leased to t + 60 s
+ *   beat_at = t, lease_until = t         stopped cleanly at t
+ *   none                                 never sent a heartbeat in this job
  * </pre>
  * A store of schema version 1 read before any worker of this version migrated it has no
  * {@code worker_lease}: its workers are listed without heartbeats, their lease that of their claims.
@@ -79,7 +90,7 @@ final class WorkerRows {
         Map<String, Row> rows = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT worker, count(*) FILTER (WHERE kind = 'done'), count(*) FILTER (WHERE kind = 'failed'),
-                       count(*) FILTER (WHERE kind = 'done' AND at > ?), max(at)
+                       count(*) FILTER (WHERE kind = 'done' AND at > ?), min(at), max(at)
                 FROM cairn.event WHERE job_id = ? AND worker IS NOT NULL GROUP BY worker""")) {
             ps.setObject(1, OffsetDateTime.ofInstant(now.minus(WorkerActivity.RECENT), java.time.ZoneOffset.UTC));
             ps.setString(2, jobId);
@@ -89,7 +100,8 @@ final class WorkerRows {
                     r.done = rs.getLong(2);
                     r.failed = rs.getLong(3);
                     r.recent = rs.getLong(4);
-                    r.lastEvent = instant(rs, 5);
+                    r.firstEvent = instant(rs, 5);
+                    r.lastEvent = instant(rs, 6);
                 }
             }
         }
@@ -114,7 +126,11 @@ final class WorkerRows {
                         Row r = rows.get(rs.getString(1));
                         if (r != null) { // a worker that beat but never claimed in this job is not listed
                             r.beat = instant(rs, 2);
-                            r.lease = later(r.lease, instant(rs, 3));
+                            Instant until = instant(rs, 3);
+                            r.lease = later(r.lease, until);
+                            if (!until.isAfter(r.beat)) { // a clean stop: see the class comment
+                                r.stopped = r.beat;
+                            }
                         }
                     }
                 }
@@ -136,8 +152,8 @@ final class WorkerRows {
         }
         List<WorkerActivity> list = new ArrayList<>(rows.size());
         for (Row r : rows.values()) {
-            list.add(new WorkerActivity(r.id, r.host, r.pid, r.registered, r.beat, r.lease, r.claims, r.done, r.failed,
-                    r.recent, r.lastEvent, now));
+            list.add(new WorkerActivity(r.id, r.host, r.pid, r.registered, r.beat, r.lease, r.stopped, r.claims, r.done,
+                    r.failed, r.recent, r.firstEvent, r.lastEvent, now));
         }
         return list;
     }
@@ -176,6 +192,8 @@ final class WorkerRows {
         Instant registered;
         Instant beat;
         Instant lease;
+        Instant stopped;
+        Instant firstEvent;
         Instant lastEvent;
         int claims;
         long done;

@@ -20,10 +20,21 @@ import java.util.TreeMap;
  * <p>Where each figure comes from, all in one read transaction (WAL: it never blocks a writer):
  * <pre>
  *   claims, claims' lease   asset WHERE state = 'running', by worker    (index asset_running_worker)
- *   done, failed, recent    event of the job, by worker and kind        (index event_job: one pass
- *                                                                        over the job's events)
- *   last heartbeat, lease   worker_lease of the job                     (one row per worker)
+ *   done, failed, recent,   event of the job, by worker and kind        (index event_job: one pass
+ *   first and last event                                                 over the job's events)
+ *   last heartbeat, lease,  worker_lease of the job                     (one row per worker)
+ *   stopped at
  *   host, pid, registered   worker                                      (store-wide)
+ * </pre>
+ * A worker's heartbeat row holds the time of its last heartbeat and the lease that heartbeat asked
+ * for, {@code lease_until > beat_at}; its clean stop ({@link dev.cairn.engine.CheckpointStore#workerStopped},
+ * a heartbeat asking for no lease) writes {@code lease_until = beat_at}, the stop's time, which is
+ * how it is read back ({@link WorkerActivity#stoppedAt()}), with no column of its own:
+ * <pre>
+ *   worker_lease row                     the worker
+ *   beat_at = t, lease_until = t + 60 s  alive at t (its heartbeat), leased to t + 60 s
+ *   beat_at = t, lease_until = t         stopped cleanly at t
+ *   none                                 never sent a heartbeat in this job
  * </pre>
  * A checkpoint of an older schema opened read-only has no {@code worker_lease}: its workers are
  * listed without heartbeats, their lease that of their claims.
@@ -58,7 +69,7 @@ final class WorkerRows {
     static List<WorkerActivity> activity(Connection conn, String jobId, long nowMillis) throws SQLException {
         Map<String, Row> rows = new TreeMap<>();
         try (PreparedStatement ps = conn.prepareStatement("""
-                SELECT worker, sum(kind = 'done'), sum(kind = 'failed'), sum(kind = 'done' AND at > ?), max(at)
+                SELECT worker, sum(kind = 'done'), sum(kind = 'failed'), sum(kind = 'done' AND at > ?), min(at), max(at)
                 FROM event WHERE job_id = ? AND worker IS NOT NULL GROUP BY worker""")) {
             ps.setLong(1, nowMillis - WorkerActivity.RECENT.toMillis());
             ps.setString(2, jobId);
@@ -68,7 +79,8 @@ final class WorkerRows {
                     r.done = rs.getLong(2);
                     r.failed = rs.getLong(3);
                     r.recent = rs.getLong(4);
-                    r.lastEvent = rs.getLong(5);
+                    r.firstEvent = rs.getLong(5);
+                    r.lastEvent = rs.getLong(6);
                 }
             }
         }
@@ -94,6 +106,9 @@ final class WorkerRows {
                         if (r != null) { // a worker that beat but never claimed in this job is not listed
                             r.beat = rs.getLong(2);
                             r.lease = later(r.lease, rs.getLong(3));
+                            if (rs.getLong(3) <= r.beat) { // a clean stop: see the class comment
+                                r.stopped = r.beat;
+                            }
                         }
                     }
                 }
@@ -114,7 +129,8 @@ final class WorkerRows {
         List<WorkerActivity> list = new ArrayList<>(rows.size());
         for (Row r : rows.values()) {
             list.add(new WorkerActivity(r.id, r.host, r.pid, instant(r.registered), instant(r.beat), instant(r.lease),
-                    r.claims, r.done, r.failed, r.recent, instant(r.lastEvent), now));
+                    instant(r.stopped), r.claims, r.done, r.failed, r.recent, instant(r.firstEvent),
+                    instant(r.lastEvent), now));
         }
         return list;
     }
@@ -144,6 +160,8 @@ final class WorkerRows {
         Long registered;
         Long beat;
         Long lease;
+        Long stopped;
+        Long firstEvent;
         Long lastEvent;
         int claims;
         long done;
