@@ -15,11 +15,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,14 +68,10 @@ class ChunkedScaleOutIT {
         String[] job = Stream.concat(Stream.of(convertArgs(out)), Stream.of("--store", url)).toArray(String[]::new);
         LockWatch watch = new LockWatch(url);
         watch.start();
-        CliProcess starter = CliProcess.start(SHORT_LEASE, work.resolve("logs-starter"), job);
-        await(starter, "\"event\":\"planned\"", 1);
-        CliProcess killed = CliProcess.start(SHORT_LEASE, work.resolve("logs-killed"), "worker", "--store", url,
-                "--workers", "1");
-        CliProcess other = CliProcess.start(SHORT_LEASE, work.resolve("logs-other"), "worker", "--store", url,
-                "--workers", "1");
-        await(killed, "\"event\":\"asset_done\"", 1);
-        killed.kill();
+        CliProcess starter = SharedJobProcesses.startPlanned(SHORT_LEASE, work.resolve("logs-starter"), TIMEOUT, job);
+        CliProcess killed = SharedJobProcesses.startWorker(SHORT_LEASE, work.resolve("logs-killed"), url, null);
+        CliProcess other = SharedJobProcesses.startWorker(SHORT_LEASE, work.resolve("logs-other"), url, null);
+        SharedJobProcesses.killAfterFirstAsset(killed, TIMEOUT);
 
         CliProcess.Result o = other.await(TIMEOUT);
         assertThat(o.exitCode()).as("the other worker; stderr:%n%s", o.stderr()).isZero();
@@ -89,17 +81,10 @@ class ChunkedScaleOutIT {
         assertThat(watch.holdersSeen).as("samples of pg_locks with the staging lock held").isPositive();
         assertThat(watch.mostHoldersAtOnce).as("holders of one staging lock at once").isEqualTo(1);
 
-        Map<String, Integer> done = new TreeMap<>();
-        Set<String> processes = new HashSet<>();
-        try (Connection c = DriverManager.getConnection("jdbc:" + url); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT asset_id, worker FROM cairn.event WHERE kind = 'done'")) {
-            while (rs.next()) {
-                done.merge(rs.getString(1), 1, Integer::sum);
-                processes.add(rs.getString(2));
-            }
-        }
-        assertThat(done).hasSize(CHUNKS).allSatisfy((id, n) -> assertThat(n).as("completions of %s", id).isEqualTo(1));
-        assertThat(processes).as("processes that completed chunks").hasSizeGreaterThanOrEqualTo(2);
+        SharedJobProcesses.Completions done = SharedJobProcesses.completions(url);
+        assertThat(done.perAsset()).hasSize(CHUNKS)
+                .allSatisfy((id, n) -> assertThat(n).as("completions of %s", id).isEqualTo(1));
+        assertThat(done.processes()).as("processes that completed chunks").hasSizeGreaterThanOrEqualTo(2);
 
         assertThat(GpkgCompare.tempLeftovers(out)).as("temp files left behind").isEmpty();
         try (Stream<Path> files = Files.walk(out)) {
@@ -159,23 +144,5 @@ class ChunkedScaleOutIT {
     private static String[] convertArgs(Path out) {
         return new String[] {"convert", input.toString(), "-o", out.toString(), "--to", "EPSG:4326", "--workers", "1",
             "--chunk-features", Integer.toString(CHUNK), "--json"};
-    }
-
-    /** Waits until {@code p}'s stderr holds {@code text} at least {@code times} times. */
-    private static void await(CliProcess p, String text, int times) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            String err = p.stderrSoFar();
-            int n = 0;
-            for (int i = err.indexOf(text); i >= 0; i = err.indexOf(text, i + 1)) {
-                n++;
-            }
-            if (n >= times) {
-                return;
-            }
-            assertThat(p.process().isAlive()).as("process ended before %s; stderr:%n%s", text, err).isTrue();
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no " + text + " within " + TIMEOUT);
     }
 }

@@ -5,15 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.cli.gdal.RasterFixture;
 import dev.cairn.store.postgresql.PostgresServer;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,61 +43,34 @@ class ScaleOutIT {
         String url = db.newDatabase();
         Path out = work.resolve("shared.mbtiles");
         String[] job = {"tiles", input.toString(), "-o", out.toString(), "--zoom", "6-15", "--workers", "1", "--store", url};
-        CliProcess starter = CliProcess.start(work.resolve("logs-starter"), job);
-        await(starter, "\"event\":\"planned\"", 1);
-        CliProcess killed = CliProcess.start(work.resolve("logs-killed"), "worker", "--store", url, "--workers", "1");
+        CliProcess starter = SharedJobProcesses.startPlanned(List.of(), work.resolve("logs-starter"), TIMEOUT, job);
+        CliProcess killed = SharedJobProcesses.startWorker(List.of(), work.resolve("logs-killed"), url, null);
         Thread.sleep(1500);
-        CliProcess stopped = CliProcess.start(work.resolve("logs-stopped"), "worker", "--store", url, "--workers", "1");
+        CliProcess stopped = SharedJobProcesses.startWorker(List.of(), work.resolve("logs-stopped"), url, null);
 
-        await(killed, "\"event\":\"asset_done\"", 1);
-        killed.kill();
-        await(stopped, "\"event\":\"asset_done\"", 1);
+        SharedJobProcesses.killAfterFirstAsset(killed, TIMEOUT);
+        SharedJobProcesses.awaitEvent(stopped, "asset_done", 1, TIMEOUT);
         CliProcess.Result status = CliProcess.run(work.resolve("logs-status"), TIMEOUT, "status", out.toString(), "--store",
                 url, "--json");
         assertThat(status.exitCode()).as(status.stderr()).isZero();
         assertThat(status.stdout()).contains("\"running\"");
         db.restart();
-        await(stopped, "\"event\":\"asset_done\"", 2);
+        SharedJobProcesses.awaitEvent(stopped, "asset_done", 2, TIMEOUT);
         stopped.signal("TERM");
         CliProcess.Result s = stopped.await(TIMEOUT);
         assertThat(s.exitCode()).as("the worker stopped by SIGTERM; stderr:%n%s", s.stderr()).isEqualTo(1);
         CliProcess.Result a = starter.await(TIMEOUT);
         assertThat(a.exitCode()).as("the starting process; stderr:%n%s", a.stderr()).isZero();
 
-        Map<String, Integer> done = new TreeMap<>();
-        Set<String> processes = new HashSet<>();
-        try (Connection c = DriverManager.getConnection("jdbc:" + url); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT asset_id, worker FROM cairn.event WHERE kind = 'done'")) {
-            while (rs.next()) {
-                done.merge(rs.getString(1), 1, Integer::sum);
-                processes.add(rs.getString(2).replaceFirst("/.*", ""));
-            }
-        }
-        assertThat(done).hasSizeGreaterThan(30).allSatisfy((id, n) -> assertThat(n).as("completions of %s", id).isEqualTo(1));
-        assertThat(processes).as("processes that completed metatiles").hasSizeGreaterThanOrEqualTo(2);
+        SharedJobProcesses.Completions done = SharedJobProcesses.completions(url);
+        assertThat(done.perAsset()).hasSizeGreaterThan(30)
+                .allSatisfy((id, n) -> assertThat(n).as("completions of %s", id).isEqualTo(1));
+        assertThat(done.processes()).as("processes that completed metatiles").hasSizeGreaterThanOrEqualTo(2);
 
         Path alone = work.resolve("alone.mbtiles");
         CliProcess.Result single = CliProcess.run(work.resolve("logs-alone"), TIMEOUT, "tiles", input.toString(), "-o",
                 alone.toString(), "--zoom", "6-15");
         assertThat(single.exitCode()).as(single.stderr()).isZero();
         assertThat(MbtilesContent.tiles(out)).isEqualTo(MbtilesContent.tiles(alone));
-    }
-
-    /** Waits until {@code p}'s stderr holds {@code text} at least {@code times} times. */
-    private static void await(CliProcess p, String text, int times) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            String err = p.stderrSoFar();
-            int n = 0;
-            for (int i = err.indexOf(text); i >= 0; i = err.indexOf(text, i + 1)) {
-                n++;
-            }
-            if (n >= times) {
-                return;
-            }
-            assertThat(p.process().isAlive()).as("process ended before %s; stderr:%n%s", text, err).isTrue();
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no " + text + " within " + TIMEOUT);
     }
 }

@@ -1,16 +1,13 @@
 package dev.cairn.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.cli.gdal.RasterFixture;
 import dev.cairn.store.postgresql.PostgresServer;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (all with an 8 s lease, {@code -Dcairn.lease}, so that a lease runs out within the test). While
  * they work, status shows both workers by their process ids, with a heartbeat, work (claims or
  * assets done) and a live lease; after one is killed with SIGKILL, status shows its lease expired.
- * The job still ends with exit 0, and {@code status OUTDIR --store URL} lists the same workers.
+ * The job still ends with exit 0, and {@code status OUTDIR --store URL} lists the same workers:
+ * the two that exited 0 as stopped at once (they recorded their stop), the killed one as expired.
  */
 @ExtendWith(PostgresServer.class)
 class StatusWorkersIT {
@@ -47,25 +45,17 @@ class StatusWorkersIT {
     }
 
     @Test
-    void statusListsBothWorkersWithHeartbeatAndWorkAndAKilledOneWithItsLeaseExpired() throws Exception {
+    void statusListsBothWorkersWithHeartbeatAndWorkAKilledOneAsExpiredAndThoseThatExitedAsStopped() throws Exception {
         PostgresServer.Cluster db = PostgresServer.cluster();
         String url = db.newDatabase();
         Path out = work.resolve("shared.mbtiles");
-        CliProcess starter = CliProcess.start(SHORT_LEASE, work.resolve("logs-starter"), "tiles", input.toString(), "-o",
-                out.toString(), "--zoom", "6-15", "--workers", "1", "--store", url);
-        await(starter, "\"event\":\"planned\"", 1);
-        String jobId;
-        try (Connection c = DriverManager.getConnection("jdbc:" + url); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT id FROM cairn.job")) {
-            assertThat(rs.next()).isTrue();
-            jobId = rs.getString(1);
-        }
-        CliProcess killed = CliProcess.start(SHORT_LEASE, work.resolve("logs-killed"), "worker", "--store", url, "--job",
-                jobId, "--workers", "1");
-        CliProcess survivor = CliProcess.start(SHORT_LEASE, work.resolve("logs-survivor"), "worker", "--store", url,
-                "--job", jobId, "--workers", "1");
-        await(killed, "\"event\":\"asset_done\"", 1);
-        await(survivor, "\"event\":\"asset_done\"", 1);
+        CliProcess starter = SharedJobProcesses.startPlanned(SHORT_LEASE, work.resolve("logs-starter"), TIMEOUT, "tiles",
+                input.toString(), "-o", out.toString(), "--zoom", "6-15", "--workers", "1", "--store", url);
+        String jobId = SharedJobProcesses.onlyJobId(url);
+        CliProcess killed = SharedJobProcesses.startWorker(SHORT_LEASE, work.resolve("logs-killed"), url, jobId);
+        CliProcess survivor = SharedJobProcesses.startWorker(SHORT_LEASE, work.resolve("logs-survivor"), url, jobId);
+        SharedJobProcesses.awaitEvent(killed, "asset_done", 1, TIMEOUT);
+        SharedJobProcesses.awaitEvent(survivor, "asset_done", 1, TIMEOUT);
 
         Map<Long, JsonNode> running = awaitWorkers(url, jobId, "both workers with a heartbeat", w ->
                 hasHeartbeat(w.get(killed.pid())) && hasHeartbeat(w.get(survivor.pid())));
@@ -75,6 +65,8 @@ class StatusWorkersIT {
             assertThat(w.get("host").asText()).isNotBlank();
             assertThat(w.get("claims").asInt() + w.get("done").asLong()).as("work of %s", w).isPositive();
             assertThat(w.get("lease_expired").asBoolean()).as("lease of %s", w).isFalse();
+            assertThat(w.get("state").asText()).as("state of %s", w).isEqualTo("live");
+            assertThat(w.get("stopped_at").isNull()).as("stop of %s", w).isTrue();
             assertThat(w.get("heartbeat_age_seconds").asLong()).as("heartbeat age of %s", w).isBetween(0L, 8L);
         }
 
@@ -83,7 +75,10 @@ class StatusWorkersIT {
                 w -> w.containsKey(killed.pid()) && w.get(killed.pid()).get("lease_expired").asBoolean());
         JsonNode dead = after.get(killed.pid());
         assertThat(dead.get("done").asLong()).isPositive();
+        assertThat(dead.get("state").asText()).isEqualTo("expired");
         assertThat(after).containsKey(survivor.pid());
+        assertThat(after.get(survivor.pid()).get("state").asText()).as("%s", after.get(survivor.pid()))
+                .isIn("live", "stopped"); // stopped if the job ended meanwhile
 
         CliProcess.Result s = survivor.await(TIMEOUT);
         assertThat(s.exitCode()).as("the surviving worker; stderr:%n%s", s.stderr()).isZero();
@@ -93,6 +88,29 @@ class StatusWorkersIT {
         assertThat(byOutput.get("job").asText()).isEqualTo(jobId);
         assertThat(byOutput.get("workers")).hasSize(3);
         assertThat(byOutput.get("counts").get("pending").asInt() + byOutput.get("counts").get("running").asInt()).isZero();
+        Map<Long, JsonNode> ended = byPid(byOutput);
+        for (CliProcess p : List.of(survivor, starter)) {
+            JsonNode w = ended.get(p.pid());
+            assertThat(w.get("state").asText()).as("a worker that exited 0: %s", w).isEqualTo("stopped");
+            assertThat(w.get("stopped_at").isNull()).as("its stop: %s", w).isFalse();
+            assertThat(w.get("last_heartbeat").asText()).as("its last heartbeat is its stop: %s", w)
+                    .isEqualTo(w.get("stopped_at").asText());
+            assertThat(w.get("claims").asInt()).as("claims of %s", w).isZero();
+            assertThat(w.get("active_last_60s_seconds").asDouble()).as("%s", w).isBetween(0.0, 60.0);
+            double rate = w.get("done_last_60s").asLong() / Math.max(1.0, w.get("active_last_60s_seconds").asDouble());
+            assertThat(w.get("assets_per_second").asDouble()).as("rate of %s", w).isCloseTo(rate, within(0.001));
+        }
+        JsonNode killedAfter = ended.get(killed.pid());
+        assertThat(killedAfter.get("state").asText()).as("the killed worker: %s", killedAfter).isEqualTo("expired");
+        assertThat(killedAfter.get("stopped_at").isNull()).as("the killed worker: %s", killedAfter).isTrue();
+    }
+
+    private static Map<Long, JsonNode> byPid(JsonNode status) {
+        Map<Long, JsonNode> byPid = new HashMap<>();
+        for (JsonNode w : status.get("workers")) {
+            byPid.put(w.get("pid").asLong(), w);
+        }
+        return byPid;
     }
 
     private static boolean hasHeartbeat(JsonNode w) {
@@ -107,10 +125,7 @@ class StatusWorkersIT {
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
             last = status(work.resolve("logs-status-" + (polls++)), "--store", url, "--job", jobId);
-            Map<Long, JsonNode> byPid = new HashMap<>();
-            for (JsonNode w : last.get("workers")) {
-                byPid.put(w.get("pid").asLong(), w);
-            }
+            Map<Long, JsonNode> byPid = byPid(last);
             if (until.test(byPid)) {
                 return byPid;
             }
@@ -127,23 +142,5 @@ class StatusWorkersIT {
         CliProcess.Result r = CliProcess.run(logs, TIMEOUT, cmd);
         assertThat(r.exitCode()).as("status; stderr:%n%s", r.stderr()).isZero();
         return JSON.readTree(r.lastStdoutLine());
-    }
-
-    /** Waits until {@code p}'s stderr holds {@code text} at least {@code times} times. */
-    private static void await(CliProcess p, String text, int times) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            String err = p.stderrSoFar();
-            int n = 0;
-            for (int i = err.indexOf(text); i >= 0; i = err.indexOf(text, i + 1)) {
-                n++;
-            }
-            if (n >= times) {
-                return;
-            }
-            assertThat(p.process().isAlive()).as("process ended before %s; stderr:%n%s", text, err).isTrue();
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no " + text + " within " + TIMEOUT);
     }
 }

@@ -6,13 +6,8 @@ import dev.cairn.cli.gdal.RasterFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,32 +37,21 @@ class WorkerIT {
         Path store = work.resolve("shared").resolve("checkpoint.db");
         Files.createDirectories(store.getParent());
         Path out = work.resolve("joined.mbtiles");
-        CliProcess starter = CliProcess.start(work.resolve("logs-starter"), "tiles", input.toString(), "-o", out.toString(),
-                "--zoom", "6-14", "--workers", "1", "--store", store.toString());
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!starter.stderrSoFar().contains("\"event\":\"planned\"") && System.nanoTime() < deadline) {
-            assertThat(starter.process().isAlive()).as("the starting run ended before its plan; stderr:%n%s",
-                    starter.stderrSoFar()).isTrue();
-            Thread.sleep(50);
-        }
-        CliProcess worker = CliProcess.start(work.resolve("logs-worker"), "worker", "--store", store.toString(),
-                "--workers", "1");
+        CliProcess starter = SharedJobProcesses.startPlanned(List.of(), work.resolve("logs-starter"), TIMEOUT, "tiles",
+                input.toString(), "-o", out.toString(), "--zoom", "6-14", "--workers", "1", "--store", store.toString());
+        CliProcess worker = SharedJobProcesses.startWorker(List.of(), work.resolve("logs-worker"), store.toString(), null);
         CliProcess.Result w = worker.await(TIMEOUT);
         CliProcess.Result s = starter.await(TIMEOUT);
         assertThat(s.exitCode()).as("starter; stderr:%n%s", s.stderr()).isZero();
         assertThat(w.exitCode()).as("worker; stderr:%n%s", w.stderr()).isZero();
 
-        Map<String, Integer> done = new TreeMap<>();
-        Set<String> workers = new HashSet<>();
-        try (Connection c = GpkgCompare.open(store); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT asset_id, worker FROM event WHERE kind = 'done'")) {
-            while (rs.next()) {
-                done.merge(rs.getString(1), 1, Integer::sum);
-                workers.add(rs.getString(2).replaceFirst("/.*", "")); // one per process
-            }
+        SharedJobProcesses.Completions done;
+        try (Connection c = GpkgCompare.open(store)) {
+            done = SharedJobProcesses.completions(c, "event");
         }
-        assertThat(done).hasSizeGreaterThan(8).allSatisfy((id, n) -> assertThat(n).as("completions of %s", id).isEqualTo(1));
-        assertThat(workers).as("processes that completed metatiles").hasSize(2);
+        assertThat(done.perAsset()).hasSizeGreaterThan(8)
+                .allSatisfy((id, n) -> assertThat(n).as("completions of %s", id).isEqualTo(1));
+        assertThat(done.processes()).as("processes that completed metatiles").hasSize(2);
 
         Path alone = work.resolve("alone.mbtiles");
         CliProcess.Result a = CliProcess.run(work.resolve("logs-alone"), TIMEOUT, "tiles", input.toString(), "-o",
