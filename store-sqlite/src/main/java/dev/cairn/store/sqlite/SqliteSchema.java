@@ -50,8 +50,9 @@ final class SqliteSchema {
     }
 
     /**
-     * A read-write connection; creates the file (complete, see {@link CheckpointCreation}), its
-     * parent directories and the schema if missing, and migrates an older schema. An existing file
+     * A read-write connection; creates the file (complete, see {@link CheckpointCreation}; stale
+     * leftovers of an interrupted creation are removed), its parent directories and the schema if
+     * missing, and migrates an older schema. An existing file
      * must pass {@link CheckpointIntegrity} first: a damaged one or one of a newer cairn is refused
      * ({@link UnusableCheckpointException}) before any write, never recreated.
      */
@@ -65,9 +66,7 @@ final class SqliteSchema {
             throw new StoreException("Cannot create the directory of checkpoint " + file + ": " + e
                     + ". Check the path and its permissions.", e, false);
         }
-        if (!Files.exists(file)) {
-            CheckpointCreation.create(file);
-        }
+        CheckpointCreation.createIfMissing(file);
         CheckpointIntegrity.checkFiles(file);
         Connection conn = new SQLiteConfig().createConnection(jdbcUrl(file));
         try (Statement st = conn.createStatement()) {
