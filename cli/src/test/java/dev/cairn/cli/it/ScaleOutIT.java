@@ -2,7 +2,6 @@ package dev.cairn.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.cli.gdal.RasterFixture;
 import dev.cairn.store.postgresql.PostgresServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,9 +31,7 @@ class ScaleOutIT {
 
     @BeforeAll
     static void input() throws Exception {
-        RasterFixture.assumeGdal();
-        input = RasterFixture.geotiff(work.resolve("in"), "scene", 3000, 2500, 3, "Byte", "EPSG:32633", 500000, 5400000,
-                560000, 5350000, null, 9, "TILED=YES");
+        input = SharedJobProcesses.tilesScene(work, 9);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.cairn.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.cli.gdal.RasterFixture;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,13 +19,24 @@ import java.util.TreeMap;
 
 /**
  * The processes of one job shared through a store, as the scale-out tests start them
- * (ScaleOutIT, ChunkedScaleOutIT, StatusWorkersIT, WorkerIT): a run with {@code --store} that
- * plans the job and works on it, {@code cairn worker} processes that join it, waits on their JSON
- * log events, and what the job's event log says of who completed what. Every wait fails as soon as
+ * (ScaleOutIT, ChunkedScaleOutIT, StatusWorkersIT, WorkerIT): the tiles jobs' input, a run with
+ * {@code --store} that plans the job and works on it, {@code cairn worker} processes that join it,
+ * waits on their JSON log events, and what the job's event log says of who completed what. Every wait fails as soon as
  * the process it waits on has ended, with its stderr, rather than at the timeout.
  */
 final class SharedJobProcesses {
     private SharedJobProcesses() {
+    }
+
+    /**
+     * The input of the shared tiles jobs: {@code dir/in/scene.tif}, 3000 × 2500 px, 3 bands, tiled,
+     * UTM 33N (enough metatiles at zoom 6 to 14 or 15 for several processes to share); {@code seed}
+     * seeds its noise. Skips the test without GDAL.
+     */
+    static Path tilesScene(Path dir, long seed) throws Exception {
+        RasterFixture.assumeGdal();
+        return RasterFixture.geotiff(dir.resolve("in"), "scene", 3000, 2500, 3, "Byte", "EPSG:32633", 500000, 5400000,
+                560000, 5350000, null, seed, "TILED=YES");
     }
 
     /** Starts {@code cairn ARGS...} (a job run with {@code --store}) and waits until it has planned the job. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cairn.cli.gdal.RasterFixture;
 import dev.cairn.store.postgresql.PostgresServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,9 +38,7 @@ class StatusWorkersIT {
 
     @BeforeAll
     static void input() throws Exception {
-        RasterFixture.assumeGdal();
-        input = RasterFixture.geotiff(work.resolve("in"), "scene", 3000, 2500, 3, "Byte", "EPSG:32633", 500000, 5400000,
-                560000, 5350000, null, 9, "TILED=YES");
+        input = SharedJobProcesses.tilesScene(work, 9);
     }
 
     @Test

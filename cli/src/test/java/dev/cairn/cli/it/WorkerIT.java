@@ -2,7 +2,6 @@ package dev.cairn.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.cli.gdal.RasterFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,9 +26,7 @@ class WorkerIT {
 
     @BeforeAll
     static void input() throws Exception {
-        RasterFixture.assumeGdal();
-        input = RasterFixture.geotiff(work.resolve("in"), "scene", 3000, 2500, 3, "Byte", "EPSG:32633", 500000, 5400000,
-                560000, 5350000, null, 5, "TILED=YES");
+        input = SharedJobProcesses.tilesScene(work, 5);
     }
 
     @Test
