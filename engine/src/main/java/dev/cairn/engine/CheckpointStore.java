@@ -140,6 +140,19 @@ public interface CheckpointStore extends AutoCloseable {
     void complete(Claim claim, Outcome outcome);
 
     /**
+     * Marks each claimed asset {@code done}, as {@link #complete} would, in one transaction: each
+     * completion is fenced on its own (a lost lease fails only that one, which changes nothing),
+     * and the method returns only once the others have committed. What a {@link Runner} uses to
+     * commit its threads' completions in batches without making them wait ({@link Completions}).
+     *
+     * @return per completion, in order: null when it committed, or the {@link LeaseLostException}
+     *         its claim met
+     * @throws StoreException when the transaction failed: none of the completions committed, so
+     *                        the whole call may be retried
+     */
+    List<RuntimeException> completeAll(List<Completion> completions);
+
+    /**
      * Marks the claimed asset {@code failed} (a dead letter).
      *
      * @param tries how many times it was tried in this claim (added to the stored total)

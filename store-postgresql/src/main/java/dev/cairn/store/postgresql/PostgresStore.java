@@ -5,6 +5,7 @@ import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.CheckpointStore;
 import dev.cairn.engine.Claim;
+import dev.cairn.engine.Completion;
 import dev.cairn.engine.ClaimQueue;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Event;
@@ -267,15 +268,11 @@ public final class PostgresStore implements CheckpointStore {
      */
     private final Map<String, ClaimQueue> queues = new HashMap<>();
     /** Gathers the completions of this handle's threads into one statement. */
-    private final GroupCommit<Completion> completions = new GroupCommit<>(this, this::completeAll);
+    private final GroupCommit<Completion> completions = new GroupCommit<>(this, this::commitCompletions);
     /** Per worker id: the claims handed out and not yet completed, failed or released (asset id → attempt). */
     private final Map<String, Map<String, Integer>> handedOut = new HashMap<>();
     private JobRecord bound;
     private volatile boolean closed;
-
-    /** A completion waiting for its group commit. */
-    private record Completion(Claim claim, Outcome outcome) {
-    }
 
     private PostgresStore(PostgresLocation where, boolean readOnly, Clock clock) {
         this.where = where;
@@ -619,13 +616,22 @@ public final class PostgresStore implements CheckpointStore {
         completions.submit(new Completion(claim, outcome));
     }
 
+    /**
+     * One transaction for all of them, each fenced on its own, as a group commit of
+     * {@link #complete} calls is; see the class comment.
+     */
+    @Override
+    public synchronized List<RuntimeException> completeAll(List<Completion> batch) {
+        return batch.isEmpty() ? List.of() : commitCompletions(List.copyOf(batch));
+    }
+
     /** How many group commits of completions this handle made, and how many completions they held. */
     long[] groupCommits() {
         return completions.batchesAndRequests();
     }
 
     /** Commits a batch of completions in one statement; runs holding the store's monitor. */
-    private List<RuntimeException> completeAll(List<Completion> batch) {
+    private List<RuntimeException> commitCompletions(List<Completion> batch) {
         String what = batch.size() == 1 ? "mark " + batch.get(0).claim().asset().id() + " done"
                 : "mark " + batch.size() + " assets done";
         ensureWritable(what);

@@ -7,6 +7,7 @@ import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.CheckpointStore;
 import dev.cairn.engine.Claim;
+import dev.cairn.engine.Completion;
 import dev.cairn.engine.ClaimQueue;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Event;
@@ -132,14 +133,10 @@ public final class SqliteStore implements CheckpointStore {
     /** Per worker id: claims committed as running for it but not handed out yet. */
     private final Map<String, ClaimQueue> queues = new HashMap<>();
     /** Gathers the completions of this handle's threads into shared transactions. */
-    private final GroupCommit<Completion> completions = new GroupCommit<>(this, this::completeAll);
+    private final GroupCommit<Completion> completions = new GroupCommit<>(this, this::commitCompletions);
     /** The bound job, or null: then the handle works on the job-less rows. */
     private JobRecord bound;
     private volatile boolean closed;
-
-    /** A completion waiting for its group commit. */
-    private record Completion(Claim claim, Outcome outcome) {
-    }
 
     /**
      * The WAL size, in pages, at which a commit copies it back into the database (SQLite's default
@@ -462,13 +459,22 @@ public final class SqliteStore implements CheckpointStore {
         completions.submit(new Completion(claim, outcome));
     }
 
+    /**
+     * One transaction for all of them, each fenced on its own, as a group commit of
+     * {@link #complete} calls is; see the class comment.
+     */
+    @Override
+    public synchronized List<RuntimeException> completeAll(List<Completion> batch) {
+        return batch.isEmpty() ? List.of() : commitCompletions(List.copyOf(batch));
+    }
+
     /** How many group commits of completions this handle made, and how many completions they held. */
     long[] groupCommits() {
         return completions.batchesAndRequests();
     }
 
     /** One transaction for the completions gathered by {@link #completions}, each fenced on its own. */
-    private List<RuntimeException> completeAll(List<Completion> batch) {
+    private List<RuntimeException> commitCompletions(List<Completion> batch) {
         String what = batch.size() == 1 ? "mark " + batch.get(0).claim().asset().id() + " done"
                 : "mark " + batch.size() + " assets done";
         return write(what, () -> {
