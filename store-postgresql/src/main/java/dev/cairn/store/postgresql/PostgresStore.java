@@ -625,12 +625,16 @@ public final class PostgresStore implements CheckpointStore {
         return batch.isEmpty() ? List.of() : commitCompletions(List.copyOf(batch));
     }
 
-    /** How many group commits of completions this handle made, and how many completions they held. */
-    long[] groupCommits() {
-        return completions.batchesAndRequests();
+    /** How many transactions of completions this handle committed, and how many completions they held. */
+    synchronized long[] groupCommits() {
+        return new long[] {completionCommits, completionsCommitted};
     }
 
     /** Commits a batch of completions in one statement; runs holding the store's monitor. */
+    /** Transactions of completions committed, and the completions they held (guarded by the store's monitor). */
+    private long completionCommits;
+    private long completionsCommitted;
+
     private List<RuntimeException> commitCompletions(List<Completion> batch) {
         String what = batch.size() == 1 ? "mark " + batch.get(0).claim().asset().id() + " done"
                 : "mark " + batch.size() + " assets done";
@@ -666,7 +670,7 @@ public final class PostgresStore implements CheckpointStore {
             }
         }
         try {
-            return session.call(what, (c, replay) -> {
+            List<RuntimeException> committedResults = session.call(what, (c, replay) -> {
                 Set<Long> committed = new HashSet<>();
                 try (PreparedStatement ps = c.prepareStatement(COMPLETE_ALL)) {
                     time(ps, 1);
@@ -697,6 +701,9 @@ public final class PostgresStore implements CheckpointStore {
                 }
                 return results;
             });
+            completionCommits++;
+            completionsCommitted += n;
+            return committedResults;
         } finally {
             batch.forEach(b -> forget(b.claim()));
         }

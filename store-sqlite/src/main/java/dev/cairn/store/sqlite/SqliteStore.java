@@ -432,13 +432,7 @@ public final class SqliteStore implements CheckpointStore {
     private List<Claim> fetch(String workerId, Duration lease, int k) {
         return write(k == 1 ? "claim an asset" : "claim up to " + k + " assets", () -> {
             long nowMillis = clock.millis();
-            List<Claim> claims = new ArrayList<>(k);
-            Optional<Claim> next;
-            while (claims.size() < k
-                    && (next = transitions.claim(workerId, nowMillis, nowMillis + lease.toMillis())).isPresent()) {
-                claims.add(next.get());
-            }
-            return claims;
+            return transitions.claim(workerId, nowMillis, nowMillis + lease.toMillis(), k);
         });
     }
 
@@ -468,28 +462,35 @@ public final class SqliteStore implements CheckpointStore {
         return batch.isEmpty() ? List.of() : commitCompletions(List.copyOf(batch));
     }
 
-    /** How many group commits of completions this handle made, and how many completions they held. */
-    long[] groupCommits() {
-        return completions.batchesAndRequests();
+    /** How many transactions of completions this handle committed, and how many completions they held. */
+    synchronized long[] groupCommits() {
+        return new long[] {completionCommits, completionsCommitted};
     }
 
     /** One transaction for the completions gathered by {@link #completions}, each fenced on its own. */
+    /** Transactions of completions committed, and the completions they held (guarded by the store's monitor). */
+    private long completionCommits;
+    private long completionsCommitted;
+
     private List<RuntimeException> commitCompletions(List<Completion> batch) {
         String what = batch.size() == 1 ? "mark " + batch.get(0).claim().asset().id() + " done"
                 : "mark " + batch.size() + " assets done";
-        return write(what, () -> {
+        List<RuntimeException> results = write(what, () -> {
             long nowMillis = clock.millis();
-            List<RuntimeException> results = new ArrayList<>(batch.size());
+            List<RuntimeException> out = new ArrayList<>(batch.size());
             for (Completion c : batch) {
                 try {
                     transitions.complete(c.claim(), c.outcome(), nowMillis);
-                    results.add(null);
+                    out.add(null);
                 } catch (LeaseLostException lost) {
-                    results.add(lost); // its fenced update matched no row and wrote no event
+                    out.add(lost); // its fenced update matched no row and wrote no event
                 }
             }
-            return results;
+            return out;
         });
+        completionCommits++;
+        completionsCommitted += batch.size();
+        return results;
     }
 
     @Override
