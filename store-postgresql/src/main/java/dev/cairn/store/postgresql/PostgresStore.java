@@ -216,6 +216,13 @@ public final class PostgresStore implements CheckpointStore {
      * own, and only the rows it updated get their events. Binds now, the arrays of r (id, worker,
      * attempt, features, skipped, checksum), the job, the fingerprint, then the events' arrays
      * (request number, kind, detail). Returns the numbers of the requests that committed.
+     *
+     * <p>The fence compares {@code a.state || ''}, not {@code a.state}: with the plain comparison
+     * the planner (which sees no running rows in the statistics taken at planning) scanned the
+     * partial index {@code asset_running_worker} once and compared every running row with every
+     * request (64 × 160 comparisons for a batch of 64, half the statement's time); this way it
+     * looks each request up by the primary key. A batch of 64 went from about 10 ms to about 5
+     * ms (auto_explain, benchmark of 2 workers, busy machine).
      */
     private static final String COMPLETE_ALL = """
             WITH t AS (SELECT %s AS now),
@@ -227,7 +234,7 @@ public final class PostgresStore implements CheckpointStore {
                 UPDATE cairn.asset a SET state = 'done', lease_until = NULL, features = r.features, skipped = r.skipped,
                     checksum = r.checksum, error_class = NULL, message = NULL, transient = false, updated_at = t.now
                 FROM r, t
-                WHERE a.job_id = ? AND a.id = r.id AND a.state = 'running' AND a.worker = r.worker AND a.attempt = r.attempt
+                WHERE a.job_id = ? AND a.id = r.id AND (a.state || '') = 'running' AND a.worker = r.worker AND a.attempt = r.attempt
                 RETURNING a.job_id, a.id, r.n, r.worker, r.attempt, t.now),
             e AS (
                 INSERT INTO cairn.event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
