@@ -117,8 +117,9 @@ public interface CheckpointStore extends AutoCloseable {
      * out one per call. Such claims are the worker's like any other (leased, extended by
      * {@link #heartbeat}, put back by {@link #releaseClaimsOf}, claimable again once their lease
      * expired); those not handed out yet are put back to {@code pending} by {@link #close()} and
-     * before any method other than claim, heartbeat, complete, fail and release reads or changes
-     * the job, so that the job shows an asset as running only once it was handed out.
+     * before any method other than claim, heartbeat, complete, completeAll, fail and release
+     * reads or changes the job, so that the job shows an asset as running only once it was
+     * handed out.
      */
     Optional<Claim> claim(String workerId, Duration lease);
 

@@ -87,6 +87,9 @@ import java.util.Set;
  * the events of the rows it updated); a caller whose row was not updated gets
  * {@link LeaseLostException}, the others return once the statement has committed. A claim handed
  * out from the queue takes only the queue's lock, so it does not wait for a commit.
+ * {@link #completeAll} commits a list of completions by the same statement and returns the
+ * result of each: what a {@link dev.cairn.engine.Runner} uses, its completions committed behind
+ * its worker threads.
  *
  * <p><b>Fencing.</b> {@link #complete}, {@link #fail} and {@link #release} are one statement each
  * that updates the row only
@@ -952,7 +955,7 @@ public final class PostgresStore implements CheckpointStore {
 
     /**
      * Puts this handle's prefetched claims back to pending before anything but the claim loop
-     * (claim, heartbeat, complete, fail, release) looks at or changes the job, so that what it sees
+     * (claim, heartbeat, complete, completeAll, fail, release) looks at or changes the job, so that what it sees
      * is what the SQLite store would show: an asset is running only once handed out.
      */
     private void settle() {

@@ -63,14 +63,17 @@ import java.util.stream.Collectors;
  * transaction holds each one's fenced update and events, and every caller returns after that
  * transaction committed. A completion whose fence fails throws {@link LeaseLostException} to its
  * caller alone (its update matched no row, its events were not written); the others commit. A
- * lone completion commits at once, alone.
+ * lone completion commits at once, alone. {@link #completeAll} commits a list of completions in
+ * one such transaction and returns the result of each: what a {@link dev.cairn.engine.Runner}
+ * uses, its completions committed behind its worker threads (with two threads on a no-op
+ * processor, {@link #complete} calls still alternate and rarely group).
  *
  * <p><b>Claims in batches.</b> A handle keeps, per worker id, a {@link ClaimQueue} of claims
  * already committed as {@code running} for that worker, filled by one transaction of up to 64
- * claims (each with its {@code claimed} event) when empty; the batch grows only while the worker
+ * claims (each with its {@code claimed} event; the candidates read by one query) when empty; the batch grows only while the worker
  * uses its claims up fast. Claims in the queue are leased, heartbeaten and recovered like handed-out
  * ones. {@link #close()} puts those never handed out back to {@code pending} (a {@code released}
- * event each), and so does every method other than the claim loop's (claim, heartbeat, complete,
+ * event each), and so does every method other than the claim loop's (claim, heartbeat, complete, completeAll,
  * fail, release) before it reads or changes the job; if the process dies they come back as its
  * other claims do.
  *
@@ -667,7 +670,7 @@ public final class SqliteStore implements CheckpointStore {
     /**
      * Puts this handle's claims fetched in advance (not handed out) back to {@code pending}, with
      * a {@code released} event each (detail {@link TransitionWriter#PREFETCH_RELEASED}), in one
-     * transaction, before anything but the claim loop (claim, heartbeat, complete, fail,
+     * transaction, before anything but the claim loop (claim, heartbeat, complete, completeAll, fail,
      * release) looks at or changes the job: what it then sees is what one claim at a time would
      * show, an asset is running only once handed out. A claim taken over meanwhile (its lease
      * expired) is not ours to release and is skipped.
