@@ -9,7 +9,6 @@ import dev.cairn.engine.Completion;
 import dev.cairn.engine.ClaimQueue;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Event;
-import dev.cairn.engine.FeatureIssue;
 import dev.cairn.engine.FeatureIssueRecord;
 import dev.cairn.engine.GroupCommit;
 import dev.cairn.engine.JobRecord;
@@ -83,7 +82,7 @@ import java.util.Set;
  *
  * <p><b>Group commit.</b> The {@link #complete} calls that a handle's threads make while another
  * completion is being committed are gathered ({@link GroupCommit}) and committed by one statement
- * ({@link #COMPLETE_ALL}: {@code UPDATE … FROM unnest(…)} with each row fenced on its own, and
+ * ({@link PgCompletions}: {@code UPDATE … FROM unnest(…)} with each row fenced on its own, and
  * the events of the rows it updated); a caller whose row was not updated gets
  * {@link LeaseLostException}, the others return once the statement has committed. A claim handed
  * out from the queue takes only the queue's lock, so it does not wait for a commit.
@@ -145,7 +144,7 @@ public final class PostgresStore implements CheckpointStore {
     static final int MAX_BATCH = ClaimQueue.MAX_BATCH;
 
     /** The statement's time: the bound test time, or the server's now(). */
-    private static final String NOW = "coalesce(CAST(? AS timestamptz), now())";
+    static final String NOW = "coalesce(CAST(? AS timestamptz), now())";
 
     /** Binds 1 now, 2 the job (twice: 2, 3), 4 k, 5 worker, 6 lease ms, 7 fingerprint. */
     private static final String CLAIM = """
@@ -213,55 +212,6 @@ public final class PostgresStore implements CheckpointStore {
     private static final String RELEASE = "WITH t AS (SELECT " + NOW + " AS now), u AS ("
             + "UPDATE cairn.asset a SET state = 'pending', worker = NULL, lease_until = NULL, updated_at = t.now"
             + FENCE + FENCED_EVENTS;
-
-    /**
-     * The completions of one group commit in one statement: each row of {@code r} is fenced on its
-     * own, and only the rows it updated get their events. Binds now, the arrays of r (id, worker,
-     * attempt, features, skipped, checksum), the job, the fingerprint, then the events' arrays
-     * (request number, kind, detail). Returns the numbers of the requests that committed.
-     * This form is for small batches (the {@link #complete} calls of a few threads); large ones
-     * use {@link #COMPLETE_MANY}.
-     */
-    private static final String COMPLETE_ALL = completeAll("a.state");
-
-    /** The batch size from which {@link #COMPLETE_MANY} is used instead of {@link #COMPLETE_ALL}. */
-    static final int MANY_COMPLETIONS = 16;
-
-    /**
-     * {@link #COMPLETE_ALL} for large batches ({@link #MANY_COMPLETIONS} and more: those of a
-     * {@link dev.cairn.engine.Runner}'s committer). The fence compares {@code a.state || ''}, not
-     * {@code a.state}: with the plain comparison the planner (which sees almost no running rows
-     * in the statistics) scanned the partial index {@code asset_running_worker} once and compared
-     * every running row with every request (64 × 160 comparisons for a batch of 64, half the
-     * statement's time); this way it looks each request up by the primary key. A batch of 64 went
-     * from about 10 ms to about 5 ms (auto_explain, benchmark of 2 workers, busy machine). For
-     * batches of one or two (2 threads calling {@link #complete}) the plain form was faster: 3,954
-     * and 3,039 claims+completions/s against 2,067 and 2,217 with this one, runs alternated.
-     */
-    private static final String COMPLETE_MANY = completeAll("(a.state || '')");
-
-    /** The statement of {@link #COMPLETE_ALL} with {@code state} as the expression the fence compares. */
-    private static String completeAll(String state) {
-        return """
-            WITH t AS (SELECT %s AS now),
-            r AS (
-                SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS int[]), CAST(? AS bigint[]),
-                                     CAST(? AS bigint[]), CAST(? AS text[]))
-                    WITH ORDINALITY AS r(id, worker, attempt, features, skipped, checksum, n)),
-            u AS (
-                UPDATE cairn.asset a SET state = 'done', lease_until = NULL, features = r.features, skipped = r.skipped,
-                    checksum = r.checksum, error_class = NULL, message = NULL, transient = false, updated_at = t.now
-                FROM r, t
-                WHERE a.job_id = ? AND a.id = r.id AND %s = 'running' AND a.worker = r.worker AND a.attempt = r.attempt
-                RETURNING a.job_id, a.id, r.n, r.worker, r.attempt, t.now),
-            e AS (
-                INSERT INTO cairn.event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
-                SELECT u.job_id, u.now, u.id, e.kind, u.worker, u.attempt, e.detail, ?
-                FROM u JOIN unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]))
-                    WITH ORDINALITY AS e(n, kind, detail, k) ON e.n = u.n
-                ORDER BY u.n, e.k)
-            SELECT n FROM u""".formatted(NOW, state);
-    }
 
     /**
      * Puts rows of the job back to pending with one event each, read from the row as it was;
@@ -634,7 +584,7 @@ public final class PostgresStore implements CheckpointStore {
 
     /**
      * Group-committed with the completions of this handle's other threads: one statement
-     * ({@link #COMPLETE_ALL}) for all of them, each fenced on its own; see the class comment.
+     * ({@link PgCompletions}) for all of them, each fenced on its own; see the class comment.
      */
     @Override
     public void complete(Claim claim, Outcome outcome) {
@@ -668,55 +618,9 @@ public final class PostgresStore implements CheckpointStore {
         String id = scope();
         String fingerprint = fingerprint();
         int n = batch.size();
-        Object[] ids = new Object[n];
-        Object[] workers = new Object[n];
-        Object[] attempts = new Object[n];
-        Object[] features = new Object[n];
-        Object[] skipped = new Object[n];
-        Object[] checksums = new Object[n];
-        List<Object> eventOf = new ArrayList<>();
-        List<Object> kinds = new ArrayList<>();
-        List<Object> details = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Claim claim = batch.get(i).claim();
-            Outcome outcome = batch.get(i).outcome();
-            ids[i] = claim.asset().id();
-            workers[i] = claim.workerId();
-            attempts[i] = claim.attempt();
-            features[i] = outcome.items();
-            skipped[i] = outcome.skipped();
-            checksums[i] = outcome.checksum();
-            eventOf.add((long) i + 1);
-            kinds.add("done");
-            details.add("features=" + outcome.items() + " skipped=" + outcome.skipped());
-            for (FeatureIssue issue : outcome.issues()) {
-                eventOf.add((long) i + 1);
-                kinds.add(issue.action().eventKind());
-                details.add(issue.errorClass().key() + " " + issue.message());
-            }
-        }
         try {
             List<RuntimeException> committedResults = session.call(what, (c, replay) -> {
-                Set<Long> committed = new HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement(n < MANY_COMPLETIONS ? COMPLETE_ALL : COMPLETE_MANY)) {
-                    time(ps, 1);
-                    ps.setArray(2, c.createArrayOf("text", ids));
-                    ps.setArray(3, c.createArrayOf("text", workers));
-                    ps.setArray(4, c.createArrayOf("int4", attempts));
-                    ps.setArray(5, c.createArrayOf("int8", features));
-                    ps.setArray(6, c.createArrayOf("int8", skipped));
-                    ps.setArray(7, c.createArrayOf("text", checksums));
-                    ps.setString(8, id);
-                    PlanRows.setNullable(ps, 9, fingerprint);
-                    ps.setArray(10, c.createArrayOf("int8", eventOf.toArray()));
-                    ps.setArray(11, c.createArrayOf("text", kinds.toArray()));
-                    ps.setArray(12, c.createArrayOf("text", details.toArray()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            committed.add(rs.getLong(1));
-                        }
-                    }
-                }
+                Set<Long> committed = PgCompletions.update(c, batch, id, fingerprint, this::time);
                 List<RuntimeException> results = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     Claim claim = batch.get(i).claim();
