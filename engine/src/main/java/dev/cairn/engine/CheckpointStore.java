@@ -117,8 +117,9 @@ public interface CheckpointStore extends AutoCloseable {
      * out one per call. Such claims are the worker's like any other (leased, extended by
      * {@link #heartbeat}, put back by {@link #releaseClaimsOf}, claimable again once their lease
      * expired); those not handed out yet are put back to {@code pending} by {@link #close()} and
-     * before any method other than claim, heartbeat, complete, fail and release reads or changes
-     * the job, so that the job shows an asset as running only once it was handed out.
+     * before any method other than claim, heartbeat, complete, completeAll, fail and release
+     * reads or changes the job, so that the job shows an asset as running only once it was
+     * handed out.
      */
     Optional<Claim> claim(String workerId, Duration lease);
 
@@ -154,6 +155,19 @@ public interface CheckpointStore extends AutoCloseable {
      *                            and attempt); nothing is changed then
      */
     void complete(Claim claim, Outcome outcome);
+
+    /**
+     * Marks each claimed asset {@code done}, as {@link #complete} would, in one transaction: each
+     * completion is fenced on its own (a lost lease fails only that one, which changes nothing),
+     * and the method returns only once the others have committed. What a {@link Runner} uses to
+     * commit its threads' completions in batches without making them wait ({@link Completions}).
+     *
+     * @return per completion, in order: null when it committed, or the {@link LeaseLostException}
+     *         its claim met
+     * @throws StoreException when the transaction failed: none of the completions committed, so
+     *                        the whole call may be retried
+     */
+    List<RuntimeException> completeAll(List<Completion> completions);
 
     /**
      * Marks the claimed asset {@code failed} (a dead letter).

@@ -26,7 +26,9 @@ import java.util.Objects;
  * calls that arrive while a commit is under way, so a batch is at most as large as the number of
  * threads calling. (A leader that waited up to 0.2 ms for the other recent callers did halve the
  * commits of 2 worker threads with a no-op processor, but made them slower: the wait and the
- * wake-ups cost more than the commits saved.)
+ * wake-ups cost more than the commits saved. A {@link Runner} does not wait for its own
+ * completions: it hands them to {@link Completions}, which commits them in batches through
+ * {@link CheckpointStore#completeAll}; this class serves the callers of {@link CheckpointStore#complete}.)
  *
  * <p><b>Failure.</b> A request the batch refuses on its own (a lost lease) fails only its caller,
  * and the batch must have left its rows untouched; the others commit. If the whole batch fails

@@ -26,8 +26,11 @@ import org.slf4j.MDC;
  *
  * <ul>
  *   <li><b>Claims with leases.</b> Each thread claims one asset at a time from the store (which
- *       may fetch several at once and hand them out one by one) and completes it (which the
- *       store may commit together with other threads' completions); the
+ *       may fetch several at once and hand them out one by one); when the asset is done the
+ *       thread hands its completion to the run's committer ({@link Completions}), which commits
+ *       the completions that gathered meanwhile in one transaction, each fenced on its own, while
+ *       the thread goes on with its next asset (bounded; {@link #run()} returns only once every
+ *       completion is committed); the
  *       {@link LeaseKeeper} recovers the claims of dead workers and extends this worker's leases
  *       while the process lives.</li>
  *   <li><b>Isolation.</b> A failing asset is dead-lettered with the error class and message the
@@ -52,6 +55,8 @@ public final class Runner {
     private final boolean untilJobEnds;
     /** The leases of the current run (set by {@link #run}). */
     private volatile LeaseKeeper leaseKeeper;
+    /** The completions of the current run, committed behind the workers (set by {@link #run}). */
+    private volatile Completions<Report> completions;
     private final CheckpointStore store;
     private final AssetProcessor processor;
     private final int workers;
@@ -118,7 +123,9 @@ public final class Runner {
         leases.start(started);
         leaseKeeper = leases;
         List<Thread> threads = new ArrayList<>();
-        try {
+        try (Completions<Report> committer = new Completions<>(
+                batch -> withStoreRetry(() -> store.completeAll(batch)), new Reports(), "cairn-committer")) {
+            completions = committer;
             for (int i = 0; i < workers; i++) {
                 Thread t = new Thread(this::workLoop, "cairn-worker-" + (i + 1));
                 threads.add(t);
@@ -127,6 +134,8 @@ public final class Runner {
             for (Thread t : threads) {
                 joinUninterruptibly(t);
             }
+            // closing the committer waits for the completions still pending: the run returns only
+            // once every asset done in it is recorded (or its lease was lost)
         } finally {
             leases.stop(); // last: every claim was completed, failed or released under a valid lease
         }
@@ -175,15 +184,8 @@ public final class Runner {
                 }
             }
         } catch (RuntimeException e) {
-            Optional<String> full = FailureClassifier.noSpace(e, "the checkpoint store");
-            if (full.isPresent()) {
-                diskFull(full.get());
-                return;
-            }
             // The store itself failed beyond retries: stop this worker, the others will notice too.
-            log.atError().setCause(log.isDebugEnabled() ? e : null)
-                    .log("Worker stopped: checkpoint store failed: {}", e.getMessage());
-            stop.set(true);
+            storeFailed(e);
         } finally {
             MDC.clear();
         }
@@ -248,18 +250,9 @@ public final class Runner {
                 ctx.checkStop();
                 return Objects.requireNonNull(processor.process(asset, ctx), "processor returned null");
             });
-            try {
-                withStoreRetry(() -> {
-                    store.complete(claim, outcome);
-                    return null;
-                });
-            } catch (LeaseLostException lost) {
-                log.warn(lost.getMessage());
-                return;
-            }
-            doneThisRun.incrementAndGet();
-            itemsThisRun.addAndGet(outcome.items());
-            listener.done(claim, outcome, (System.nanoTime() - t0) / 1_000_000);
+            // committed behind this thread, which goes on with its next asset (see Completions)
+            completions.submit(new Completions.Entry<>(new Completion(claim, outcome),
+                    new Report(MDC.getCopyOfContextMap(), (System.nanoTime() - t0) / 1_000_000)));
         } catch (Throwable raw) {
             Throwable e = raw instanceof FailsafeException && raw.getCause() != null ? raw.getCause() : raw;
             if (e instanceof StopRequestedException) {
@@ -279,6 +272,68 @@ public final class Runner {
         } finally {
             MDC.remove("asset");
         }
+    }
+
+    /** What the report of a completion needs on the committer thread: the worker's logging context and the asset's time. */
+    private record Report(Map<String, String> mdc, long millis) {
+    }
+
+    /**
+     * Reports the results of the completions committed behind the workers, in each worker's
+     * logging context, as the worker itself would have.
+     */
+    private final class Reports implements Completions.Results<Report> {
+        @Override
+        public void done(Completions.Entry<Report> entry) {
+            Claim claim = entry.completion().claim();
+            Outcome outcome = entry.completion().outcome();
+            doneThisRun.incrementAndGet();
+            itemsThisRun.addAndGet(outcome.items());
+            inContext(entry.report(), () -> listener.done(claim, outcome, entry.report().millis()));
+        }
+
+        @Override
+        public void lost(Completions.Entry<Report> entry, RuntimeException lost) {
+            inContext(entry.report(), () -> log.warn(lost.getMessage()));
+        }
+
+        @Override
+        public void failed(List<Completions.Entry<Report>> batch, RuntimeException e) {
+            inContext(batch.get(0).report(), () -> storeFailed(e));
+        }
+
+        @Override
+        public void batchEnded() {
+            assetEnded();
+        }
+
+        private void inContext(Report report, Runnable r) {
+            if (report.mdc() != null) {
+                MDC.setContextMap(report.mdc());
+            }
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.warn("A run listener failed: {}", e.toString());
+            } finally {
+                MDC.clear();
+            }
+        }
+    }
+
+    /**
+     * The store failed beyond retries (or its disk is full): the run stops. The assets whose
+     * transitions failed stay {@code running} and come back when their lease expires.
+     */
+    private void storeFailed(RuntimeException e) {
+        Optional<String> full = FailureClassifier.noSpace(e, "the checkpoint store");
+        if (full.isPresent()) {
+            diskFull(full.get());
+            return;
+        }
+        log.atError().setCause(log.isDebugEnabled() ? e : null)
+                .log("Worker stopped: checkpoint store failed: {}", e.getMessage());
+        stop.set(true);
     }
 
     private void fail(Claim claim, Throwable e, int tries) {

@@ -106,6 +106,65 @@ public abstract class CheckpointStoreThroughputContract extends CheckpointStoreC
         assertThat(store.counts()).containsEntry(AssetState.DONE, 40L);
     }
 
+    // ---- completions in one call ---------------------------------------------------------
+
+    @Test
+    void completeAllCommitsEachCompletionAndReportsALostLeaseOnlyForItsOwnAsset() {
+        CheckpointStore store = store();
+        store.plan(assets(40)); // a store may commit a large batch differently from a small one
+        List<Claim> claims = claimAll(store, "w1");
+        assertThat(claims).hasSize(40);
+        clock.set(T0.plus(LEASE).plusSeconds(1));
+        CheckpointStore other = second();
+        Claim takenOver = other.claim("w2", LEASE).orElseThrow();
+        store.heartbeat("w1", LEASE);
+        AssetRecord takenOverBefore = record(store, takenOver.asset().id());
+        long eventsBefore = store.events(100_000).size();
+
+        List<Completion> completions = claims.stream()
+                .map(c -> new Completion(c, new Outcome(7, 1, "sum-" + c.asset().id()))).toList();
+        List<RuntimeException> results = store.completeAll(completions);
+
+        assertThat(results).hasSize(40);
+        for (int i = 0; i < claims.size(); i++) {
+            String id = claims.get(i).asset().id();
+            if (id.equals(takenOver.asset().id())) {
+                assertThat(results.get(i)).isInstanceOf(LeaseLostException.class);
+                assertThat(record(store, id)).isEqualTo(takenOverBefore);
+            } else {
+                assertThat(results.get(i)).isNull();
+                AssetRecord r = record(store, id);
+                assertThat(r.state()).isEqualTo(AssetState.DONE);
+                assertThat(r.items()).isEqualTo(7);
+                assertThat(r.skipped()).isEqualTo(1);
+                assertThat(r.checksum()).isEqualTo("sum-" + id);
+            }
+        }
+        List<Event> newEvents = store.events(100_000).stream().skip(eventsBefore).toList();
+        assertThat(newEvents).extracting(Event::kind).containsOnly("done").hasSize(39);
+        assertThat(newEvents).extracting(Event::assetId).doesNotContain(takenOver.asset().id());
+        assertThat(second().counts()).containsEntry(AssetState.DONE, 39L).containsEntry(AssetState.RUNNING, 1L);
+    }
+
+    @Test
+    void completeAllOfAnAlreadyCompletedClaimReportsItLostAndChangesNothing() {
+        CheckpointStore store = store();
+        store.plan(assets(2));
+        Claim first = store.claim("w1", LEASE).orElseThrow();
+        Claim second = store.claim("w1", LEASE).orElseThrow();
+        store.complete(first, new Outcome(3, 0, "a"));
+        AssetRecord before = record(store, first.asset().id());
+
+        List<RuntimeException> results = store.completeAll(List.of(
+                new Completion(first, new Outcome(99, 0, "b")), new Completion(second, new Outcome(4, 0, "c"))));
+
+        assertThat(results.get(0)).isInstanceOf(LeaseLostException.class);
+        assertThat(results.get(1)).isNull();
+        assertThat(record(store, first.asset().id())).isEqualTo(before);
+        assertThat(record(store, second.asset().id()).state()).isEqualTo(AssetState.DONE);
+        assertThat(store.completeAll(List.of())).isEmpty();
+    }
+
     /** Completes {@code claims} from {@code threads} threads started at once; asset id → "done" or "lost". */
     private static Map<String, String> completeConcurrently(CheckpointStore store, List<Claim> claims, int threads)
             throws Exception {

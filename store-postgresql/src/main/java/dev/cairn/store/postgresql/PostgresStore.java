@@ -5,10 +5,10 @@ import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.CheckpointStore;
 import dev.cairn.engine.Claim;
+import dev.cairn.engine.Completion;
 import dev.cairn.engine.ClaimQueue;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Event;
-import dev.cairn.engine.FeatureIssue;
 import dev.cairn.engine.FeatureIssueRecord;
 import dev.cairn.engine.GroupCommit;
 import dev.cairn.engine.JobRecord;
@@ -82,10 +82,13 @@ import java.util.Set;
  *
  * <p><b>Group commit.</b> The {@link #complete} calls that a handle's threads make while another
  * completion is being committed are gathered ({@link GroupCommit}) and committed by one statement
- * ({@link #COMPLETE_ALL}: {@code UPDATE … FROM unnest(…)} with each row fenced on its own, and
+ * ({@link PgCompletions}: {@code UPDATE … FROM unnest(…)} with each row fenced on its own, and
  * the events of the rows it updated); a caller whose row was not updated gets
  * {@link LeaseLostException}, the others return once the statement has committed. A claim handed
  * out from the queue takes only the queue's lock, so it does not wait for a commit.
+ * {@link #completeAll} commits a list of completions by the same statement and returns the
+ * result of each: what a {@link dev.cairn.engine.Runner} uses, its completions committed behind
+ * its worker threads.
  *
  * <p><b>Fencing.</b> {@link #complete}, {@link #fail} and {@link #release} are one statement each
  * that updates the row only
@@ -141,7 +144,7 @@ public final class PostgresStore implements CheckpointStore {
     static final int MAX_BATCH = ClaimQueue.MAX_BATCH;
 
     /** The statement's time: the bound test time, or the server's now(). */
-    private static final String NOW = "coalesce(CAST(? AS timestamptz), now())";
+    static final String NOW = "coalesce(CAST(? AS timestamptz), now())";
 
     /** Binds 1 now, 2 the job (twice: 2, 3), 4 k, 5 worker, 6 lease ms, 7 fingerprint. */
     private static final String CLAIM = """
@@ -211,32 +214,6 @@ public final class PostgresStore implements CheckpointStore {
             + FENCE + FENCED_EVENTS;
 
     /**
-     * The completions of one group commit in one statement: each row of {@code r} is fenced on its
-     * own, and only the rows it updated get their events. Binds now, the arrays of r (id, worker,
-     * attempt, features, skipped, checksum), the job, the fingerprint, then the events' arrays
-     * (request number, kind, detail). Returns the numbers of the requests that committed.
-     */
-    private static final String COMPLETE_ALL = """
-            WITH t AS (SELECT %s AS now),
-            r AS (
-                SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS int[]), CAST(? AS bigint[]),
-                                     CAST(? AS bigint[]), CAST(? AS text[]))
-                    WITH ORDINALITY AS r(id, worker, attempt, features, skipped, checksum, n)),
-            u AS (
-                UPDATE cairn.asset a SET state = 'done', lease_until = NULL, features = r.features, skipped = r.skipped,
-                    checksum = r.checksum, error_class = NULL, message = NULL, transient = false, updated_at = t.now
-                FROM r, t
-                WHERE a.job_id = ? AND a.id = r.id AND a.state = 'running' AND a.worker = r.worker AND a.attempt = r.attempt
-                RETURNING a.job_id, a.id, r.n, r.worker, r.attempt, t.now),
-            e AS (
-                INSERT INTO cairn.event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
-                SELECT u.job_id, u.now, u.id, e.kind, u.worker, u.attempt, e.detail, ?
-                FROM u JOIN unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]))
-                    WITH ORDINALITY AS e(n, kind, detail, k) ON e.n = u.n
-                ORDER BY u.n, e.k)
-            SELECT n FROM u""".formatted(NOW);
-
-    /**
      * Puts rows of the job back to pending with one event each, read from the row as it was;
      * {@code %s} is the extra SET list, then the condition on {@code a}. Binds now, the job, the
      * condition's parameters, then kind, detail (null: "was STATE (CLASS)"), fingerprint.
@@ -267,15 +244,11 @@ public final class PostgresStore implements CheckpointStore {
      */
     private final Map<String, ClaimQueue> queues = new HashMap<>();
     /** Gathers the completions of this handle's threads into one statement. */
-    private final GroupCommit<Completion> completions = new GroupCommit<>(this, this::completeAll);
+    private final GroupCommit<Completion> completions = new GroupCommit<>(this, this::commitCompletions);
     /** Per worker id: the claims handed out and not yet completed, failed or released (asset id → attempt). */
     private final Map<String, Map<String, Integer>> handedOut = new HashMap<>();
     private JobRecord bound;
     private volatile boolean closed;
-
-    /** A completion waiting for its group commit. */
-    private record Completion(Claim claim, Outcome outcome) {
-    }
 
     private PostgresStore(PostgresLocation where, boolean readOnly, Clock clock) {
         this.where = where;
@@ -611,7 +584,7 @@ public final class PostgresStore implements CheckpointStore {
 
     /**
      * Group-committed with the completions of this handle's other threads: one statement
-     * ({@link #COMPLETE_ALL}) for all of them, each fenced on its own; see the class comment.
+     * ({@link PgCompletions}) for all of them, each fenced on its own; see the class comment.
      */
     @Override
     public void complete(Claim claim, Outcome outcome) {
@@ -619,68 +592,35 @@ public final class PostgresStore implements CheckpointStore {
         completions.submit(new Completion(claim, outcome));
     }
 
-    /** How many group commits of completions this handle made, and how many completions they held. */
-    long[] groupCommits() {
-        return completions.batchesAndRequests();
+    /**
+     * One transaction for all of them, each fenced on its own, as a group commit of
+     * {@link #complete} calls is; see the class comment.
+     */
+    @Override
+    public synchronized List<RuntimeException> completeAll(List<Completion> batch) {
+        return batch.isEmpty() ? List.of() : commitCompletions(List.copyOf(batch));
+    }
+
+    /** How many transactions of completions this handle committed, and how many completions they held. */
+    synchronized long[] groupCommits() {
+        return new long[] {completionCommits, completionsCommitted};
     }
 
     /** Commits a batch of completions in one statement; runs holding the store's monitor. */
-    private List<RuntimeException> completeAll(List<Completion> batch) {
+    /** Transactions of completions committed, and the completions they held (guarded by the store's monitor). */
+    private long completionCommits;
+    private long completionsCommitted;
+
+    private List<RuntimeException> commitCompletions(List<Completion> batch) {
         String what = batch.size() == 1 ? "mark " + batch.get(0).claim().asset().id() + " done"
                 : "mark " + batch.size() + " assets done";
         ensureWritable(what);
         String id = scope();
         String fingerprint = fingerprint();
         int n = batch.size();
-        Object[] ids = new Object[n];
-        Object[] workers = new Object[n];
-        Object[] attempts = new Object[n];
-        Object[] features = new Object[n];
-        Object[] skipped = new Object[n];
-        Object[] checksums = new Object[n];
-        List<Object> eventOf = new ArrayList<>();
-        List<Object> kinds = new ArrayList<>();
-        List<Object> details = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Claim claim = batch.get(i).claim();
-            Outcome outcome = batch.get(i).outcome();
-            ids[i] = claim.asset().id();
-            workers[i] = claim.workerId();
-            attempts[i] = claim.attempt();
-            features[i] = outcome.items();
-            skipped[i] = outcome.skipped();
-            checksums[i] = outcome.checksum();
-            eventOf.add((long) i + 1);
-            kinds.add("done");
-            details.add("features=" + outcome.items() + " skipped=" + outcome.skipped());
-            for (FeatureIssue issue : outcome.issues()) {
-                eventOf.add((long) i + 1);
-                kinds.add(issue.action().eventKind());
-                details.add(issue.errorClass().key() + " " + issue.message());
-            }
-        }
         try {
-            return session.call(what, (c, replay) -> {
-                Set<Long> committed = new HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement(COMPLETE_ALL)) {
-                    time(ps, 1);
-                    ps.setArray(2, c.createArrayOf("text", ids));
-                    ps.setArray(3, c.createArrayOf("text", workers));
-                    ps.setArray(4, c.createArrayOf("int4", attempts));
-                    ps.setArray(5, c.createArrayOf("int8", features));
-                    ps.setArray(6, c.createArrayOf("int8", skipped));
-                    ps.setArray(7, c.createArrayOf("text", checksums));
-                    ps.setString(8, id);
-                    PlanRows.setNullable(ps, 9, fingerprint);
-                    ps.setArray(10, c.createArrayOf("int8", eventOf.toArray()));
-                    ps.setArray(11, c.createArrayOf("text", kinds.toArray()));
-                    ps.setArray(12, c.createArrayOf("text", details.toArray()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            committed.add(rs.getLong(1));
-                        }
-                    }
-                }
+            List<RuntimeException> committedResults = session.call(what, (c, replay) -> {
+                Set<Long> committed = PgCompletions.update(c, batch, id, fingerprint, this::time);
                 List<RuntimeException> results = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     Claim claim = batch.get(i).claim();
@@ -691,6 +631,9 @@ public final class PostgresStore implements CheckpointStore {
                 }
                 return results;
             });
+            completionCommits++;
+            completionsCommitted += n;
+            return committedResults;
         } finally {
             batch.forEach(b -> forget(b.claim()));
         }
@@ -932,7 +875,7 @@ public final class PostgresStore implements CheckpointStore {
 
     /**
      * Puts this handle's prefetched claims back to pending before anything but the claim loop
-     * (claim, heartbeat, complete, fail, release) looks at or changes the job, so that what it sees
+     * (claim, heartbeat, complete, completeAll, fail, release) looks at or changes the job, so that what it sees
      * is what the SQLite store would show: an asset is running only once handed out.
      */
     private void settle() {

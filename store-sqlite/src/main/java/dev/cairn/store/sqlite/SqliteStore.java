@@ -7,6 +7,7 @@ import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.CheckpointStore;
 import dev.cairn.engine.Claim;
+import dev.cairn.engine.Completion;
 import dev.cairn.engine.ClaimQueue;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Event;
@@ -62,14 +63,17 @@ import java.util.stream.Collectors;
  * transaction holds each one's fenced update and events, and every caller returns after that
  * transaction committed. A completion whose fence fails throws {@link LeaseLostException} to its
  * caller alone (its update matched no row, its events were not written); the others commit. A
- * lone completion commits at once, alone.
+ * lone completion commits at once, alone. {@link #completeAll} commits a list of completions in
+ * one such transaction and returns the result of each: what a {@link dev.cairn.engine.Runner}
+ * uses, its completions committed behind its worker threads (with two threads on a no-op
+ * processor, {@link #complete} calls still alternate and rarely group).
  *
  * <p><b>Claims in batches.</b> A handle keeps, per worker id, a {@link ClaimQueue} of claims
  * already committed as {@code running} for that worker, filled by one transaction of up to 64
- * claims (each with its {@code claimed} event) when empty; the batch grows only while the worker
+ * claims (each with its {@code claimed} event; the candidates read by one query) when empty; the batch grows only while the worker
  * uses its claims up fast. Claims in the queue are leased, heartbeaten and recovered like handed-out
  * ones. {@link #close()} puts those never handed out back to {@code pending} (a {@code released}
- * event each), and so does every method other than the claim loop's (claim, heartbeat, complete,
+ * event each), and so does every method other than the claim loop's (claim, heartbeat, complete, completeAll,
  * fail, release) before it reads or changes the job; if the process dies they come back as its
  * other claims do.
  *
@@ -132,14 +136,10 @@ public final class SqliteStore implements CheckpointStore {
     /** Per worker id: claims committed as running for it but not handed out yet. */
     private final Map<String, ClaimQueue> queues = new HashMap<>();
     /** Gathers the completions of this handle's threads into shared transactions. */
-    private final GroupCommit<Completion> completions = new GroupCommit<>(this, this::completeAll);
+    private final GroupCommit<Completion> completions = new GroupCommit<>(this, this::commitCompletions);
     /** The bound job, or null: then the handle works on the job-less rows. */
     private JobRecord bound;
     private volatile boolean closed;
-
-    /** A completion waiting for its group commit. */
-    private record Completion(Claim claim, Outcome outcome) {
-    }
 
     /**
      * The WAL size, in pages, at which a commit copies it back into the database (SQLite's default
@@ -435,13 +435,7 @@ public final class SqliteStore implements CheckpointStore {
     private List<Claim> fetch(String workerId, Duration lease, int k) {
         return write(k == 1 ? "claim an asset" : "claim up to " + k + " assets", () -> {
             long nowMillis = clock.millis();
-            List<Claim> claims = new ArrayList<>(k);
-            Optional<Claim> next;
-            while (claims.size() < k
-                    && (next = transitions.claim(workerId, nowMillis, nowMillis + lease.toMillis())).isPresent()) {
-                claims.add(next.get());
-            }
-            return claims;
+            return transitions.claim(workerId, nowMillis, nowMillis + lease.toMillis(), k);
         });
     }
 
@@ -462,28 +456,44 @@ public final class SqliteStore implements CheckpointStore {
         completions.submit(new Completion(claim, outcome));
     }
 
-    /** How many group commits of completions this handle made, and how many completions they held. */
-    long[] groupCommits() {
-        return completions.batchesAndRequests();
+    /**
+     * One transaction for all of them, each fenced on its own, as a group commit of
+     * {@link #complete} calls is; see the class comment.
+     */
+    @Override
+    public synchronized List<RuntimeException> completeAll(List<Completion> batch) {
+        return batch.isEmpty() ? List.of() : commitCompletions(List.copyOf(batch));
+    }
+
+    /** How many transactions of completions this handle committed, and how many completions they held. */
+    synchronized long[] groupCommits() {
+        return new long[] {completionCommits, completionsCommitted};
     }
 
     /** One transaction for the completions gathered by {@link #completions}, each fenced on its own. */
-    private List<RuntimeException> completeAll(List<Completion> batch) {
+    /** Transactions of completions committed, and the completions they held (guarded by the store's monitor). */
+    private long completionCommits;
+    private long completionsCommitted;
+
+    private List<RuntimeException> commitCompletions(List<Completion> batch) {
         String what = batch.size() == 1 ? "mark " + batch.get(0).claim().asset().id() + " done"
                 : "mark " + batch.size() + " assets done";
-        return write(what, () -> {
+        List<RuntimeException> results = write(what, () -> {
             long nowMillis = clock.millis();
-            List<RuntimeException> results = new ArrayList<>(batch.size());
+            List<RuntimeException> out = new ArrayList<>(batch.size());
             for (Completion c : batch) {
                 try {
                     transitions.complete(c.claim(), c.outcome(), nowMillis);
-                    results.add(null);
+                    out.add(null);
                 } catch (LeaseLostException lost) {
-                    results.add(lost); // its fenced update matched no row and wrote no event
+                    out.add(lost); // its fenced update matched no row and wrote no event
                 }
             }
-            return results;
+            return out;
         });
+        completionCommits++;
+        completionsCommitted += batch.size();
+        return results;
     }
 
     @Override
@@ -660,7 +670,7 @@ public final class SqliteStore implements CheckpointStore {
     /**
      * Puts this handle's claims fetched in advance (not handed out) back to {@code pending}, with
      * a {@code released} event each (detail {@link TransitionWriter#PREFETCH_RELEASED}), in one
-     * transaction, before anything but the claim loop (claim, heartbeat, complete, fail,
+     * transaction, before anything but the claim loop (claim, heartbeat, complete, completeAll, fail,
      * release) looks at or changes the job: what it then sees is what one claim at a time would
      * show, an asset is running only once handed out. A claim taken over meanwhile (its lease
      * expired) is not ours to release and is skipped.

@@ -15,10 +15,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The state changes of claimed assets, each with its event row. Every method runs inside the
@@ -36,19 +37,25 @@ final class TransitionWriter implements AutoCloseable {
     static final String PREFETCH_RELEASED = "prefetched, not handed out";
 
     /**
-     * The best pending candidate and the best expired one; the larger input wins, then planning
-     * order. Each half reads one index range of {@code asset_claim}: the pending half stops at its
-     * first row, the running half scans only running rows (about as many as live workers), so a
-     * claim costs about the same with 10 or 100,000 assets.
+     * The best {@code k} candidates, pending or running with an expired lease; the larger input
+     * wins, then planning order. Each half reads one index range of {@code asset_claim}: the
+     * pending half stops after its first {@code k} rows, the running half scans the running rows
+     * (those of live workers, and their claims fetched in advance or done but not yet recorded:
+     * a few hundred at most) and reads each one's lease from the table, so it is run once per
+     * batch of claims, not once per claim: with up to 64 claims a batch that took a third of the
+     * claim time of 2 workers on a no-op processor. A claim costs about the same with 10 or
+     * 100,000 assets. Claiming the {@code k} candidates one after the other in one transaction
+     * gives what {@code k} successive claims at the same time would: claiming a row adds no
+     * candidate.
      */
-    private static final String CLAIM_CANDIDATE = """
+    private static final String CLAIM_CANDIDATES = """
             SELECT id, input, part, output, input_size, input_mtime, seq, state, worker, attempt, lease_until
-            FROM (SELECT * FROM asset WHERE job_id = ? AND state = 'pending' ORDER BY input_size DESC, seq LIMIT 1)
+            FROM (SELECT * FROM asset WHERE job_id = ? AND state = 'pending' ORDER BY input_size DESC, seq LIMIT ?)
             UNION ALL
             SELECT id, input, part, output, input_size, input_mtime, seq, state, worker, attempt, lease_until
             FROM (SELECT * FROM asset WHERE job_id = ? AND state = 'running' AND lease_until < ?
-                  ORDER BY input_size DESC, seq LIMIT 1)
-            ORDER BY input_size DESC, seq LIMIT 1""";
+                  ORDER BY input_size DESC, seq LIMIT ?)
+            ORDER BY input_size DESC, seq LIMIT ?""";
 
     private static final String CLAIM = """
             UPDATE asset SET state = 'running', worker = ?, lease_until = ?, attempt = attempt + 1, updated_at = ?
@@ -111,28 +118,43 @@ final class TransitionWriter implements AutoCloseable {
         this.fingerprint = fingerprint;
     }
 
-    /** Claims the best candidate until {@code untilMillis}; an expired claim it takes over gets a 'recovered' event. */
-    Optional<Claim> claim(String workerId, long nowMillis, long untilMillis) throws SQLException {
-        Asset asset;
-        String previousState;
-        String previousWorker;
-        int attempt;
-        long previousLease;
-        PreparedStatement candidate = prepared(CLAIM_CANDIDATE);
-        candidate.setString(1, jobId);
-        candidate.setString(2, jobId);
-        candidate.setLong(3, nowMillis);
-        try (ResultSet rs = candidate.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
+    /** A claim candidate as it was read. */
+    private record Candidate(Asset asset, String previousState, String previousWorker, int attempt, long previousLease) {
+    }
+
+    /**
+     * Claims the best {@code k} candidates (fewer when fewer are claimable) until
+     * {@code untilMillis}, best first; an expired claim taken over gets a 'recovered' event.
+     */
+    List<Claim> claim(String workerId, long nowMillis, long untilMillis, int k) throws SQLException {
+        PreparedStatement candidates = prepared(CLAIM_CANDIDATES);
+        candidates.setString(1, jobId);
+        candidates.setInt(2, k);
+        candidates.setString(3, jobId);
+        candidates.setLong(4, nowMillis);
+        candidates.setInt(5, k);
+        candidates.setInt(6, k);
+        List<Candidate> found = new ArrayList<>(k);
+        try (ResultSet rs = candidates.executeQuery()) {
+            while (rs.next()) {
+                Asset asset = new Asset(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getLong(5), rs.getLong(6));
+                found.add(new Candidate(asset, rs.getString(8), rs.getString(9), rs.getInt(10) + 1, rs.getLong(11)));
             }
-            asset = new Asset(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                    rs.getLong(5), rs.getLong(6));
-            previousState = rs.getString(8);
-            previousWorker = rs.getString(9);
-            attempt = rs.getInt(10) + 1;
-            previousLease = rs.getLong(11);
         }
+        List<Claim> claims = new ArrayList<>(found.size());
+        for (Candidate c : found) {
+            claims.add(claim(workerId, nowMillis, untilMillis, c));
+        }
+        return claims;
+    }
+
+    private Claim claim(String workerId, long nowMillis, long untilMillis, Candidate c) throws SQLException {
+        Asset asset = c.asset();
+        String previousState = c.previousState();
+        String previousWorker = c.previousWorker();
+        int attempt = c.attempt();
+        long previousLease = c.previousLease();
         PreparedStatement claim = prepared(CLAIM);
         claim.setString(1, workerId);
         claim.setLong(2, untilMillis);
@@ -151,7 +173,7 @@ final class TransitionWriter implements AutoCloseable {
                     "lease expired at " + Instant.ofEpochMilli(previousLease));
         }
         event(nowMillis, asset.id(), "claimed", workerId, attempt, detail);
-        return Optional.of(new Claim(asset, workerId, attempt, Instant.ofEpochMilli(untilMillis)));
+        return new Claim(asset, workerId, attempt, Instant.ofEpochMilli(untilMillis));
     }
 
     /** Extends (never shortens) the leases of the worker's claims. */
