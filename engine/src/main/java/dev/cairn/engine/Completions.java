@@ -23,7 +23,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Bounds.</b> At most {@link #MAX_WAITING} completions wait while a batch (of at most as
  * many) is being committed; a thread that would add one more waits until the batch has committed.
- * So at most {@code 2 × MAX_WAITING} assets of the run are done but not yet recorded.
+ * So at most {@code 2 × MAX_WAITING} assets of the run are done but not yet recorded. And only
+ * tiny assets are left behind at all: a thread whose asset took {@link #SLOW_ASSET_NANOS} or more
+ * (a file, a window of blocks, a metatile) waits until its completion has committed
+ * ({@link #submitAndAwait}) before it claims its next asset, still in a batch with whatever else
+ * gathered. So a worker on real assets has exactly its one asset in flight, as when it committed
+ * alone, and a kill -9 redoes at most that one per thread; the commit costs it next to nothing
+ * beside the asset. Only a worker racing through assets of a few milliseconds leaves completions
+ * behind it, and each of those costs as little to redo.
  *
  * <p><b>What a crash costs</b> (kill -9 at any moment), one case at a time:
  * <ol>
@@ -57,6 +64,12 @@ final class Completions<T> implements AutoCloseable {
     /** How many completions may wait while a batch is being committed; also the largest batch. */
     static final int MAX_WAITING = 64;
 
+    /**
+     * An asset that took this long or longer waits for its completion to commit (12.5 ms: the
+     * pace under which a {@link ClaimQueue} takes a worker for one racing through tiny assets).
+     */
+    static final long SLOW_ASSET_NANOS = ClaimQueue.FAST_WINDOW_NANOS / ClaimQueue.FAST_CLAIMS;
+
     /** A completion and what its report needs. */
     record Entry<T>(Completion completion, T report) {
         Entry {
@@ -84,6 +97,9 @@ final class Completions<T> implements AutoCloseable {
     private final ArrayDeque<Entry<T>> waiting = new ArrayDeque<>();
     private final Thread committer;
     private boolean closing;
+    /** Completions handed over so far, and those committed or reported lost or failed (FIFO: a prefix). */
+    private long submitted;
+    private long settled;
     private long batches;
     private long committed;
 
@@ -109,9 +125,10 @@ final class Completions<T> implements AutoCloseable {
      *
      * @throws IllegalStateException after {@link #close()}
      */
-    void submit(Entry<T> entry) {
+    long submit(Entry<T> entry) {
         Objects.requireNonNull(entry, "entry");
         boolean interrupted = false;
+        long ticket;
         synchronized (this) {
             while (waiting.size() >= MAX_WAITING && !closing) {
                 try {
@@ -124,7 +141,31 @@ final class Completions<T> implements AutoCloseable {
                 throw new IllegalStateException("Completions are closed: " + entry.completion().claim().asset().id());
             }
             waiting.add(entry);
+            ticket = ++submitted;
             notifyAll();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return ticket;
+    }
+
+    /**
+     * Hands a completion to the committer, as {@link #submit} does, and returns once it has been
+     * committed (or reported lost, or its batch failed): what a thread whose asset was slow does
+     * before it claims the next one.
+     */
+    void submitAndAwait(Entry<T> entry) {
+        long ticket = submit(entry);
+        boolean interrupted = false;
+        synchronized (this) {
+            while (settled < ticket && committer.isAlive()) {
+                try {
+                    wait(1_000);
+                } catch (InterruptedException e) {
+                    interrupted = true; // the completion is handed over; its commit is still awaited
+                }
+            }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -213,6 +254,10 @@ final class Completions<T> implements AutoCloseable {
                 }
             }
         } finally {
+            synchronized (this) {
+                settled += batch.size();
+                notifyAll();
+            }
             results.batchEnded();
         }
     }

@@ -250,9 +250,16 @@ public final class Runner {
                 ctx.checkStop();
                 return Objects.requireNonNull(processor.process(asset, ctx), "processor returned null");
             });
-            // committed behind this thread, which goes on with its next asset (see Completions)
-            completions.submit(new Completions.Entry<>(new Completion(claim, outcome),
-                    new Report(MDC.getCopyOfContextMap(), (System.nanoTime() - t0) / 1_000_000)));
+            // committed behind this thread, which goes on with its next asset, when the asset was
+            // tiny; after a slow one it waits for the commit, so it holds one asset in flight (see Completions)
+            long nanos = System.nanoTime() - t0;
+            Completions.Entry<Report> entry = new Completions.Entry<>(new Completion(claim, outcome),
+                    new Report(MDC.getCopyOfContextMap(), nanos / 1_000_000));
+            if (nanos >= Completions.SLOW_ASSET_NANOS) {
+                completions.submitAndAwait(entry);
+            } else {
+                completions.submit(entry);
+            }
         } catch (Throwable raw) {
             Throwable e = raw instanceof FailsafeException && raw.getCause() != null ? raw.getCause() : raw;
             if (e instanceof StopRequestedException) {

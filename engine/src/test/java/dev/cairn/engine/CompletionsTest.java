@@ -104,6 +104,39 @@ class CompletionsTest {
     }
 
     @Test
+    void aThreadAfterASlowAssetReturnsOnlyOnceItsCompletionCommittedStillInABatchWithTheOthers() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstBatchTaken = new CountDownLatch(1);
+        List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+        Recorder recorder = new Recorder();
+        Completions<String> completions = new Completions<>(batch -> {
+            firstBatchTaken.countDown();
+            await(release);
+            batchSizes.add(batch.size());
+            return Collections.nCopies(batch.size(), null);
+        }, recorder, "test-committer");
+        completions.submit(entry("tiny"));
+        firstBatchTaken.await();
+        completions.submit(entry("tiny behind"));
+        AtomicBoolean returned = new AtomicBoolean();
+        Thread worker = new Thread(() -> {
+            completions.submitAndAwait(entry("slow"));
+            returned.set(true);
+        });
+        worker.start();
+
+        awaitState(worker, Thread.State.TIMED_WAITING);
+        assertThat(returned).as("returned before its commit").isFalse();
+        release.countDown();
+        worker.join();
+
+        assertThat(returned).isTrue();
+        assertThat(recorder.done).contains("slow"); // reported before submitAndAwait returned
+        assertThat(batchSizes).containsExactly(1, 2); // "slow" committed together with "tiny behind"
+        completions.close();
+    }
+
+    @Test
     void aLostLeaseIsReportedForItsOwnCompletionAndAFailedBatchForEachOfItsCompletions() {
         CountDownLatch release = new CountDownLatch(1);
         Recorder recorder = new Recorder();
