@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.locationtech.jts.geom.CoordinateSequence;
-import org.locationtech.jts.geom.CoordinateSequenceFilter;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.impl.CoordinateArraySequence;
 import org.locationtech.jts.geom.util.GeometryEditor;
@@ -157,24 +156,7 @@ final class FgbGeometry {
         if (g == null) {
             return null;
         }
-        boolean[] xym = {false};
-        g.apply(new CoordinateSequenceFilter() {
-            @Override
-            public void filter(CoordinateSequence seq, int i) {
-                xym[0] |= seq.hasM() && !seq.hasZ();
-            }
-
-            @Override
-            public boolean isDone() {
-                return xym[0];
-            }
-
-            @Override
-            public boolean isGeometryChanged() {
-                return false;
-            }
-        });
-        if (!xym[0]) {
+        if (!hasXymSequence(g)) {
             return g;
         }
         return new GeometryEditor(g.getFactory()).edit(g, new GeometryEditor.CoordinateSequenceOperation() {
@@ -190,6 +172,40 @@ final class FgbGeometry {
                 return out;
             }
         });
+    }
+
+    /**
+     * Whether a coordinate sequence of {@code g} has M without Z: a look at each sequence, not at
+     * each coordinate (a {@code CoordinateSequenceFilter} asked every coordinate, 6 % of the CPU
+     * samples of a FlatGeobuf conversion of 1M polygons). An empty sequence, having no coordinate
+     * to ask, does not count.
+     */
+    private static boolean hasXymSequence(Geometry g) {
+        if (g instanceof Point p) {
+            return xym(p.getCoordinateSequence());
+        } else if (g instanceof LineString l) {
+            return xym(l.getCoordinateSequence());
+        } else if (g instanceof Polygon p) {
+            if (xym(p.getExteriorRing().getCoordinateSequence())) {
+                return true;
+            }
+            for (int i = 0; i < p.getNumInteriorRing(); i++) {
+                if (xym(p.getInteriorRingN(i).getCoordinateSequence())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (int i = 0; i < g.getNumGeometries(); i++) {
+            if (hasXymSequence(g.getGeometryN(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean xym(CoordinateSequence seq) {
+        return seq.size() > 0 && seq.hasM() && !seq.hasZ();
     }
 
     /** {@code g} without its empty members (recursively), or {@code g} itself when it has none. */
