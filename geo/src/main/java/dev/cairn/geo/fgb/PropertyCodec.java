@@ -19,6 +19,8 @@ final class PropertyCodec {
     /** The encoded values (reused: not thread-safe) and how many of its bytes they fill. */
     private byte[] buf = new byte[256];
     private int size;
+    /** The characters of the string being written. */
+    private char[] chars = new char[64];
 
     /** The column type cairn writes for a field type. */
     static int columnType(FieldType type) {
@@ -137,10 +139,15 @@ final class PropertyCodec {
     private void writeString(String s) {
         int n = s.length();
         room(4 + 3 * n);
+        if (chars.length < n) {
+            chars = new char[Math.max(n, 2 * chars.length)];
+        }
+        s.getChars(0, n, chars, 0); // one bulk copy: cheaper than a checked charAt per character
+        char[] cs = chars;
         int start = size;
         int at = start + 4;
         for (int k = 0; k < n; k++) {
-            char c = s.charAt(k);
+            char c = cs[k];
             if (c < 0x80) {
                 buf[at++] = (byte) c;
             } else if (c < 0x800) {
