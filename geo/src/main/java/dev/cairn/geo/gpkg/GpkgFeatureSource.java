@@ -318,7 +318,10 @@ final class GpkgFeatureSource implements FidRangeSource {
                 if (blob.length == start && empty) {
                     return factory.createGeometryCollection(); // empty flag without WKB: tolerated
                 }
-                Geometry g = wkb.read(Arrays.copyOfRange(blob, start, blob.length));
+                Geometry g = XyPolygonWkb.read(factory, blob, start);
+                if (g == null) {
+                    g = wkb.read(Arrays.copyOfRange(blob, start, blob.length));
+                }
                 return empty && !g.isEmpty() ? factory.createEmpty(g.getDimension()) : g;
             } catch (MalformedGeometryException | ParseException | RuntimeException e) {
                 throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": layer '" + layer.name() + "', fid " + fid
