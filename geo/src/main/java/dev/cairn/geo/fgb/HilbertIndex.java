@@ -143,8 +143,8 @@ final class HilbertIndex {
     /**
      * Puts box {@code r} where the box of {@code order[r]} is: gathered into a new array on every
      * core (the boxes are in memory twice for that moment, 32 bytes a feature more). Following
-     * the permutation's cycles in place was one thread of scattered moves, 0.2 s of the assembly
-     * of 1M features (JFR).
+     * the permutation's cycles in place was one thread of scattered moves, 2 % of the CPU samples
+     * of a FlatGeobuf conversion of 1M polygons (JFR), in the assembly that runs after every chunk.
      */
     private void sortBoxes(int[] order) {
         double[] from = boxes;
