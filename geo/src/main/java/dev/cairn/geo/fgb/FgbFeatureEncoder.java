@@ -59,9 +59,9 @@ final class FgbFeatureEncoder implements ChunkParts.Encoder {
                 geometry = FgbGeometry.write(builder, g, headerType);
                 envelope = g.getEnvelopeInternal();
             }
-            byte[] props = properties.encode(types, names, feature.values());
-            int propsVector = props.length == 0 ? 0 : org.wololo.flatgeobuf.generated.Feature
-                    .createPropertiesVector(builder, props);
+            int n = properties.encodeInPlace(types, names, feature.values());
+            // as Feature.createPropertiesVector, without copying the bytes out of the codec first
+            int propsVector = n == 0 ? 0 : builder.createByteVector(properties.bytes(), 0, n);
             int root = org.wololo.flatgeobuf.generated.Feature.createFeature(builder, geometry, propsVector, 0);
             builder.finishSizePrefixed(root);
         } catch (IllegalArgumentException | ClassCastException e) {

@@ -16,9 +16,12 @@ import dev.cairn.engine.AssetFailure;
  * the job's items too, and they go into the same staging file.
  *
  * <p>Cost: a {@code count(*)} per layer (no row decoded) for every file; for a file that is
- * chunked, one pass over the fid index of each large layer ({@code SELECT fid ORDER BY fid},
- * O(rows), about a second per 5 million rows), never {@code OFFSET} queries. Memory is the list
- * of boundaries.
+ * chunked, the smallest and largest fid of each large layer (two b-tree look-ups) and, unless
+ * they tell that the fids run without a gap (largest − smallest + 1 = count: then the boundaries
+ * follow by arithmetic, the same ones the pass finds), one pass over the fid index
+ * ({@code SELECT fid ORDER BY fid}, O(rows), about a second per 5 million rows; 0.2 s of the
+ * start-up of a 1M-feature conversion), never {@code OFFSET} queries. Memory is the list of
+ * boundaries.
  *
  * <p>A file that cannot be read as a GeoPackage is not chunked (its whole-file asset fails on
  * its own and says why).
@@ -70,7 +73,13 @@ public final class FidRangePlanner {
             List<LayerRanges> plan = new ArrayList<>();
             for (int i = 0; i < layers.size(); i++) {
                 List<Long> starts = new ArrayList<>();
-                if (counts[i] > chunkFeatures) {
+                long[] bounds = counts[i] > chunkFeatures ? reader.fidBounds(layers.get(i)) : null;
+                if (bounds != null && bounds[1] - bounds[0] + 1 == counts[i]) {
+                    // every fid from the smallest to the largest: the row k * n has the fid min + k * n
+                    for (long row = chunkFeatures; row < counts[i]; row += chunkFeatures) {
+                        starts.add(bounds[0] + row);
+                    }
+                } else if (counts[i] > chunkFeatures) {
                     try (ResultSet rs = reader.fids(layers.get(i))) {
                         long row = 0;
                         while (rs.next()) {

@@ -244,6 +244,39 @@ final class GpkgFeatureSource implements FidRangeSource {
         reader.close();
     }
 
+    /**
+     * The date of a DATE value (its first 10 characters, {@code YYYY-MM-DD}). The common form
+     * is read digit by digit: {@code LocalDate.parse} (a {@code DateTimeFormatter} and a map of
+     * fields per value) was 3 % of the CPU samples of a conversion of 1M polygons with a date
+     * column (JFR), on the thread that reads the rows. Anything else, an impossible date
+     * included, goes through {@code LocalDate.parse}, which says what is wrong.
+     */
+    static LocalDate date(String t) {
+        String s = t.substring(0, Math.min(10, t.length()));
+        if (s.length() == 10 && s.charAt(4) == '-' && s.charAt(7) == '-') {
+            int year = digits(s, 0, 4);
+            int month = digits(s, 5, 7);
+            int day = digits(s, 8, 10);
+            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 28) {
+                return LocalDate.of(year, month, day); // valid in every month of every year
+            }
+        }
+        return LocalDate.parse(s);
+    }
+
+    /** The number written in {@code s[from, to)} in ASCII digits, or -1 when one is not a digit. */
+    private static int digits(String s, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = 10 * n + c - '0';
+        }
+        return n;
+    }
+
     /** Streams rows (fid, geometry, fields...) and decodes them. */
     private final class Cursor implements FeatureCursor {
         private final LayerDef layer;
@@ -285,7 +318,10 @@ final class GpkgFeatureSource implements FidRangeSource {
                 if (blob.length == start && empty) {
                     return factory.createGeometryCollection(); // empty flag without WKB: tolerated
                 }
-                Geometry g = wkb.read(Arrays.copyOfRange(blob, start, blob.length));
+                Geometry g = XyPolygonWkb.read(factory, blob, start);
+                if (g == null) {
+                    g = wkb.read(Arrays.copyOfRange(blob, start, blob.length));
+                }
                 return empty && !g.isEmpty() ? factory.createEmpty(g.getDimension()) : g;
             } catch (MalformedGeometryException | ParseException | RuntimeException e) {
                 throw AssetFailure.permanent(ErrorClass.FORMAT, file + ": layer '" + layer.name() + "', fid " + fid
@@ -302,7 +338,7 @@ final class GpkgFeatureSource implements FidRangeSource {
                     case INTEGER, LONG -> raw instanceof Number n ? n.longValue() : Long.parseLong(raw.toString().trim());
                     case DOUBLE -> raw instanceof Number n ? n.doubleValue() : Double.parseDouble(raw.toString().trim());
                     case BOOLEAN -> raw instanceof Number n ? n.longValue() != 0 : parseBoolean(raw.toString());
-                    case DATE -> LocalDate.parse(raw.toString().trim().substring(0, Math.min(10, raw.toString().trim().length())));
+                    case DATE -> date(raw.toString().trim());
                     case DATETIME, STRING -> raw instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
                             : raw.toString();
                     case BINARY -> raw instanceof byte[] b ? b : raw.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);

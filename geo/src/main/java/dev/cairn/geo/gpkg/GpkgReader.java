@@ -305,6 +305,28 @@ final class GpkgReader implements AutoCloseable {
         }
     }
 
+    /**
+     * The layer's smallest and largest fid, or null when it has no rows. Two subqueries: SQLite
+     * answers a lone {@code min} or {@code max} of the primary key from the ends of its b-tree,
+     * but scans every row for {@code SELECT min(pk), max(pk)}.
+     */
+    long[] fidBounds(LayerSchema layer) throws SQLException {
+        String pk = Sql.quote(layer.primaryKey());
+        String table = Sql.quote(layer.table());
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT min(" + pk + ") FROM " + table + "), (SELECT max(" + pk
+                     + ") FROM " + table + ")")) {
+            if (!rs.next()) {
+                return null;
+            }
+            long min = rs.getLong(1);
+            if (rs.wasNull()) {
+                return null;
+            }
+            return new long[] {min, rs.getLong(2)};
+        }
+    }
+
     /** Streams the layer's fids in ascending order. The caller closes the result. */
     ResultSet fids(LayerSchema layer) throws SQLException {
         String pk = Sql.quote(layer.primaryKey());
