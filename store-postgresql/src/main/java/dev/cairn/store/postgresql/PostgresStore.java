@@ -606,11 +606,11 @@ public final class PostgresStore implements CheckpointStore {
         return new long[] {completionCommits, completionsCommitted};
     }
 
-    /** Commits a batch of completions in one statement; runs holding the store's monitor. */
     /** Transactions of completions committed, and the completions they held (guarded by the store's monitor). */
     private long completionCommits;
     private long completionsCommitted;
 
+    /** Commits a batch of completions in one statement; runs holding the store's monitor. */
     private List<RuntimeException> commitCompletions(List<Completion> batch) {
         String what = batch.size() == 1 ? "mark " + batch.get(0).claim().asset().id() + " done"
                 : "mark " + batch.size() + " assets done";

@@ -470,11 +470,11 @@ public final class SqliteStore implements CheckpointStore {
         return new long[] {completionCommits, completionsCommitted};
     }
 
-    /** One transaction for the completions gathered by {@link #completions}, each fenced on its own. */
     /** Transactions of completions committed, and the completions they held (guarded by the store's monitor). */
     private long completionCommits;
     private long completionsCommitted;
 
+    /** One transaction for the completions gathered by {@link #completions}, each fenced on its own. */
     private List<RuntimeException> commitCompletions(List<Completion> batch) {
         String what = batch.size() == 1 ? "mark " + batch.get(0).claim().asset().id() + " done"
                 : "mark " + batch.size() + " assets done";
