@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A full disk in the middle of a conversion (DESIGN §2.5: the job's problem, not the asset's),
- * on a real small file system ({@link SmallDisk}, a tmpfs of a few MiB): once the first output is
- * published, a ballast file fills the disk; the run stops with exit 1 and one line naming the
+ * on a real small file system ({@link SmallDisk}, a tmpfs of a few MiB): once the first asset is
+ * done, a ballast file fills the disk; the run stops with exit 1 and one line naming the
  * path and "no space left on device", no asset is dead-lettered, the checkpoint passes SQLite's
  * {@code integrity_check}, every output under a final name is complete (equal to the reference
  * run's) and no temp file is left; after the ballast is deleted, {@code cairn resume} finishes
@@ -45,7 +45,7 @@ class DiskFullIT {
             Path out = disk.dir().resolve("out");
             CliProcess run = CliProcess.start(work.resolve("logs"), "convert", in.toString(), "-o", out.toString(),
                     "--store", "sqlite:" + store, "--workers", "1", "--json");
-            awaitFirstOutput(out, run);
+            awaitFirstAssetDone(run);
             Path ballast = disk.dir().resolve("ballast");
             long filled = disk.fill(ballast);
             CliProcess.Result stopped = run.await(TIMEOUT);
@@ -69,7 +69,7 @@ class DiskFullIT {
             Path store = disk.dir().resolve("checkpoint.db");
             CliProcess run = CliProcess.start(work.resolve("logs"), "convert", in.toString(), "-o", out.toString(),
                     "--store", "sqlite:" + store, "--workers", "1", "--json");
-            awaitFirstOutput(out, run);
+            awaitFirstAssetDone(run);
             Path ballast = disk.dir().resolve("ballast");
             long filled = disk.fill(ballast);
             CliProcess.Result stopped = run.await(TIMEOUT);
@@ -136,13 +136,7 @@ class DiskFullIT {
     /** Starts {@code args}, fills the disk once the first asset is done, and checks how the run stops. */
     private void stopOnAFullDiskMidRun(SmallDisk disk, String pathPrefix, String... args) throws Exception {
         CliProcess run = CliProcess.start(work.resolve("logs"), args);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!run.stderrSoFar().contains("\"asset_done\"")) {
-            assertThat(run.process().isAlive()).as("the run ended before its first asset; stderr:%n%s",
-                    run.stderrSoFar()).isTrue();
-            assertThat(System.nanoTime()).as("first asset within %s", TIMEOUT).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        awaitFirstAssetDone(run);
         long filled = disk.fill(disk.dir().resolve("ballast"));
         CliProcess.Result stopped = run.await(TIMEOUT);
         assertStoppedOnAFullDisk(stopped, pathPrefix, filled);
@@ -172,12 +166,19 @@ class DiskFullIT {
         return ref;
     }
 
-    private static void awaitFirstOutput(Path out, CliProcess run) throws Exception {
+    /**
+     * Waits for the first {@code asset_done} line, which is logged once the asset's completion is
+     * committed. Waiting for the first output file instead is not enough: the output is published
+     * before its completion is committed, and when the disk filled in between it is the commit
+     * that fails (the asset then stays pending and is redone by resume, as it should), so the run
+     * would stop with nothing done and the mid-run precondition below would not hold.
+     */
+    private static void awaitFirstAssetDone(CliProcess run) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!Files.exists(out.resolve("parcels_00.gpkg"))) {
-            assertThat(run.process().isAlive()).as("the run ended before its first output; stderr:%n%s",
+        while (!run.stderrSoFar().contains("\"asset_done\"")) {
+            assertThat(run.process().isAlive()).as("the run ended before its first asset; stderr:%n%s",
                     run.stderrSoFar()).isTrue();
-            assertThat(System.nanoTime()).as("first output within %s", TIMEOUT).isLessThan(deadline);
+            assertThat(System.nanoTime()).as("first asset within %s", TIMEOUT).isLessThan(deadline);
             Thread.sleep(20);
         }
     }
