@@ -1,6 +1,7 @@
 package dev.cairn.store.postgresql;
 
 import dev.cairn.engine.Asset;
+import dev.cairn.engine.PlanDiff;
 import dev.cairn.engine.PlanSummary;
 
 import java.nio.charset.StandardCharsets;
@@ -10,13 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -93,57 +90,24 @@ final class PlanRows {
                 seq = rs.getLong(1);
             }
         }
-        int added = 0;
-        int unchanged = 0;
-        int changed = 0;
+        PlanDiff diff = PlanDiff.of(assets, known);
         long firstNewSeq = seq;
-        Set<String> seen = new HashSet<>();
         String at = now.toString();
         CopyIn copy = null;
         StringBuilder rows = new StringBuilder();
-        try (PreparedStatement replan = conn.prepareStatement(REPLAN_ASSET);
-             PreparedStatement event = conn.prepareStatement(INSERT_EVENT)) {
-            int pending = 0;
-            for (Asset asset : assets) {
-                if (!seen.add(asset.id())) {
-                    throw new IllegalArgumentException("Asset id " + asset.id()
-                            + " is planned twice; asset ids must be unique within a job.");
-                }
-                Asset old = known.get(asset.id());
-                String detail;
-                if (old == null) {
-                    added++;
-                    copyField(rows, jobId).append('\t');
-                    copyField(rows, asset.id()).append('\t').append(++seq).append('\t');
-                    copyField(rows, asset.input()).append('\t');
-                    copyField(rows, asset.part()).append('\t');
-                    copyField(rows, asset.output()).append('\t').append(asset.inputSize()).append('\t')
-                            .append(asset.inputMtimeMillis()).append("\tpending\t").append(at).append('\n');
-                    if (rows.length() >= COPY_CHUNK_CHARS) {
-                        if (copy == null) {
-                            copy = conn.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_ASSETS);
-                        }
-                        send(copy, rows);
+        try {
+            for (Asset asset : diff.added()) {
+                copyField(rows, jobId).append('\t');
+                copyField(rows, asset.id()).append('\t').append(++seq).append('\t');
+                copyField(rows, asset.input()).append('\t');
+                copyField(rows, asset.part()).append('\t');
+                copyField(rows, asset.output()).append('\t').append(asset.inputSize()).append('\t')
+                        .append(asset.inputMtimeMillis()).append("\tpending\t").append(at).append('\n');
+                if (rows.length() >= COPY_CHUNK_CHARS) {
+                    if (copy == null) {
+                        copy = conn.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_ASSETS);
                     }
-                } else if ((detail = asset.changesSince(old)) != null) {
-                    changed++;
-                    replan.setString(1, asset.input());
-                    setNullable(replan, 2, asset.part());
-                    replan.setString(3, asset.output());
-                    replan.setLong(4, asset.inputSize());
-                    replan.setLong(5, asset.inputMtimeMillis());
-                    replan.setObject(6, now);
-                    replan.setString(7, jobId);
-                    replan.setString(8, asset.id());
-                    replan.addBatch();
-                    addEvent(event, jobId, now, asset.id(), "replanned", detail, fingerprint);
-                    if (++pending == BATCH) {
-                        replan.executeBatch();
-                        event.executeBatch();
-                        pending = 0;
-                    }
-                } else {
-                    unchanged++;
+                    send(copy, rows);
                 }
             }
             if (rows.length() > 0 && copy == null) {
@@ -154,14 +118,36 @@ final class PlanRows {
                 copy.endCopy();
                 copy = null;
             }
-            replan.executeBatch();
-            event.executeBatch();
         } finally {
             if (copy != null && copy.isActive()) {
                 copy.cancelCopy();
             }
         }
-        if (added > 0) {
+        try (PreparedStatement replan = conn.prepareStatement(REPLAN_ASSET);
+             PreparedStatement event = conn.prepareStatement(INSERT_EVENT)) {
+            int pending = 0;
+            for (PlanDiff.Changed change : diff.changed()) {
+                Asset asset = change.asset();
+                replan.setString(1, asset.input());
+                setNullable(replan, 2, asset.part());
+                replan.setString(3, asset.output());
+                replan.setLong(4, asset.inputSize());
+                replan.setLong(5, asset.inputMtimeMillis());
+                replan.setObject(6, now);
+                replan.setString(7, jobId);
+                replan.setString(8, asset.id());
+                replan.addBatch();
+                addEvent(event, jobId, now, asset.id(), "replanned", change.detail(), fingerprint);
+                if (++pending == BATCH) {
+                    replan.executeBatch();
+                    event.executeBatch();
+                    pending = 0;
+                }
+            }
+            replan.executeBatch();
+            event.executeBatch();
+        }
+        if (!diff.added().isEmpty()) {
             try (PreparedStatement ps = conn.prepareStatement(PLANNED_EVENTS)) {
                 ps.setObject(1, now);
                 setNullable(ps, 2, fingerprint);
@@ -170,7 +156,7 @@ final class PlanRows {
                 ps.executeUpdate();
             }
         }
-        return new PlanSummary(added, unchanged, changed);
+        return diff.summary();
     }
 
     /** Appends {@code value} as a field of COPY's text format: {@code \\N} for null, backslash escapes. */

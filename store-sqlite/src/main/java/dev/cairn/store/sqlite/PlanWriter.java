@@ -1,6 +1,7 @@
 package dev.cairn.store.sqlite;
 
 import dev.cairn.engine.Asset;
+import dev.cairn.engine.PlanDiff;
 import dev.cairn.engine.PlanSummary;
 
 import java.sql.Connection;
@@ -8,13 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * The body of {@link SqliteStore#plan} for one job: runs inside the caller's write transaction. The stored
@@ -83,62 +80,53 @@ final class PlanWriter {
                 seq = rs.getLong(1);
             }
         }
+        PlanDiff diff = PlanDiff.of(assets, known);
         long firstNewSeq = seq;
-        int added = 0;
-        int unchanged = 0;
-        int changed = 0;
-        Set<String> seen = new HashSet<>();
-        try (PreparedStatement insert = conn.prepareStatement(INSERT_ASSET);
-             PreparedStatement replan = conn.prepareStatement(REPLAN_ASSET);
-             PreparedStatement event = conn.prepareStatement(INSERT_EVENT)) {
+        try (PreparedStatement insert = conn.prepareStatement(INSERT_ASSET)) {
             int pending = 0;
-            for (Asset asset : assets) {
-                if (!seen.add(asset.id())) {
-                    throw new IllegalArgumentException("Asset id " + asset.id()
-                            + " is planned twice; asset ids must be unique within a job.");
-                }
-                Asset old = known.get(asset.id());
-                String detail;
-                if (old == null) {
-                    added++;
-                    insert.setString(1, jobId);
-                    insert.setString(2, asset.id());
-                    insert.setLong(3, ++seq);
-                    insert.setString(4, asset.input());
-                    setNullable(insert, 5, asset.part());
-                    insert.setString(6, asset.output());
-                    insert.setLong(7, asset.inputSize());
-                    insert.setLong(8, asset.inputMtimeMillis());
-                    insert.setLong(9, nowMillis);
-                    insert.addBatch();
-                } else if ((detail = asset.changesSince(old)) != null) {
-                    changed++;
-                    replan.setString(1, asset.input());
-                    setNullable(replan, 2, asset.part());
-                    replan.setString(3, asset.output());
-                    replan.setLong(4, asset.inputSize());
-                    replan.setLong(5, asset.inputMtimeMillis());
-                    replan.setLong(6, nowMillis);
-                    replan.setString(7, jobId);
-                    replan.setString(8, asset.id());
-                    replan.addBatch();
-                    addEvent(event, jobId, nowMillis, asset.id(), "replanned", detail, fingerprint);
-                } else {
-                    unchanged++;
-                    continue;
-                }
+            for (Asset asset : diff.added()) {
+                insert.setString(1, jobId);
+                insert.setString(2, asset.id());
+                insert.setLong(3, ++seq);
+                insert.setString(4, asset.input());
+                setNullable(insert, 5, asset.part());
+                insert.setString(6, asset.output());
+                insert.setLong(7, asset.inputSize());
+                insert.setLong(8, asset.inputMtimeMillis());
+                insert.setLong(9, nowMillis);
+                insert.addBatch();
                 if (++pending == BATCH) {
                     insert.executeBatch();
+                    pending = 0;
+                }
+            }
+            insert.executeBatch();
+        }
+        try (PreparedStatement replan = conn.prepareStatement(REPLAN_ASSET);
+             PreparedStatement event = conn.prepareStatement(INSERT_EVENT)) {
+            int pending = 0;
+            for (PlanDiff.Changed change : diff.changed()) {
+                Asset asset = change.asset();
+                replan.setString(1, asset.input());
+                setNullable(replan, 2, asset.part());
+                replan.setString(3, asset.output());
+                replan.setLong(4, asset.inputSize());
+                replan.setLong(5, asset.inputMtimeMillis());
+                replan.setLong(6, nowMillis);
+                replan.setString(7, jobId);
+                replan.setString(8, asset.id());
+                replan.addBatch();
+                addEvent(event, jobId, nowMillis, asset.id(), "replanned", change.detail(), fingerprint);
+                if (++pending == BATCH) {
                     replan.executeBatch();
                     event.executeBatch();
                     pending = 0;
                 }
             }
-            insert.executeBatch();
             replan.executeBatch();
             event.executeBatch();
         }
-        if (added > 0) {
+        if (!diff.added().isEmpty()) {
             try (PreparedStatement ps = conn.prepareStatement(PLANNED_EVENTS)) {
                 ps.setLong(1, nowMillis);
                 setNullable(ps, 2, fingerprint);
@@ -147,7 +135,7 @@ final class PlanWriter {
                 ps.executeUpdate();
             }
         }
-        return new PlanSummary(added, unchanged, changed);
+        return diff.summary();
     }
 
     private static void addEvent(PreparedStatement event, String jobId, long at, String assetId, String kind,
