@@ -73,6 +73,30 @@ class StartupIT {
         }
     }
 
+    @Test
+    void aRunThatStartsTheEpsgDatabaseLeavesNoTemporaryDirectoryOfDerbyBehind() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path classes = dir.resolve("derby-classes.log");
+        List<List<String>> runs = List.of(
+                List.of("-Dcairn.cache.dir=" + dir.resolve("empty-cache")),   // cold cache: Derby answers
+                List.of("-Dcairn.epsg.cache=off"));                            // no cache: SIS and Derby alone
+        for (List<String> options : runs) {
+            List<String> jvm = new ArrayList<>(options);
+            jvm.add("-Djava.io.tmpdir=" + tmp);
+            jvm.add("-Xlog:class+load:file=" + classes);
+            convert(jvm, "tmp-" + runs.indexOf(options), "EPSG:4326");
+            try (Stream<String> lines = Files.lines(classes)) {
+                assertThat(lines.anyMatch(l -> l.contains(" org.apache.derby.impl.store.")))
+                        .as("the run %s started Derby", options).isTrue();
+            }
+            try (Stream<Path> left = Files.list(tmp)) {
+                assertThat(left.map(p -> p.getFileName().toString()))
+                        .as("left in java.io.tmpdir by the run %s", options)
+                        .noneMatch(n -> n.startsWith("derbytmp_") || n.startsWith("cairn-derby-"));
+            }
+        }
+    }
+
     /** The SRS rows and every feature row (geometry blobs as hex) of a GeoPackage, as text. */
     private static List<String> content(Path gpkg) throws Exception {
         List<String> rows = new ArrayList<>();

@@ -74,18 +74,20 @@ final class EpsgAnswers {
     }
 
     /**
-     * Makes SIS read the EPSG dataset through the recorded answers, if SIS has not opened its
+     * Makes SIS read the EPSG dataset through the recorded answers (with {@code cairn.epsg.cache=off},
+     * straight from the same embedded database), if SIS has not opened its
      * database yet and the dataset is the embedded one. Never fails: without it SIS simply opens
      * the database itself.
      */
     static void install() {
-        if ("off".equalsIgnoreCase(System.getProperty("cairn.epsg.cache"))
-                || notBlank(System.getenv("SIS_DATA")) || notBlank(System.getProperty("SIS_DATA"))
+        if (notBlank(System.getenv("SIS_DATA")) || notBlank(System.getProperty("SIS_DATA"))
                 || System.getProperty("java.naming.factory.initial") != null) {
             return;
         }
+        boolean off = "off".equalsIgnoreCase(System.getProperty("cairn.epsg.cache"));
         try {
-            Configuration.current().setDatabase(EpsgAnswers::dataSource);
+            // without the cache, the very database SIS would open, with Derby's temporary directory cleaned up
+            Configuration.current().setDatabase(off ? EpsgAnswers::embedded : EpsgAnswers::dataSource);
         } catch (RuntimeException e) {
             // SIS has chosen its database already: it keeps it.
         }
@@ -113,7 +115,40 @@ final class EpsgAnswers {
 
     /** The data source SIS would use by itself: the Derby database inside sis-embedded-data. */
     private static DataSource embedded() {
+        ownDerbyTempDirectory();
         return new EmbeddedResources().getResource("Embedded", 0);
+    }
+
+    /**
+     * Gives Derby a temporary directory of this process's own, deleted when the process exits.
+     *
+     * <p>Why: booting the read-only database from the jar, Derby makes a {@code derbytmp_*}
+     * directory in {@code java.io.tmpdir} and removes it only when the database is shut down, which
+     * SIS never does: every process that opened the database left an empty directory in
+     * {@code /tmp} (hundreds a day for a shell loop calling cairn per file on a cold cache). Derby
+     * puts that directory under {@code derby.storage.tempDirectory} when it is set before the
+     * boot, so it is set here, unless the user set it, to a directory a shutdown hook deletes.
+     * A process killed with -9 still leaves its directory, as it would leave Derby's.
+     */
+    private static synchronized void ownDerbyTempDirectory() {
+        if (System.getProperty("derby.storage.tempDirectory") != null) {
+            return;
+        }
+        try {
+            Path dir = Files.createTempDirectory("cairn-derby-");
+            System.setProperty("derby.storage.tempDirectory", dir.toString());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "cairn-derby-temp"));
+        } catch (IOException | RuntimeException e) {
+            // Derby uses java.io.tmpdir as before
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> tree = Files.walk(dir)) {
+            tree.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // a temporary directory left behind is all that is lost
+        }
     }
 
     static Path cacheDirectory() {
