@@ -53,14 +53,14 @@ cores=$(nproc)
     c="$n polygons, one GeoPackage, 32632 → 4326"
     r=$(measure ogr-big ogr2ogr -f GPKG -t_srs EPSG:4326 "$work/big_ogr.gpkg" "$data/big_32632.gpkg")
     row "$c" "ogr2ogr -f GPKG" "$r"; rm -f "$work/big_ogr.gpkg"
-    r=$(measure cairn-big java $opts -jar "$jar" convert "$data/big_32632.gpkg" -o "$work/big_cairn" --to EPSG:4326 --workers "$cores" -q --json)
+    r=$(measure cairn-big java @"$here/cli/jvm.options" $opts -jar "$jar" convert "$data/big_32632.gpkg" -o "$work/big_cairn" --to EPSG:4326 --workers "$cores" -q --json)
     row "$c" "cairn (chunks of 200k, $cores workers)" "$r" "$(checkpoint cairn-big)"; rm -rf "$work/big_cairn"
-    r=$(measure cairn-big0 java $opts -jar "$jar" convert "$data/big_32632.gpkg" -o "$work/big_cairn" --to EPSG:4326 --chunk-features 0 -q --json)
+    r=$(measure cairn-big0 java @"$here/cli/jvm.options" $opts -jar "$jar" convert "$data/big_32632.gpkg" -o "$work/big_cairn" --to EPSG:4326 --chunk-features 0 -q --json)
     row "$c" "cairn (--chunk-features 0)" "$r" "$(checkpoint cairn-big0)"; rm -rf "$work/big_cairn"
     c="$n polygons, GeoPackage 32632 → FlatGeobuf 4326"
     r=$(measure ogr-fgb ogr2ogr -f FlatGeobuf -t_srs EPSG:4326 "$work/big_ogr.fgb" "$data/big_32632.gpkg")
     row "$c" "ogr2ogr -f FlatGeobuf" "$r"; rm -f "$work/big_ogr.fgb"
-    r=$(measure cairn-fgb java $opts -jar "$jar" convert "$data/big_32632.gpkg" -o "$work/big_cairn" --to EPSG:4326 --format fgb -q --json)
+    r=$(measure cairn-fgb java @"$here/cli/jvm.options" $opts -jar "$jar" convert "$data/big_32632.gpkg" -o "$work/big_cairn" --to EPSG:4326 --format fgb -q --json)
     row "$c" "cairn --format fgb (chunks of 200k)" "$r" "$(checkpoint cairn-fgb)"; rm -rf "$work/big_cairn"
   fi
   if [ "${GEOJSON:-0}" = 1 ] && [ -f "$data/big_32632.gpkg" ]; then
@@ -69,9 +69,9 @@ cores=$(nproc)
     c="$n polygons, one GeoJSON ($(du -m "$work/big.geojson" | cut -f1) MB) → GeoPackage 3857"
     r=$(measure ogr-gj ogr2ogr -f GPKG -t_srs EPSG:3857 "$work/gj_ogr.gpkg" "$work/big.geojson")
     row "$c" "ogr2ogr -f GPKG" "$r"; rm -f "$work/gj_ogr.gpkg"
-    r=$(measure cairn-gj java $opts -jar "$jar" convert "$work/big.geojson" -o "$work/gj_cairn" --to EPSG:3857 -q --json)
+    r=$(measure cairn-gj java @"$here/cli/jvm.options" $opts -jar "$jar" convert "$work/big.geojson" -o "$work/gj_cairn" --to EPSG:3857 -q --json)
     row "$c" "cairn (chunks of 200k)" "$r" "$(checkpoint cairn-gj)"; rm -rf "$work/gj_cairn"
-    r=$(measure cairn-gj0 java $opts -jar "$jar" convert "$work/big.geojson" -o "$work/gj_cairn" --to EPSG:3857 --chunk-features 0 -q --json)
+    r=$(measure cairn-gj0 java @"$here/cli/jvm.options" $opts -jar "$jar" convert "$work/big.geojson" -o "$work/gj_cairn" --to EPSG:3857 --chunk-features 0 -q --json)
     row "$c" "cairn (--chunk-features 0)" "$r" "$(checkpoint cairn-gj0)"; rm -rf "$work/gj_cairn" "$work/big.geojson"
   fi
   if [ -d "$data/small" ]; then
@@ -80,7 +80,7 @@ cores=$(nproc)
     mkdir -p "$work/small_ogr"
     r=$(measure ogr-loop bash -c 'for f in "$1"/*.gpkg; do ogr2ogr -f GPKG -t_srs EPSG:4326 "$2/$(basename "$f")" "$f"; done' _ "$data/small" "$work/small_ogr")
     row "$c" "ogr2ogr shell loop" "$r"; rm -rf "$work/small_ogr"
-    r=$(measure cairn-small java $opts -jar "$jar" convert "$data/small" -o "$work/small_cairn" --to EPSG:4326 --workers "$cores" -q --json)
+    r=$(measure cairn-small java @"$here/cli/jvm.options" $opts -jar "$jar" convert "$data/small" -o "$work/small_cairn" --to EPSG:4326 --workers "$cores" -q --json)
     row "$c" "cairn ($cores workers)" "$r" "$(checkpoint cairn-small)"; rm -rf "$work/small_cairn"
   fi
   if [ -n "${BIG10M:-}" ] && [ -f "$BIG10M" ]; then

@@ -86,9 +86,9 @@ for i in $(seq "$runs"); do
   m=$(measure gdal2tiles gdal2tiles.py -q --xyz --processes="$procs" -r "$gr" -z "$zoom" -w none "$in" "$work/g2t")
   row "gdal2tiles.py --xyz --processes=$procs" "$m" "$(tiles_in "$work/g2t")"
   [ "${CAIRN:-1}" = 0 ] && continue
-  m=$(measure cairn java $opts -jar "$jar" tiles "$in" -o "$work/cairn" --zoom "$zoom" --resampling "$r" -q)
+  m=$(measure cairn java @"$here/cli/jvm.options" $opts -jar "$jar" tiles "$in" -o "$work/cairn" --zoom "$zoom" --resampling "$r" -q)
   row "cairn tiles (XYZ)" "$m" "$(tiles_in "$work/cairn")"
-  m=$(measure cairnmb java $opts -jar "$jar" tiles "$in" -o "$work/cairn.mbtiles" --zoom "$zoom" --resampling "$r" -q)
+  m=$(measure cairnmb java @"$here/cli/jvm.options" $opts -jar "$jar" tiles "$in" -o "$work/cairn.mbtiles" --zoom "$zoom" --resampling "$r" -q)
   row "cairn tiles (MBTiles)" "$m" "$(tiles_in "$work/cairn.mbtiles")"
 done
 echo

@@ -46,7 +46,7 @@ for i in $(seq "$runs"); do
   m=$(measure gdalwarp gdalwarp -q -of COG -multi -wo NUM_THREADS=ALL_CPUS -co NUM_THREADS=ALL_CPUS \
       -co COMPRESS=DEFLATE -t_srs "$to" -r "$gr" "$in" "$work/gdal.tif")
   row "$c" "gdalwarp -of COG -multi" "$m"; rm -f "$work/gdal.tif"
-  m=$(measure cairn java $opts -jar "$jar" warp "$in" -o "$work/cairn" --to "$to" --resampling "$r" -q)
+  m=$(measure cairn java @"$here/cli/jvm.options" $opts -jar "$jar" warp "$in" -o "$work/cairn" --to "$to" --resampling "$r" -q)
   row "$c" "cairn warp" "$m"; rm -rf "$work/cairn"
 done
 if [ -n "${SCENES:-}" ]; then
@@ -61,7 +61,7 @@ if [ -n "${SCENES:-}" ]; then
         -wo NUM_THREADS=ALL_CPUS -co NUM_THREADS=ALL_CPUS -co COMPRESS=DEFLATE -t_srs '$to' -r '$gr' \"\$f\" \
         '$work/gout/'\$(basename \"\$f\"); done")
     row "$c" "gdalwarp in a shell loop" "$m"; rm -rf "$work/gout"
-    m=$(measure cairnscenes java $opts -jar "$jar" warp "$work/scenes" -o "$work/cout" --to "$to" --resampling "$r" -q)
+    m=$(measure cairnscenes java @"$here/cli/jvm.options" $opts -jar "$jar" warp "$work/scenes" -o "$work/cout" --to "$to" --resampling "$r" -q)
     row "$c" "cairn warp (one job)" "$m"; rm -rf "$work/cout"
   done
 fi

@@ -52,7 +52,7 @@ for n in $counts; do
   out="$work/out_$n"
   pids=()
   start=$(date +%s.%N)
-  java $opts -jar "$jar" convert "$data/small" -o "$out" --to EPSG:4326 --workers "$threads" --store "$url" \
+  java @"$here/cli/jvm.options" $opts -jar "$jar" convert "$data/small" -o "$out" --to EPSG:4326 --workers "$threads" --store "$url" \
     -q --json > "$work/starter_$n.out" 2> "$work/starter_$n.err" &
   pids+=($!)
   if [ "$n" -gt 1 ]; then
@@ -62,7 +62,7 @@ for n in $counts; do
       sleep 0.05
     done
     for i in $(seq 2 "$n"); do
-      java $opts -jar "$jar" worker --store "$url" --workers "$threads" -q > "$work/worker_${n}_$i.out" 2> "$work/worker_${n}_$i.err" &
+      java @"$here/cli/jvm.options" $opts -jar "$jar" worker --store "$url" --workers "$threads" -q > "$work/worker_${n}_$i.out" 2> "$work/worker_${n}_$i.err" &
       pids+=($!)
     done
   fi

@@ -396,13 +396,16 @@ class DeployManifestsTest {
     }
 
     @Test
-    void theImageRunsJavaWithTheLaunchersDefaultOptionsAndTheManifestsKeepThem() {
+    void theImageRunsJavaWithTheLaunchersOptionsFileAndDefaultOptionsAndTheManifestsKeepThem() {
         String launcher = read(Path.of("..", "cairn"));
         Matcher defaults = Pattern.compile("\\$\\{CAIRN_JAVA_OPTS:-([^}]*)}").matcher(launcher);
         assertThat(defaults.find()).as("the launcher's default JVM options").isTrue();
         String containerfile = read(Path.of("..", "deploy", "Containerfile"));
         String entrypoint = containerfile.lines().filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
-        assertThat(entrypoint).contains("exec java ${CAIRN_JAVA_OPTS:-" + defaults.group(1) + "}",
+        assertThat(launcher).as("the launcher reads cli/jvm.options before CAIRN_JAVA_OPTS")
+                .contains("exec java @\"$here/cli/jvm.options\" ${CAIRN_JAVA_OPTS:-");
+        assertThat(containerfile).contains("COPY --from=build /src/cli/jvm.options /opt/cairn/jvm.options");
+        assertThat(entrypoint).contains("exec java @/opt/cairn/jvm.options ${CAIRN_JAVA_OPTS:-" + defaults.group(1) + "}",
                 "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/opt/cairn/cairn.jsa", "-jar /opt/cairn/cairn.jar");
         assertThat(containerfile).contains("USER 10001");
         assertThat(jobs()).allSatisfy(job -> assertThat(env(onlyContainer(job), "CAIRN_JAVA_OPTS").getValue())
