@@ -60,6 +60,7 @@ public final class Main implements Runnable {
     /** {@link #execute(String...)} with the environment and the directory holding the default cairn.yaml given. */
     static int execute(Map<String, String> env, Path workDir, String... args) {
         quietLibraries();
+        SqliteNativeLibrary.install();
         Thread.setDefaultUncaughtExceptionHandler(StderrEvents::uncaught);
         Configuration config;
         try {

@@ -403,7 +403,8 @@ class DeployManifestsTest {
         String containerfile = read(Path.of("..", "deploy", "Containerfile"));
         String entrypoint = containerfile.lines().filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
         assertThat(launcher).as("the launcher reads cli/jvm.options before CAIRN_JAVA_OPTS")
-                .contains("exec java @\"$here/cli/jvm.options\" ${CAIRN_JAVA_OPTS:-");
+                .contains("opts_file=(@\"$here/cli/jvm.options\")")
+                .contains("exec java ${opts_file[@]+\"${opts_file[@]}\"} ${CAIRN_JAVA_OPTS:-");
         assertThat(containerfile).contains("COPY --from=build /src/cli/jvm.options /opt/cairn/jvm.options");
         assertThat(entrypoint).contains("exec java @/opt/cairn/jvm.options ${CAIRN_JAVA_OPTS:-" + defaults.group(1) + "}",
                 "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/opt/cairn/cairn.jsa", "-jar /opt/cairn/cairn.jar");

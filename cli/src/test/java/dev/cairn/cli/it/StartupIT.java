@@ -97,6 +97,40 @@ class StartupIT {
         }
     }
 
+    @Test
+    void aProcessKilledWithMinus9LeavesNoSqliteLibraryInTmpAndTheNextRunRemovesItsDerbyDirectory() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp-kill"));
+        Path in = dir.resolve("in-kill");
+        for (int i = 0; i < 6; i++) {
+            SampleData.writeGpkg(in.resolve("parcels_" + i + ".gpkg"),
+                    List.of(new LayerSpec("parcels", GeometryKind.POLYGON, 2056, 4000)), 40 + i);
+        }
+        CliProcess run = CliProcess.start(List.of("-Djava.io.tmpdir=" + tmp, "-Dcairn.cache.dir=" + dir.resolve("kill-cache-1")),
+                dir.resolve("logs"), "convert", in.toString(), "-o", dir.resolve("out-kill").toString(), "--workers", "1",
+                "--log-format", "json");
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!run.stderrSoFar().contains("\"asset_done\"")) {
+            assertThat(run.process().isAlive()).as("still running; stderr:%n%s", run.stderrSoFar()).isTrue();
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        run.kill();
+        assertThat(names(tmp)).as("what the killed process left in java.io.tmpdir")
+                .noneMatch(n -> n.startsWith("sqlite-"))
+                .anyMatch(n -> n.startsWith("cairn-derby-" + run.pid() + "-"));
+        assertThat(dir.resolve("kill-cache-1").resolve("native")).as("SQLite's library, in the cache").isNotEmptyDirectory();
+
+        convert(List.of("-Djava.io.tmpdir=" + tmp, "-Dcairn.cache.dir=" + dir.resolve("kill-cache-2")), "after-kill", "EPSG:4326");
+        assertThat(names(tmp)).as("java.io.tmpdir after the next run that started Derby")
+                .noneMatch(n -> n.startsWith("sqlite-") || n.startsWith("cairn-derby-") || n.startsWith("derbytmp_"));
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
     /** The SRS rows and every feature row (geometry blobs as hex) of a GeoPackage, as text. */
     private static List<String> content(Path gpkg) throws Exception {
         List<String> rows = new ArrayList<>();

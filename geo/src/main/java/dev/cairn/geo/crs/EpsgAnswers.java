@@ -128,18 +128,39 @@ final class EpsgAnswers {
      * {@code /tmp} (hundreds a day for a shell loop calling cairn per file on a cold cache). Derby
      * puts that directory under {@code derby.storage.tempDirectory} when it is set before the
      * boot, so it is set here, unless the user set it, to a directory a shutdown hook deletes.
-     * A process killed with -9 still leaves its directory, as it would leave Derby's.
+     * A process killed with -9 cannot delete its own: its name holds its process id
+     * ({@code cairn-derby-PID-*}), and the next process that boots Derby deletes those of
+     * processes no longer alive (a live one's, even under a reused id, is never touched).
      */
     private static synchronized void ownDerbyTempDirectory() {
         if (System.getProperty("derby.storage.tempDirectory") != null) {
             return;
         }
         try {
-            Path dir = Files.createTempDirectory("cairn-derby-");
+            String prefix = "cairn-derby-";
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            try (java.util.stream.Stream<Path> old = Files.list(tmp)) {
+                old.filter(p -> ofADeadProcess(p.getFileName().toString(), prefix)).forEach(EpsgAnswers::deleteQuietly);
+            }
+            Path dir = Files.createTempDirectory(tmp, prefix + ProcessHandle.current().pid() + "-");
             System.setProperty("derby.storage.tempDirectory", dir.toString());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "cairn-derby-temp"));
         } catch (IOException | RuntimeException e) {
             // Derby uses java.io.tmpdir as before
+        }
+    }
+
+    /** Whether {@code name} is {@code prefix + PID + "-…"} and no process {@code PID} is alive. */
+    static boolean ofADeadProcess(String name, String prefix) {
+        if (!name.startsWith(prefix)) {
+            return false;
+        }
+        int end = name.indexOf('-', prefix.length());
+        try {
+            long pid = Long.parseLong(name.substring(prefix.length(), end < 0 ? name.length() : end));
+            return end > 0 && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
@@ -152,16 +173,7 @@ final class EpsgAnswers {
     }
 
     static Path cacheDirectory() {
-        String explicit = System.getProperty("cairn.cache.dir");
-        if (notBlank(explicit)) {
-            return Path.of(explicit);
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (notBlank(xdg) && Path.of(xdg).isAbsolute()) {
-            return Path.of(xdg, "cairn");
-        }
-        String home = System.getProperty("user.home");
-        return notBlank(home) && !"?".equals(home) ? Path.of(home, ".cache", "cairn") : null;
+        return dev.cairn.engine.UserCache.directory();
     }
 
     /**

@@ -1,0 +1,30 @@
+package dev.cairn.geo.crs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class DerbyTempDirectoryNamesTest {
+    private static final String PREFIX = "cairn-derby-";
+
+    @Test
+    void theDirectoryOfAProcessThatHasEndedIsStale() throws Exception {
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+
+        assertThat(EpsgAnswers.ofADeadProcess(PREFIX + ended.pid() + "-8812345", PREFIX)).isTrue();
+    }
+
+    @Test
+    void theDirectoryOfALiveProcessIsNeverStale() {
+        assertThat(EpsgAnswers.ofADeadProcess(PREFIX + ProcessHandle.current().pid() + "-8812345", PREFIX)).isFalse();
+    }
+
+    @Test
+    void namesNotMadeByCairnAreNeverStale() {
+        assertThat(EpsgAnswers.ofADeadProcess("derbytmp_Ua816c00eX01a2X5000", PREFIX)).isFalse();
+        assertThat(EpsgAnswers.ofADeadProcess(PREFIX + "notapid-1", PREFIX)).isFalse();
+        assertThat(EpsgAnswers.ofADeadProcess(PREFIX + "12345", PREFIX)).as("no dash after the pid").isFalse();
+        assertThat(EpsgAnswers.ofADeadProcess("other-" + PREFIX + "1-2", PREFIX)).isFalse();
+    }
+}
