@@ -106,8 +106,8 @@ class StartupIT {
                     List.of(new LayerSpec("parcels", GeometryKind.POLYGON, 2056, 4000)), 40 + i);
         }
         CliProcess run = CliProcess.start(List.of("-Djava.io.tmpdir=" + tmp, "-Dcairn.cache.dir=" + dir.resolve("kill-cache-1")),
-                dir.resolve("logs"), "convert", in.toString(), "-o", dir.resolve("out-kill").toString(), "--workers", "1",
-                "--log-format", "json");
+                dir.resolve("logs"), "convert", in.toString(), "-o", dir.resolve("out-kill").toString(), "--to", "EPSG:4326",
+                "--workers", "1", "--log-format", "json"); // a datum shift, asked to Derby before any asset is done
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!run.stderrSoFar().contains("\"asset_done\"")) {
             assertThat(run.process().isAlive()).as("still running; stderr:%n%s", run.stderrSoFar()).isTrue();
