@@ -12,19 +12,19 @@ class DerbyTempDirectoryNamesTest {
         Process ended = new ProcessBuilder("true").start();
         ended.waitFor();
 
-        assertThat(EpsgAnswers.ofADeadProcess(PREFIX + ended.pid() + "-8812345", PREFIX)).isTrue();
+        assertThat(DerbyTempDirectory.ofADeadProcess(PREFIX + ended.pid() + "-8812345", PREFIX)).isTrue();
     }
 
     @Test
     void theDirectoryOfALiveProcessIsNeverStale() {
-        assertThat(EpsgAnswers.ofADeadProcess(PREFIX + ProcessHandle.current().pid() + "-8812345", PREFIX)).isFalse();
+        assertThat(DerbyTempDirectory.ofADeadProcess(PREFIX + ProcessHandle.current().pid() + "-8812345", PREFIX)).isFalse();
     }
 
     @Test
     void namesNotMadeByCairnAreNeverStale() {
-        assertThat(EpsgAnswers.ofADeadProcess("derbytmp_Ua816c00eX01a2X5000", PREFIX)).isFalse();
-        assertThat(EpsgAnswers.ofADeadProcess(PREFIX + "notapid-1", PREFIX)).isFalse();
-        assertThat(EpsgAnswers.ofADeadProcess(PREFIX + "12345", PREFIX)).as("no dash after the pid").isFalse();
-        assertThat(EpsgAnswers.ofADeadProcess("other-" + PREFIX + "1-2", PREFIX)).isFalse();
+        assertThat(DerbyTempDirectory.ofADeadProcess("derbytmp_Ua816c00eX01a2X5000", PREFIX)).isFalse();
+        assertThat(DerbyTempDirectory.ofADeadProcess(PREFIX + "notapid-1", PREFIX)).isFalse();
+        assertThat(DerbyTempDirectory.ofADeadProcess(PREFIX + "12345", PREFIX)).as("no dash after the pid").isFalse();
+        assertThat(DerbyTempDirectory.ofADeadProcess("other-" + PREFIX + "1-2", PREFIX)).isFalse();
     }
 }
