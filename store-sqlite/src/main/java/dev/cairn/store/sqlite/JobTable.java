@@ -85,7 +85,7 @@ final class JobTable {
      * job is new, so it has no assets whose planning order could collide with theirs.
      */
     static void adoptJobLessRows(Connection conn, String jobId) throws SQLException {
-        for (String table : List.of("asset", "event")) {
+        for (String table : List.of("asset", "plan_block", "event")) {
             try (PreparedStatement ps = conn.prepareStatement(
                     "UPDATE " + table + " SET job_id = ? WHERE job_id = '" + NO_JOB + "'")) {
                 ps.setString(1, jobId);
@@ -94,9 +94,10 @@ final class JobTable {
         }
     }
 
-    /** Deletes the events, assets and options of {@code jobId} (or the rows of no job), and the job. */
+    /** Deletes the events, assets, plan blocks and options of {@code jobId} (or the rows of no job), and the job. */
     static void delete(Connection conn, String jobId) throws SQLException {
         for (String sql : List.of("DELETE FROM event WHERE job_id = ?", "DELETE FROM asset WHERE job_id = ?",
+                "DELETE FROM plan_block WHERE job_id = ?",
                 "DELETE FROM job_option WHERE job_id = ?", "DELETE FROM job WHERE id = ?")) {
             try (PreparedStatement ps = conn.prepareStatement(sql)) {
                 ps.setString(1, jobId);

@@ -10,8 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The body of {@link SqliteStore#plan} for one job: runs inside the caller's write transaction. The stored
@@ -60,9 +62,10 @@ final class PlanWriter {
      * Plans {@code assets} into the job {@code jobId} ({@link JobTable#NO_JOB} for none); its
      * events carry {@code fingerprint}.
      */
-    static PlanSummary plan(Connection conn, String jobId, String fingerprint, List<Asset> assets, long nowMillis)
-            throws SQLException {
+    static PlanSummary plan(Connection conn, PlanBlocks blocks, String jobId, String fingerprint, List<Asset> assets,
+                            long nowMillis) throws SQLException {
         Map<String, Asset> known = new HashMap<>();
+        blocks.known(jobId, known);
         long seq;
         try (PreparedStatement st = conn.prepareStatement(KNOWN_ASSETS)) {
             st.setString(1, jobId);
@@ -77,14 +80,33 @@ final class PlanWriter {
             st.setString(1, jobId);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
-                seq = rs.getLong(1);
+                seq = Math.max(rs.getLong(1), blocks.maxSeq(jobId));
             }
         }
         PlanDiff diff = PlanDiff.of(assets, known);
+        if (!diff.changed().isEmpty()) {
+            // A changed asset still in a block becomes a row first, so the update below finds it.
+            Set<String> changed = new HashSet<>();
+            diff.changed().forEach(c -> changed.add(c.asset().id()));
+            blocks.dissolveWhere(jobId, changed::contains);
+        }
         long firstNewSeq = seq;
+        if (blocks.usedFor(diff.added().size())) {
+            blocks.write(jobId, fingerprint, diff.added(), firstNewSeq + 1, nowMillis);
+        } else {
+            insertRows(conn, jobId, fingerprint, diff.added(), firstNewSeq, nowMillis);
+        }
+        replan(conn, jobId, fingerprint, diff.changed(), nowMillis);
+        return diff.summary();
+    }
+
+    /** The new assets as rows, seqs from {@code lastSeq + 1}, with their planned events. */
+    private static void insertRows(Connection conn, String jobId, String fingerprint, List<Asset> added, long lastSeq,
+                                   long nowMillis) throws SQLException {
+        long seq = lastSeq;
         try (PreparedStatement insert = conn.prepareStatement(INSERT_ASSET)) {
             int pending = 0;
-            for (Asset asset : diff.added()) {
+            for (Asset asset : added) {
                 insert.setString(1, jobId);
                 insert.setString(2, asset.id());
                 insert.setLong(3, ++seq);
@@ -102,10 +124,23 @@ final class PlanWriter {
             }
             insert.executeBatch();
         }
+        if (!added.isEmpty()) {
+            try (PreparedStatement ps = conn.prepareStatement(PLANNED_EVENTS)) {
+                ps.setLong(1, nowMillis);
+                setNullable(ps, 2, fingerprint);
+                ps.setString(3, jobId);
+                ps.setLong(4, lastSeq);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static void replan(Connection conn, String jobId, String fingerprint, List<PlanDiff.Changed> changes,
+                               long nowMillis) throws SQLException {
         try (PreparedStatement replan = conn.prepareStatement(REPLAN_ASSET);
              PreparedStatement event = conn.prepareStatement(INSERT_EVENT)) {
             int pending = 0;
-            for (PlanDiff.Changed change : diff.changed()) {
+            for (PlanDiff.Changed change : changes) {
                 Asset asset = change.asset();
                 replan.setString(1, asset.input());
                 setNullable(replan, 2, asset.part());
@@ -126,16 +161,6 @@ final class PlanWriter {
             replan.executeBatch();
             event.executeBatch();
         }
-        if (!diff.added().isEmpty()) {
-            try (PreparedStatement ps = conn.prepareStatement(PLANNED_EVENTS)) {
-                ps.setLong(1, nowMillis);
-                setNullable(ps, 2, fingerprint);
-                ps.setString(3, jobId);
-                ps.setLong(4, firstNewSeq);
-                ps.executeUpdate();
-            }
-        }
-        return diff.summary();
     }
 
     private static void addEvent(PreparedStatement event, String jobId, long at, String assetId, String kind,

@@ -23,11 +23,12 @@ import org.sqlite.SQLiteConfig;
  * Opens the connection of a {@link SqliteStore}: sets the PRAGMAs, creates the schema of a new
  * checkpoint, migrates an older one in place and refuses one written by a newer cairn. The SQL
  * lives in resources next to this class, one file per purpose, as Spring Batch keeps its schema
- * files: {@code schema-v3.sql} creates the current schema (drawn in the Javadoc of
- * {@link SqliteStore}); {@code migrate-v1-to-v2.sql} and {@code migrate-v2-to-v3.sql} bring an
- * older checkpoint up, one version at a time; {@code read-v1-as-v2.sql} shows a version 1
- * checkpoint opened read-only as version 2 (version 3 only adds {@code worker_lease}, which
- * {@link WorkerRows} does without).
+ * files: {@code schema-v4.sql} creates the current schema (drawn in the Javadoc of
+ * {@link SqliteStore}); {@code migrate-v1-to-v2.sql}, {@code migrate-v2-to-v3.sql} and
+ * {@code migrate-v3-to-v4.sql} bring an older checkpoint up, one version at a time;
+ * {@code read-v1-as-v2.sql} shows a version 1 checkpoint opened read-only as version 2 (version 3
+ * only adds {@code worker_lease}, which {@link WorkerRows} does without), and
+ * {@code read-before-v4.sql} gives a checkpoint older than version 4 an empty {@code plan_block}.
  *
  * <p><b>Migration.</b> Opening for writing a checkpoint of an older version runs each migration
  * from its version up to {@link #VERSION} in the same {@code BEGIN IMMEDIATE} transaction that
@@ -40,7 +41,7 @@ import org.sqlite.SQLiteConfig;
 final class SqliteSchema {
 
     /** The schema version this code writes and understands. */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     static final long BUSY_TIMEOUT_MILLIS = dev.cairn.engine.RetrySettings.STORE_BUSY_TIMEOUT.toMillis();
 
@@ -135,6 +136,9 @@ final class SqliteSchema {
             if (version == 1) {
                 run(st, "read-v1-as-v2.sql");
             }
+            if (version < 4) {
+                run(st, "read-before-v4.sql");
+            }
         } catch (SQLException e) {
             closeQuietly(conn);
             CheckpointIntegrity.removeEmptySidecars(file, before);
@@ -225,7 +229,7 @@ final class SqliteSchema {
         }
     }
 
-    /** The statements of the current schema, {@code schema-v3.sql}. */
+    /** The statements of the current schema, {@code schema-v4.sql}. */
     static List<String> statements() {
         return statements(SCHEMA);
     }

@@ -35,8 +35,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -133,6 +135,7 @@ public final class SqliteStore implements CheckpointStore {
     private final boolean readOnly;
     private final Clock clock;
     private final TransitionWriter transitions;
+    private final PlanBlocks blocks;
     /** Per worker id: claims committed as running for it but not handed out yet. */
     private final Map<String, ClaimQueue> queues = new HashMap<>();
     /** Gathers the completions of this handle's threads into shared transactions. */
@@ -156,7 +159,8 @@ public final class SqliteStore implements CheckpointStore {
         this.conn = conn;
         this.readOnly = readOnly;
         this.clock = clock;
-        this.transitions = new TransitionWriter(conn);
+        this.blocks = new PlanBlocks(conn);
+        this.transitions = new TransitionWriter(conn, blocks);
         if (!readOnly) {
             try (Statement st = conn.createStatement()) {
                 st.execute("PRAGMA wal_autocheckpoint = " + WAL_AUTOCHECKPOINT_PAGES);
@@ -336,7 +340,7 @@ public final class SqliteStore implements CheckpointStore {
                         + ": another handle or process has cleared the job since this handle was bound to it."
                         + " Open the checkpoint again.", null, false);
             }
-            return PlanWriter.plan(conn, id, fingerprint, assets, clock.millis());
+            return PlanWriter.plan(conn, blocks, id, fingerprint, assets, clock.millis());
         });
     }
 
@@ -465,6 +469,15 @@ public final class SqliteStore implements CheckpointStore {
         return batch.isEmpty() ? List.of() : commitCompletions(List.copyOf(batch));
     }
 
+    /**
+     * For tests: this handle writes plans of at least {@code layout.threshold()} new assets as
+     * blocks of {@code layout.assetsPerBlock()} ({@link PlanBlocks}).
+     */
+    synchronized SqliteStore planBlocks(PlanBlocks.Layout layout) {
+        blocks.layout(layout);
+        return this;
+    }
+
     /** How many transactions of completions this handle committed, and how many completions they held. */
     synchronized long[] groupCommits() {
         return new long[] {completionCommits, completionsCommitted};
@@ -529,6 +542,7 @@ public final class SqliteStore implements CheckpointStore {
                     }
                 }
             }
+            counts.merge(AssetState.PENDING, blocks.pendingCount(scope()), Long::sum);
             return counts;
         });
     }
@@ -541,17 +555,24 @@ public final class SqliteStore implements CheckpointStore {
         }
         String in = states.stream().map(s -> "'" + s.key() + "'").collect(Collectors.joining(", "));
         return read("list assets", () -> {
-            List<AssetRecord> records = new ArrayList<>();
+            List<Map.Entry<Long, AssetRecord>> records = new ArrayList<>();
             try (PreparedStatement ps = conn.prepareStatement("SELECT " + ASSET_COLUMNS
-                    + " FROM asset WHERE job_id = ? AND state IN (" + in + ") ORDER BY seq")) {
+                    + ", seq FROM asset WHERE job_id = ? AND state IN (" + in + ") ORDER BY seq")) {
                 ps.setString(1, scope());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        records.add(assetRecord(rs));
+                        records.add(Map.entry(rs.getLong(19), assetRecord(rs)));
                     }
                 }
             }
-            return records;
+            if (states.contains(AssetState.PENDING)) {
+                List<Map.Entry<Long, AssetRecord>> planned = blocks.records(scope());
+                if (!planned.isEmpty()) {
+                    records.addAll(planned);
+                    records.sort(Map.Entry.comparingByKey());
+                }
+            }
+            return records.stream().map(Map.Entry::getValue).toList();
         });
     }
 
@@ -573,7 +594,11 @@ public final class SqliteStore implements CheckpointStore {
     public int removeUnplanned(Collection<String> plannedIds) {
         settle();
         List<String> planned = List.copyOf(plannedIds);
-        return write("remove unplanned assets", () -> transitions.removeUnplanned(planned, clock.millis()));
+        return write("remove unplanned assets", () -> {
+            Set<String> kept = new HashSet<>(planned);
+            blocks.dissolveWhere(scope(), id -> !kept.contains(id));
+            return transitions.removeUnplanned(planned, clock.millis());
+        });
     }
 
     @Override
@@ -637,6 +662,15 @@ public final class SqliteStore implements CheckpointStore {
                     }
                 }
             }
+            // The planned events of assets still in blocks, under the seqs reserved for them: only
+            // those above the oldest event read can be among the newest `limit`.
+            long floor = events.size() < limit ? 0 : events.get(events.size() - 1).seq();
+            List<Event> planned = blocks.plannedEvents(scope(), floor);
+            if (!planned.isEmpty()) {
+                events.addAll(planned);
+                events.sort(Comparator.comparingLong(Event::seq).reversed());
+                events = new ArrayList<>(events.subList(0, Math.min(limit, events.size())));
+            }
             Collections.reverse(events);
             return events;
         });
@@ -662,6 +696,7 @@ public final class SqliteStore implements CheckpointStore {
         }
         try (conn) {
             transitions.close();
+            blocks.close();
         } catch (SQLException e) {
             throw translate(file, e, "close");
         }

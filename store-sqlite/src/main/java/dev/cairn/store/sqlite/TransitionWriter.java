@@ -104,12 +104,14 @@ final class TransitionWriter implements AutoCloseable {
             WHERE job_id = ? AND\s""";
 
     private final Connection conn;
+    private final PlanBlocks blocks;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private String jobId = JobTable.NO_JOB;
     private String fingerprint;
 
-    TransitionWriter(Connection conn) {
+    TransitionWriter(Connection conn, PlanBlocks blocks) {
         this.conn = conn;
+        this.blocks = blocks;
     }
 
     /** Confines the following calls to {@code jobId} ({@link JobTable#NO_JOB} for none); its events carry {@code fingerprint}. */
@@ -119,12 +121,16 @@ final class TransitionWriter implements AutoCloseable {
     }
 
     /** A claim candidate as it was read. */
-    private record Candidate(Asset asset, String previousState, String previousWorker, int attempt, long previousLease) {
+    private record Candidate(Asset asset, long seq, String previousState, String previousWorker, int attempt,
+                             long previousLease) {
     }
 
     /**
      * Claims the best {@code k} candidates (fewer when fewer are claimable) until
-     * {@code untilMillis}, best first; an expired claim taken over gets a 'recovered' event.
+     * {@code untilMillis}, best first; an expired claim taken over gets a 'recovered' event. The
+     * candidates are rows (pending, or running with an expired lease) and the next assets of the
+     * job's plan blocks ({@link PlanBlocks#upcoming}), merged in claim order: a block's asset
+     * claimed becomes its row, inserted as running.
      */
     List<Claim> claim(String workerId, long nowMillis, long untilMillis, int k) throws SQLException {
         PreparedStatement candidates = prepared(CLAIM_CANDIDATES);
@@ -139,12 +145,31 @@ final class TransitionWriter implements AutoCloseable {
             while (rs.next()) {
                 Asset asset = new Asset(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getLong(5), rs.getLong(6));
-                found.add(new Candidate(asset, rs.getString(8), rs.getString(9), rs.getInt(10) + 1, rs.getLong(11)));
+                found.add(new Candidate(asset, rs.getLong(7), rs.getString(8), rs.getString(9), rs.getInt(10) + 1,
+                        rs.getLong(11)));
             }
         }
-        List<Claim> claims = new ArrayList<>(found.size());
-        for (Candidate c : found) {
-            claims.add(claim(workerId, nowMillis, untilMillis, c));
+        List<PlanBlocks.Upcoming> upcoming = blocks.upcoming(jobId, k);
+        List<Claim> claims = new ArrayList<>(k);
+        List<PlanBlocks.Upcoming> taken = new ArrayList<>();
+        int r = 0;
+        int b = 0;
+        while (claims.size() < k && (r < found.size() || b < upcoming.size())) {
+            boolean fromBlock = r == found.size() || (b < upcoming.size()
+                    && PlanBlocks.CLAIM_ORDER.compare(upcoming.get(b).entry(),
+                    new PlanBlocks.Entry(found.get(r).seq(), found.get(r).asset())) < 0);
+            if (fromBlock) {
+                PlanBlocks.Upcoming u = upcoming.get(b++);
+                blocks.insertRunning(jobId, u.entry(), workerId, nowMillis, untilMillis);
+                event(nowMillis, u.entry().asset().id(), "claimed", workerId, 1, null);
+                claims.add(new Claim(u.entry().asset(), workerId, 1, Instant.ofEpochMilli(untilMillis)));
+                taken.add(u);
+            } else {
+                claims.add(claim(workerId, nowMillis, untilMillis, found.get(r++)));
+            }
+        }
+        if (!taken.isEmpty()) {
+            blocks.advance(jobId, taken);
         }
         return claims;
     }

@@ -23,10 +23,10 @@ class EngineAsLibraryKillTest {
     @TempDir
     Path dir;
 
-    private Process start(Path in, Path out) throws Exception {
+    private Process start(Path in, Path out, String layout) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LibraryJobMain.class.getName(),
-                in.toString(), out.toString())
+                in.toString(), out.toString(), layout)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("child.log").toFile())
                 .start();
@@ -34,6 +34,16 @@ class EngineAsLibraryKillTest {
 
     @Test
     void killedLibraryJobResumesToTheSameOutputWithBoundedRework() throws Exception {
+        killAndResume("rows");
+    }
+
+    /** The same with its plan in blocks of four, expanded by the claims: kills land mid-expansion too. */
+    @Test
+    void aKilledJobWhosePlanIsInBlocksResumesToTheSameOutputWithBoundedRework() throws Exception {
+        killAndResume("blocks");
+    }
+
+    private void killAndResume(String layout) throws Exception {
         Path in = Files.createDirectories(dir.resolve("in"));
         Path out = dir.resolve("out");
         int files = 60;
@@ -48,13 +58,13 @@ class EngineAsLibraryKillTest {
 
         int kills = 0;
         for (int k = 0; k < 6; k++) {
-            Process p = start(in, out);
+            Process p = start(in, out, layout);
             if (!p.waitFor(300 + rnd.nextInt(900), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor(); // SIGKILL on Linux
                 kills++;
             }
         }
-        Process last = start(in, out);
+        Process last = start(in, out, layout);
         assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(last.exitValue()).as(Files.readString(dir.resolve("child.log"))).isZero();
 

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * {@link EngineAsLibraryKillTest}: upper-cases every text file of IN into OUT. Each processing is
  * appended to OUT/../processed.log so the test can count rework.
  *
- * <p>Usage: {@code LibraryJobMain IN OUT}; exits with the run's exit code.
+ * <p>Usage: {@code LibraryJobMain IN OUT [blocks]}; exits with the run's exit code. With
+ * {@code blocks}, its plan is written as blocks of four assets ({@link PlanBlocks}).
  */
 public final class LibraryJobMain {
     public static void main(String[] args) throws IOException {
@@ -40,6 +41,9 @@ public final class LibraryJobMain {
         }
         int code;
         try (SqliteStore store = SqliteStore.open(out.resolve(".cairn").resolve("checkpoint.db"))) {
+            if (args.length > 2 && args[2].equals("blocks")) {
+                store.planBlocks(new PlanBlocks.Layout(1, 4));
+            }
             if (store.job().isEmpty()) {
                 store.createJob(new JobSpec("upper", Map.of("in", in.toString())).toRecord(Instant.now()));
             }

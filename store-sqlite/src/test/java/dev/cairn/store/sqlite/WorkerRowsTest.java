@@ -68,7 +68,7 @@ class WorkerRowsTest {
         }
     }
 
-    /** A checkpoint at schema version 2 (the current one without worker_lease) where w1 holds a claim. */
+    /** A checkpoint at schema version 2 (the current one without worker_lease and plan_block) where w1 holds a claim. */
     private Path version2WithAClaimOfW1() throws Exception {
         Path db = dir.resolve("checkpoint.db");
         try (SqliteStore store = SqliteStore.open(db, Clock.fixed(T0, ZoneOffset.UTC))) {
@@ -78,6 +78,7 @@ class WorkerRowsTest {
         }
         try (Connection c = DriverManager.getConnection(SqliteSchema.jdbcUrl(db)); Statement st = c.createStatement()) {
             st.execute("DROP TABLE worker_lease");
+            st.execute("DROP TABLE plan_block");
             st.execute("UPDATE schema_version SET version = 2");
         }
         return db;

@@ -1,4 +1,4 @@
--- cairn checkpoint store, SQLite dialect, schema version 3: a new checkpoint.
+-- cairn checkpoint store, SQLite dialect, schema version 4: a new checkpoint.
 -- A checkpoint of an older version is brought here by the migrate-vN-to-vN+1.sql files instead.
 -- Times are epoch milliseconds (UTC). Statements are separated by semicolons at line ends,
 -- so no comment or literal here may contain one.
@@ -96,3 +96,28 @@ CREATE TABLE event (
 
 -- events(), featureIssues(): the events of one job.
 CREATE INDEX event_job ON event (job_id, seq);
+
+-- The assets of a large plan, kept as blocks (PlanBlocks): payload holds them in claim order,
+-- the first 'taken' of them are asset rows now (claimed), the others pending. head_size and
+-- head_seq are those of the first asset not taken. An asset's 'planned' event has
+-- seq = asset seq + event_offset, reserved in sqlite_sequence when the block is written, and is
+-- read from the block until the block is dissolved into rows.
+-- No foreign key: job_id '' holds the blocks planned by a handle bound to no job.
+CREATE TABLE plan_block (
+    job_id       TEXT NOT NULL,
+    block_no     INTEGER NOT NULL,
+    head_size    INTEGER NOT NULL,
+    head_seq     INTEGER NOT NULL,
+    min_seq      INTEGER NOT NULL,
+    max_seq      INTEGER NOT NULL,
+    assets       INTEGER NOT NULL,
+    taken        INTEGER NOT NULL,
+    event_offset INTEGER NOT NULL,
+    planned_at   INTEGER NOT NULL,
+    fingerprint  TEXT,
+    payload      BLOB NOT NULL,
+    PRIMARY KEY (job_id, block_no)
+);
+
+-- claim(): the blocks with assets not taken, the one whose next asset comes first in claim order first.
+CREATE INDEX plan_block_head ON plan_block (job_id, head_size DESC, head_seq) WHERE taken < assets;
