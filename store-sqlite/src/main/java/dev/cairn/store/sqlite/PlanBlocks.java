@@ -73,28 +73,18 @@ import java.util.function.Predicate;
  */
 final class PlanBlocks implements AutoCloseable {
 
-    /**
-     * When blocks are used: a plan adding at least {@code threshold} new assets is written as
-     * blocks of {@code assetsPerBlock}; a smaller one as rows, as before blocks existed.
-     */
-    record Layout(int threshold, int assetsPerBlock) {
+    /** How many assets a block holds at most. */
+    record Layout(int assetsPerBlock) {
         /**
-         * 131,072 and 4,096. Blocks do not make a job cheaper, they move the cost of the rows from
-         * planning into the claims, and a little more of it: expanding costs about 9.7 us an asset
-         * (6.4 the rows, 3 their events), inserting in bulk 7 to 8 us, and it is paid while the
-         * other workers wait for the write lock. 300,000 no-op assets, 2 workers
-         * (SqliteThroughputBenchmark with -Dcairn.benchmark.assets=300000): rows planned in 2.6 s
-         * and ran in 16.1 s; blocks planned in 0.6 s and ran in 18.5 s. So small and medium
-         * plans stay rows, and only a plan whose rows would take a second or more to write starts
-         * as blocks: its workers start at once, a re-plan on resume reads blocks instead of
-         * a million rows (0.6 s instead of 2.4 s), and a job stopped early never writes the rows
-         * it did not reach. A block of 4,096 takes about 40 ms to expand in one claim transaction.
+         * 4,096: a block of a million-asset plan is about 200 KB, a plan of a million 245 block
+         * rows, and a claim that opens one decodes it in about a millisecond (once: the decoded
+         * block is cached).
          */
-        static final Layout DEFAULT = new Layout(1, 4_096);
+        static final Layout DEFAULT = new Layout(4_096);
 
         Layout {
-            if (threshold < 1 || assetsPerBlock < 1) {
-                throw new IllegalArgumentException("threshold and assetsPerBlock must be positive");
+            if (assetsPerBlock < 1) {
+                throw new IllegalArgumentException("assetsPerBlock must be positive: " + assetsPerBlock);
             }
         }
     }
@@ -174,11 +164,6 @@ final class PlanBlocks implements AutoCloseable {
     /** For tests: a smaller layout makes every plan of the contract suite one of blocks. */
     void layout(Layout layout) {
         this.layout = layout;
-    }
-
-    /** Whether a plan adding {@code newAssets} assets is written as blocks. */
-    boolean usedFor(int newAssets) {
-        return newAssets >= layout.threshold();
     }
 
     /**

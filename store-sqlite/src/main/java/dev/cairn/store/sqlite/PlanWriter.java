@@ -16,10 +16,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The body of {@link SqliteStore#plan} for one job: runs inside the caller's write transaction. The stored
- * fingerprints are read in one scan and the writes are sent in JDBC batches; the {@code planned}
- * events of new assets are written by one {@code INSERT … SELECT} from the inserted rows, not
- * bound row by row. So planning 1,000,000 assets costs one transaction.
+ * The body of {@link SqliteStore#plan} for one job: runs inside the caller's write transaction.
+ * The known assets (rows, and those still in plan blocks) are read in one scan each; the new ones
+ * are written as plan blocks ({@link PlanBlocks}), the changed ones updated in JDBC batches (a
+ * changed asset still in a block dissolves its block first). So planning 1,000,000 assets costs
+ * one transaction of about 250 block rows.
  *
  * <p>A changed asset that is {@code running} keeps its attempt number, so the claim still in
  * flight is fenced off: the next claim gets a higher attempt than the old one. Any other changed
@@ -29,10 +30,6 @@ final class PlanWriter {
 
     private static final int BATCH = 5_000;
 
-    private static final String INSERT_ASSET = """
-            INSERT INTO asset (job_id, id, seq, input, part, output, input_size, input_mtime, state, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)""";
-
     private static final String REPLAN_ASSET = """
             UPDATE asset SET input = ?, part = ?, output = ?, input_size = ?, input_mtime = ?,
                 state = 'pending', worker = NULL, lease_until = NULL,
@@ -40,11 +37,6 @@ final class PlanWriter {
                 error_class = NULL, message = NULL, transient = 0,
                 features = 0, skipped = 0, checksum = NULL, updated_at = ?
             WHERE job_id = ? AND id = ?""";
-
-    /** The 'planned' events of the rows inserted (seq above the last one before): binds now, fingerprint, job, seq. */
-    private static final String PLANNED_EVENTS = """
-            INSERT INTO event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
-            SELECT job_id, ?, id, 'planned', NULL, 0, NULL, ? FROM asset WHERE job_id = ? AND seq > ? ORDER BY seq""";
 
     private static final String INSERT_EVENT = """
             INSERT INTO event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
@@ -91,48 +83,11 @@ final class PlanWriter {
             blocks.dissolveWhere(jobId, changed::contains);
         }
         long firstNewSeq = seq;
-        if (blocks.usedFor(diff.added().size())) {
+        if (!diff.added().isEmpty()) {
             blocks.write(jobId, fingerprint, diff.added(), firstNewSeq + 1, nowMillis);
-        } else {
-            insertRows(conn, jobId, fingerprint, diff.added(), firstNewSeq, nowMillis);
         }
         replan(conn, jobId, fingerprint, diff.changed(), nowMillis);
         return diff.summary();
-    }
-
-    /** The new assets as rows, seqs from {@code lastSeq + 1}, with their planned events. */
-    private static void insertRows(Connection conn, String jobId, String fingerprint, List<Asset> added, long lastSeq,
-                                   long nowMillis) throws SQLException {
-        long seq = lastSeq;
-        try (PreparedStatement insert = conn.prepareStatement(INSERT_ASSET)) {
-            int pending = 0;
-            for (Asset asset : added) {
-                insert.setString(1, jobId);
-                insert.setString(2, asset.id());
-                insert.setLong(3, ++seq);
-                insert.setString(4, asset.input());
-                setNullable(insert, 5, asset.part());
-                insert.setString(6, asset.output());
-                insert.setLong(7, asset.inputSize());
-                insert.setLong(8, asset.inputMtimeMillis());
-                insert.setLong(9, nowMillis);
-                insert.addBatch();
-                if (++pending == BATCH) {
-                    insert.executeBatch();
-                    pending = 0;
-                }
-            }
-            insert.executeBatch();
-        }
-        if (!added.isEmpty()) {
-            try (PreparedStatement ps = conn.prepareStatement(PLANNED_EVENTS)) {
-                ps.setLong(1, nowMillis);
-                setNullable(ps, 2, fingerprint);
-                ps.setString(3, jobId);
-                ps.setLong(4, lastSeq);
-                ps.executeUpdate();
-            }
-        }
     }
 
     private static void replan(Connection conn, String jobId, String fingerprint, List<PlanDiff.Changed> changes,

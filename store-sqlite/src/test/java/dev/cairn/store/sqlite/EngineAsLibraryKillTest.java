@@ -34,13 +34,13 @@ class EngineAsLibraryKillTest {
 
     @Test
     void killedLibraryJobResumesToTheSameOutputWithBoundedRework() throws Exception {
-        killAndResume("rows");
+        killAndResume("one-block");
     }
 
-    /** The same with its plan in blocks of four, expanded by the claims: kills land mid-expansion too. */
+    /** The same with its plan in fifteen blocks of four: claims that take from two blocks at once get killed too. */
     @Test
-    void aKilledJobWhosePlanIsInBlocksResumesToTheSameOutputWithBoundedRework() throws Exception {
-        killAndResume("blocks");
+    void aKilledJobWhosePlanSpansManyBlocksResumesToTheSameOutputWithBoundedRework() throws Exception {
+        killAndResume("blocks-of-4");
     }
 
     private void killAndResume(String layout) throws Exception {

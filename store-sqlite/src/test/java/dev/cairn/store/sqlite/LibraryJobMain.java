@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * {@link EngineAsLibraryKillTest}: upper-cases every text file of IN into OUT. Each processing is
  * appended to OUT/../processed.log so the test can count rework.
  *
- * <p>Usage: {@code LibraryJobMain IN OUT [blocks]}; exits with the run's exit code. With
- * {@code blocks}, its plan is written as blocks of four assets ({@link PlanBlocks}).
+ * <p>Usage: {@code LibraryJobMain IN OUT [blocks-of-4]}; exits with the run's exit code.
+ * With {@code blocks-of-4}, its plan is written as blocks of four assets ({@link PlanBlocks})
+ * instead of one block.
  */
 public final class LibraryJobMain {
     public static void main(String[] args) throws IOException {
@@ -41,8 +42,8 @@ public final class LibraryJobMain {
         }
         int code;
         try (SqliteStore store = SqliteStore.open(out.resolve(".cairn").resolve("checkpoint.db"))) {
-            if (args.length > 2 && args[2].equals("blocks")) {
-                store.planBlocks(new PlanBlocks.Layout(1, 4));
+            if (args.length > 2 && args[2].equals("blocks-of-4")) {
+                store.planBlocks(new PlanBlocks.Layout(4));
             }
             if (store.job().isEmpty()) {
                 store.createJob(new JobSpec("upper", Map.of("in", in.toString())).toRecord(Instant.now()));

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlanBlocksContractTest extends CheckpointStoreContract {
 
-    private static final PlanBlocks.Layout EVERY_PLAN_IN_BLOCKS_OF_TWO = new PlanBlocks.Layout(1, 2);
+    private static final PlanBlocks.Layout EVERY_PLAN_IN_BLOCKS_OF_TWO = new PlanBlocks.Layout(2);
 
     @TempDir
     Path dir;

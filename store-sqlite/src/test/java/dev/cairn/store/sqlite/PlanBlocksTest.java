@@ -3,6 +3,7 @@ package dev.cairn.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.engine.Asset;
+import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.Claim;
 import dev.cairn.engine.Event;
@@ -20,22 +21,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link PlanBlocks} against a plan of rows, side by side: the same plans into two checkpoints,
- * one written as rows and one as blocks of three, then the same claims, completions and reads.
- * Sizes are random with many ties and the second plan brings larger inputs, so a block whose
- * head comes before the pending rows must be expanded before a claim, and not earlier.
+ * What {@link PlanBlocks} adds to the store contract (which {@link PlanBlocksContractTest} runs
+ * with blocks of two): claims follow the claim order across blocks and plans exactly, a block's
+ * assets become rows only when claimed, their planned events keep the seqs a plan of rows would
+ * give them, a re-plan dissolves only the blocks it must, and a version 3 checkpoint gains the
+ * table when opened for writing and reads without it when opened read-only.
  */
 class PlanBlocksTest {
 
@@ -45,13 +50,16 @@ class PlanBlocksTest {
     @TempDir
     Path dir;
 
-    private SqliteStore store(String name, PlanBlocks.Layout layout) {
-        SqliteStore store = SqliteStore.open(dir.resolve(name).resolve("checkpoint.db"), Clock.fixed(T0, ZoneOffset.UTC))
-                .planBlocks(layout);
+    private Path db;
+
+    private SqliteStore store(PlanBlocks.Layout layout) {
+        db = dir.resolve("checkpoint.db");
+        SqliteStore store = SqliteStore.open(db, Clock.fixed(T0, ZoneOffset.UTC)).planBlocks(layout);
         store.createJob(new JobSpec("convert", Map.of("format", "gpkg")).toRecord(T0));
         return store;
     }
 
+    /** Random sizes below {@code maxSize}, so many ties; every seventh a chunk (with a part). */
     private static List<Asset> assets(String prefix, int n, int maxSize, long seed) {
         Random random = new Random(seed);
         return IntStream.range(0, n)
@@ -61,136 +69,153 @@ class PlanBlocksTest {
     }
 
     @Test
-    void claimsCountsListingsAndEventsOfABlockedPlanAreThoseOfAPlanOfRows() {
-        try (SqliteStore rows = store("rows", PlanBlocks.Layout.DEFAULT);
-             SqliteStore blocks = store("blocks", new PlanBlocks.Layout(1, 3))) {
+    void claimsTakeTheLargestInputFirstAcrossBlocksAndPlansAndEachClaimedAssetBecomesARow() throws SQLException {
+        try (SqliteStore store = store(new PlanBlocks.Layout(3))) {
             List<Asset> first = assets("a", 400, 20, 1);
-            List<Asset> second = assets("b", 150, 40, 2);
-            for (SqliteStore store : List.of(rows, blocks)) {
-                store.plan(first);
+            List<Asset> second = assets("b", 150, 40, 2); // larger inputs: their blocks come first
+            Map<String, Long> seqs = new HashMap<>();
+            store.plan(first);
+            for (int i = 0; i < first.size(); i++) {
+                seqs.put(first.get(i).id(), i + 1L);
             }
-            List<String> rowClaims = new ArrayList<>();
-            List<String> blockClaims = new ArrayList<>();
-            claimAndComplete(rows, 50, rowClaims);
-            claimAndComplete(blocks, 50, blockClaims);
-            assertThat(blockClaims).isEqualTo(rowClaims);
-            assertThat(blocksWithAssetsNotTaken()).as("the blocks not yet reached").isGreaterThan(100);
+            List<String> claimed = claimAndComplete(store, 50);
+            assertThat(claimed).isEqualTo(claimOrder(first, seqs).subList(0, 50));
+            assertThat(count("SELECT count(*) FROM asset")).as("rows: the claimed ones and those fetched with them")
+                    .isBetween(50L, 50L + 64);
+            assertThat(count("SELECT count(*) FROM event WHERE kind = 'planned'")).as("read from the blocks").isZero();
 
-            for (SqliteStore store : List.of(rows, blocks)) {
-                store.plan(second); // larger inputs: their blocks come first
+            store.plan(second);
+            for (int i = 0; i < second.size(); i++) {
+                seqs.put(second.get(i).id(), first.size() + i + 1L);
             }
-            assertThat(blocks.counts()).isEqualTo(rows.counts());
-            assertThat(blocks.assets(EnumSet.allOf(AssetState.class)))
-                    .isEqualTo(rows.assets(EnumSet.allOf(AssetState.class)));
-            assertSameEvents(blocks.events(100_000), rows.events(100_000));
-            assertThat(blocks.events(7)).isEqualTo(rows.events(7));
+            List<Asset> rest = new ArrayList<>(second);
+            Set<String> done = new HashSet<>(claimed);
+            first.stream().filter(a -> !done.contains(a.id())).forEach(rest::add);
+            assertThat(store.counts()).containsEntry(AssetState.PENDING, (long) rest.size())
+                    .containsEntry(AssetState.DONE, 50L).containsEntry(AssetState.RUNNING, 0L);
+            assertThat(store.assets(EnumSet.allOf(AssetState.class))).extracting(r -> r.asset().id())
+                    .as("planning order").containsExactlyElementsOf(concat(first, second).stream().map(Asset::id).toList());
 
-            claimAndComplete(rows, Integer.MAX_VALUE, rowClaims);
-            claimAndComplete(blocks, Integer.MAX_VALUE, blockClaims);
-            assertThat(blockClaims).hasSize(550).isEqualTo(rowClaims);
-            assertThat(blocks.counts()).isEqualTo(rows.counts()).containsEntry(AssetState.DONE, 550L);
-            assertSameEvents(blocks.events(100_000), rows.events(100_000));
-            assertThat(blocksWithAssetsNotTaken()).isZero();
-            assertThat(blockCount()).as("the blocks stay, with the planned events: 400 / 3 + 150 / 3").isEqualTo(184);
+            List<String> after = claimAndComplete(store, Integer.MAX_VALUE);
+            assertThat(after).isEqualTo(claimOrder(rest, seqs));
+            assertThat(store.counts()).containsEntry(AssetState.DONE, 550L).containsEntry(AssetState.PENDING, 0L);
+            assertThat(count("SELECT count(*) FROM plan_block WHERE taken < assets")).isZero();
+            assertThat(count("SELECT count(*) FROM plan_block")).as("the blocks stay: 400 / 3 + 150 / 3")
+                    .isEqualTo(184);
+
+            List<Event> events = store.events(100_000);
+            List<Event> planned = events.stream().filter(e -> e.kind().equals("planned")).toList();
+            assertThat(planned).extracting(Event::assetId).containsExactlyElementsOf(
+                    concat(first, second).stream().map(Asset::id).toList());
+            assertThat(planned.subList(0, 400)).extracting(Event::seq)
+                    .as("the first plan's events come first, in planning order")
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, 400).mapToObj(i -> (long) i).toList());
+            assertThat(planned.get(400).seq()).as("the second plan's after every event before it")
+                    .isGreaterThan(events.stream().filter(e -> e.kind().equals("done")).mapToLong(Event::seq)
+                            .limit(50).max().orElseThrow());
+            assertThat(events).extracting(Event::seq).isSorted().doesNotHaveDuplicates();
+            Map<String, List<String>> kinds = new HashMap<>();
+            events.forEach(e -> kinds.computeIfAbsent(e.assetId(), k -> new ArrayList<>()).add(e.kind()));
+            List<String> once = List.of("planned", "claimed", "done");
+            List<String> releasedOnce = List.of("planned", "claimed", "released", "claimed", "done");
+            assertThat(kinds).hasSize(550).allSatisfy((id, k) -> assertThat(k).isIn(once, releasedOnce));
         }
     }
 
     @Test
-    void aReplanThatChangesOrDropsAnAssetStillInABlockActsAsOnItsRow() {
-        try (SqliteStore rows = store("rows", PlanBlocks.Layout.DEFAULT);
-             SqliteStore blocks = store("blocks", new PlanBlocks.Layout(1, 4))) {
+    void aReplanThatChangesOrDropsAnAssetStillInABlockDissolvesOnlyTheBlocksHoldingThem() throws SQLException {
+        try (SqliteStore store = store(new PlanBlocks.Layout(4))) {
             List<Asset> plan = new ArrayList<>(assets("a", 40, 5, 3));
-            for (SqliteStore store : List.of(rows, blocks)) {
-                store.plan(plan);
-            }
+            store.plan(plan);
             Asset changed = plan.get(17);
-            plan.set(17, new Asset(changed.id(), changed.input(), changed.part(), changed.output(),
-                    changed.inputSize() + 1, changed.inputMtimeMillis()));
-            plan.remove(30);
-            for (SqliteStore store : List.of(rows, blocks)) {
-                assertThat(store.plan(plan).changed()).isEqualTo(1);
-                assertThat(store.removeUnplanned(plan.stream().map(Asset::id).toList())).isEqualTo(1);
-            }
-            assertThat(blocks.assets(EnumSet.allOf(AssetState.class)))
-                    .isEqualTo(rows.assets(EnumSet.allOf(AssetState.class)));
-            assertSameEvents(blocks.events(1_000), rows.events(1_000));
-            assertThat(blockCount()).as("of 10 blocks, only the one or two holding them were dissolved")
+            Asset bigger = new Asset(changed.id(), changed.input(), changed.part(), changed.output(),
+                    changed.inputSize() + 10, changed.inputMtimeMillis());
+            plan.set(17, bigger);
+            Asset dropped = plan.remove(30);
+
+            assertThat(store.plan(plan).changed()).isEqualTo(1);
+            assertThat(store.removeUnplanned(plan.stream().map(Asset::id).toList())).isEqualTo(1);
+
+            assertThat(count("SELECT count(*) FROM plan_block")).as("of 10 blocks, only the one or two holding them")
                     .isBetween(8L, 9L);
+            List<AssetRecord> all = store.assets(EnumSet.allOf(AssetState.class));
+            assertThat(all).extracting(AssetRecord::asset).containsExactlyElementsOf(plan);
+            assertThat(all).allSatisfy(r -> assertThat(r.state()).isEqualTo(AssetState.PENDING));
+            List<Event> events = store.events(1_000);
+            assertThat(events.stream().filter(e -> e.kind().equals("planned"))).hasSize(40);
+            assertThat(events).filteredOn(e -> !e.kind().equals("planned")).extracting(Event::assetId, Event::kind)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(changed.id(), "replanned"),
+                            org.assertj.core.groups.Tuple.tuple(dropped.id(), "removed"));
+            assertThat(store.claim("w", LEASE).orElseThrow().asset()).as("now the largest").isEqualTo(bigger);
         }
     }
 
     @Test
-    void aLargePlanIsStoredAsBlocksAndCountedAsPending() throws SQLException {
-        Path db = dir.resolve("large").resolve("checkpoint.db");
-        try (SqliteStore store = SqliteStore.open(db)) {
-            store.createJob(new JobSpec("convert", Map.of()).toRecord(T0));
+    void aLargePlanIsWrittenAsBlocksAndItsAssetsBecomeRowsOnlyWhenClaimed() throws SQLException {
+        try (SqliteStore store = store(PlanBlocks.Layout.DEFAULT)) {
             store.plan(assets("a", 140_000, 1_000, 4));
             assertThat(store.counts()).containsEntry(AssetState.PENDING, 140_000L);
             assertThat(store.claim("w", LEASE)).isPresent();
         }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
-            assertThat(count(st, "SELECT count(*) FROM plan_block")).as("140,000 in blocks of up to 4,096")
-                    .isEqualTo(35);
-            assertThat(count(st, "SELECT count(*) FROM asset")).as("a row for each asset claimed, no other")
-                    .isEqualTo(count(st, "SELECT count(*) FROM event WHERE kind = 'claimed'")).isBetween(1L, 64L);
-            assertThat(count(st, "SELECT count(*) FROM asset WHERE state = 'running'")).isBetween(1L, 64L);
-            assertThat(count(st, "SELECT count(*) FROM event WHERE kind = 'planned'")).as("read from the blocks")
-                    .isZero();
-        }
+        assertThat(count("SELECT count(*) FROM plan_block")).as("140,000 in blocks of up to 4,096").isEqualTo(35);
+        assertThat(count("SELECT count(*) FROM asset")).as("a row for each asset claimed, no other")
+                .isEqualTo(count("SELECT count(*) FROM event WHERE kind = 'claimed'")).isBetween(1L, 64L);
+        assertThat(count("SELECT count(*) FROM event WHERE kind = 'planned'")).as("read from the blocks").isZero();
     }
 
-    /**
-     * The same lineage: the same 'planned' events under the same seqs, and for every asset the same
-     * events in the same order. How claims and completions interleave in the log depends on the
-     * batch sizes, which follow the worker's pace, so the log as a whole is not compared.
-     */
-    private static void assertSameEvents(List<Event> actual, List<Event> expected) {
-        assertThat(actual).hasSameSizeAs(expected);
-        assertThat(actual.stream().filter(e -> e.kind().equals("planned")).toList())
-                .isEqualTo(expected.stream().filter(e -> e.kind().equals("planned")).toList());
-        assertThat(byAsset(actual)).isEqualTo(byAsset(expected));
+    @Test
+    void aVersion3CheckpointGainsThePlanBlockTableWhenOpenedForWritingAndReadsWithoutItReadOnly() throws SQLException {
+        try (SqliteStore store = store(PlanBlocks.Layout.DEFAULT)) {
+            store.plan(List.of(new Asset("a", "/in/a", null, "/out/a", 10, 1)));
+            store.claim("w", LEASE).orElseThrow();
+        }
+        try (Connection c = DriverManager.getConnection(SqliteSchema.jdbcUrl(db)); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE plan_block"); // what a version 3 checkpoint lacks
+            st.execute("UPDATE schema_version SET version = 3");
+        }
+        try (SqliteStore ro = SqliteStore.openReadOnly(db)) {
+            assertThat(ro.counts()).containsEntry(AssetState.RUNNING, 1L).containsEntry(AssetState.PENDING, 0L);
+            assertThat(ro.assets(EnumSet.of(AssetState.PENDING))).isEmpty();
+        }
+        assertThat(count("SELECT version FROM schema_version")).as("read-only: not migrated").isEqualTo(3);
+        try (SqliteStore rw = SqliteStore.open(db, Clock.fixed(T0, ZoneOffset.UTC))) {
+            rw.plan(List.of(new Asset("a", "/in/a", null, "/out/a", 10, 1), new Asset("b", "/in/b", null, "/out/b", 5, 1)));
+            assertThat(rw.counts()).containsEntry(AssetState.RUNNING, 1L).containsEntry(AssetState.PENDING, 1L);
+        }
+        assertThat(count("SELECT version FROM schema_version")).isEqualTo(SqliteSchema.VERSION);
+        assertThat(count("SELECT count(*) FROM plan_block")).isEqualTo(1);
     }
 
-    private static Map<String, List<String>> byAsset(List<Event> events) {
-        Map<String, List<String>> out = new TreeMap<>();
-        for (Event e : events) {
-            out.computeIfAbsent(String.valueOf(e.assetId()), k -> new ArrayList<>()).add(String.join(" ",
-                    e.kind(), String.valueOf(e.worker()), String.valueOf(e.attempt()), String.valueOf(e.detail()),
-                    e.at().toString(), String.valueOf(e.fingerprint())));
-        }
+    /** The ids in the order claims must take them: larger input first, then planning order. */
+    private static List<String> claimOrder(List<Asset> assets, Map<String, Long> seqs) {
+        return assets.stream()
+                .sorted(Comparator.comparingLong(Asset::inputSize).reversed()
+                        .thenComparingLong(a -> seqs.get(a.id())))
+                .map(Asset::id).toList();
+    }
+
+    private static List<Asset> concat(List<Asset> a, List<Asset> b) {
+        List<Asset> out = new ArrayList<>(a);
+        out.addAll(b);
         return out;
     }
 
-    private static void claimAndComplete(SqliteStore store, int max, List<String> ids) {
+    private static List<String> claimAndComplete(SqliteStore store, int max) {
+        List<String> ids = new ArrayList<>();
         for (int i = 0; i < max; i++) {
             Optional<Claim> claim = store.claim("w", LEASE);
             if (claim.isEmpty()) {
-                return;
+                break;
             }
             ids.add(claim.get().asset().id());
             store.complete(claim.get(), new Outcome(1, 0, null));
         }
+        return ids;
     }
 
-    private long blockCount() {
-        return blocks("SELECT count(*) FROM plan_block");
-    }
-
-    private long blocksWithAssetsNotTaken() {
-        return blocks("SELECT count(*) FROM plan_block WHERE taken < assets");
-    }
-
-    private long blocks(String sql) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("blocks").resolve("checkpoint.db"));
-             Statement st = c.createStatement()) {
-            return count(st, sql);
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static long count(Statement st, String sql) throws SQLException {
-        try (ResultSet rs = st.executeQuery(sql)) {
+    private long count(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(SqliteSchema.jdbcUrl(db)); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

@@ -45,7 +45,6 @@ class SqliteThroughputBenchmark {
     void oneHundredThousandNoOpAssetsWithTwoWorkers() {
         int n = Integer.getInteger("cairn.benchmark.assets", 100_000);
         try (SqliteStore store = SqliteStore.open(dir.resolve("run").resolve("checkpoint.db"))) {
-            layout(store);
             store.createJob(new JobSpec("bench", Map.of()).toRecord(Instant.now()));
             long t0 = System.nanoTime();
             store.plan(assets(n));
@@ -55,9 +54,9 @@ class SqliteThroughputBenchmark {
             double seconds = (System.nanoTime() - planned) / 1e9;
             long claimEvents = store.events(Integer.MAX_VALUE).stream().filter(e -> e.kind().equals("claimed")).count();
             long[] groups = store.groupCommits();
-            System.out.printf("SQLite (%s): planned %d assets in %.2f s; ran them in %.2f s: %.0f assets/s"
+            System.out.printf("SQLite: planned %d assets in %.2f s; ran them in %.2f s: %.0f assets/s"
                             + " (%d claims, each with its event; store time %.1f s; %d completions in %d group commits)%n",
-                    PLAN, n, (planned - t0) / 1e9, seconds, n / seconds, claimEvents, report.checkpointTime().toMillis() / 1e3,
+                    n, (planned - t0) / 1e9, seconds, n / seconds, claimEvents, report.checkpointTime().toMillis() / 1e3,
                     groups[1], groups[0]);
             assertThat(report.counts()).containsEntry(AssetState.DONE, (long) n);
             assertThat(claimEvents).isEqualTo(n);
@@ -99,7 +98,6 @@ class SqliteThroughputBenchmark {
     void planningOneMillionAssets() {
         int n = Integer.getInteger("cairn.benchmark.plan", 1_000_000);
         try (SqliteStore store = SqliteStore.open(dir.resolve("plan").resolve("checkpoint.db"))) {
-            layout(store);
             store.createJob(new JobSpec("bench", Map.of()).toRecord(Instant.now()));
             List<Asset> assets = assets(n);
             long t0 = System.nanoTime();
@@ -107,22 +105,10 @@ class SqliteThroughputBenchmark {
             long planned = System.nanoTime();
             PlanSummary again = store.plan(assets);
             long replanned = System.nanoTime();
-            System.out.printf("SQLite (%s): planned %d new assets in %.2f s; planned them again (all known) in %.2f s%n",
-                    PLAN, n, (planned - t0) / 1e9, (replanned - planned) / 1e9);
+            System.out.printf("SQLite: planned %d new assets in %.2f s; planned them again (all known) in %.2f s%n",
+                    n, (planned - t0) / 1e9, (replanned - planned) / 1e9);
             assertThat(first).isEqualTo(new PlanSummary(n, 0, 0));
             assertThat(again).isEqualTo(new PlanSummary(0, n, 0));
-        }
-    }
-
-    /** -Dcairn.benchmark.plan-as=rows or blocks: every plan as rows, or as blocks; unset, the store's default. */
-    private static final String PLAN = System.getProperty("cairn.benchmark.plan-as", "default");
-
-    private static void layout(SqliteStore store) {
-        switch (PLAN) {
-            case "rows" -> store.planBlocks(new PlanBlocks.Layout(Integer.MAX_VALUE, 4_096));
-            case "blocks" -> store.planBlocks(new PlanBlocks.Layout(1, 4_096));
-            case "default" -> { }
-            default -> throw new IllegalArgumentException("cairn.benchmark.plan-as: rows, blocks or unset, not " + PLAN);
         }
     }
 
