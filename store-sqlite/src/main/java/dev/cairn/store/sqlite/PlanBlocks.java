@@ -21,7 +21,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +147,7 @@ final class PlanBlocks implements AutoCloseable {
     private static final int CACHED_BLOCKS = 8;
 
     private final Connection conn;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final StatementCache statements;
     private final Map<String, List<Entry>> decoded = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, List<Entry>> eldest) {
@@ -159,6 +158,7 @@ final class PlanBlocks implements AutoCloseable {
 
     PlanBlocks(Connection conn) {
         this.conn = conn;
+        this.statements = new StatementCache(conn);
     }
 
     /** For tests: a smaller layout makes every plan of the contract suite one of blocks. */
@@ -227,31 +227,22 @@ final class PlanBlocks implements AutoCloseable {
     }
 
     private long nextBlockNo(String jobId) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(
-                "SELECT coalesce(max(block_no), 0) + 1 FROM plan_block WHERE job_id = ?")) {
-            ps.setString(1, jobId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return aggregate("coalesce(max(block_no), 0) + 1", jobId);
     }
 
     /** The highest asset seq held by the job's blocks, 0 for none. */
     long maxSeq(String jobId) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(
-                "SELECT coalesce(max(max_seq), 0) FROM plan_block WHERE job_id = ?")) {
-            ps.setString(1, jobId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return aggregate("coalesce(max(max_seq), 0)", jobId);
     }
 
     /** How many assets of the job's blocks are not taken yet: all of them pending. */
     long pendingCount(String jobId) throws SQLException {
-        PreparedStatement ps = prepared("SELECT coalesce(sum(assets - taken), 0) FROM plan_block WHERE job_id = ?");
+        return aggregate("coalesce(sum(assets - taken), 0)", jobId);
+    }
+
+    /** One aggregate over the job's blocks. */
+    private long aggregate(String expression, String jobId) throws SQLException {
+        PreparedStatement ps = prepared("SELECT " + expression + " FROM plan_block WHERE job_id = ?");
         ps.setString(1, jobId);
         try (ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -310,8 +301,17 @@ final class PlanBlocks implements AutoCloseable {
 
     /** Inserts the row of a block's asset claimed by {@code workerId}, attempt 1. */
     void insertRunning(String jobId, Entry e, String workerId, long nowMillis, long untilMillis) throws SQLException {
-        Asset a = e.asset();
         PreparedStatement ps = prepared(INSERT_RUNNING);
+        bindRow(ps, jobId, e);
+        ps.setString(9, workerId);
+        ps.setLong(10, untilMillis);
+        ps.setLong(11, nowMillis);
+        ps.executeUpdate();
+    }
+
+    /** Binds the first eight columns of an asset row: job, id, seq, input, part, output, size, mtime. */
+    private static void bindRow(PreparedStatement ps, String jobId, Entry e) throws SQLException {
+        Asset a = e.asset();
         ps.setString(1, jobId);
         ps.setString(2, a.id());
         ps.setLong(3, e.seq());
@@ -320,10 +320,6 @@ final class PlanBlocks implements AutoCloseable {
         ps.setString(6, a.output());
         ps.setLong(7, a.inputSize());
         ps.setLong(8, a.inputMtimeMillis());
-        ps.setString(9, workerId);
-        ps.setLong(10, untilMillis);
-        ps.setLong(11, nowMillis);
-        ps.executeUpdate();
     }
 
     /**
@@ -374,14 +370,7 @@ final class PlanBlocks implements AutoCloseable {
             Entry e = block.entries().get(i);
             Asset a = e.asset();
             if (i >= block.taken()) {
-                asset.setString(1, jobId);
-                asset.setString(2, a.id());
-                asset.setLong(3, e.seq());
-                asset.setString(4, a.input());
-                setNullable(asset, 5, a.part());
-                asset.setString(6, a.output());
-                asset.setLong(7, a.inputSize());
-                asset.setLong(8, a.inputMtimeMillis());
+                bindRow(asset, jobId, e);
                 asset.setLong(9, block.plannedAt());
                 asset.addBatch();
             }
@@ -565,20 +554,11 @@ final class PlanBlocks implements AutoCloseable {
     }
 
     private PreparedStatement prepared(String sql) throws SQLException {
-        PreparedStatement ps = statements.get(sql);
-        if (ps == null) {
-            ps = conn.prepareStatement(sql);
-            statements.put(sql, ps);
-        }
-        ps.clearParameters();
-        return ps;
+        return statements.get(sql);
     }
 
     @Override
     public void close() throws SQLException {
-        for (PreparedStatement ps : statements.values()) {
-            ps.close();
-        }
-        statements.clear();
+        statements.close();
     }
 }

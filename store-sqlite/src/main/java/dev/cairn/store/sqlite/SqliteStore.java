@@ -94,8 +94,9 @@ import java.util.stream.Collectors;
  * <p><b>Plans as blocks.</b> A plan's new assets are not written as rows: they are written as
  * blocks of up to 4,096 in claim order ({@link PlanBlocks}), and a claim inserts the row of each
  * asset it takes from them, as {@code running}. Planning 1,000,000 assets costs about a second
- * instead of seven, and the run no more than a plan of rows costs (the row is written once, at
- * the claim, instead of at planning and again at the claim). Every read sees the blocks' assets
+ * instead of seven; the run of a million no-op assets is 7 % slower and the whole job 7 % faster
+ * (each row is inserted at its claim, where a plan of rows inserted it at planning and updated it
+ * at the claim). Every read sees the blocks' assets
  * as the pending rows they stand for, their {@code planned} events under the seqs reserved for
  * them.
  *

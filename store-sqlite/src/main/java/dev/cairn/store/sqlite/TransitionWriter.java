@@ -17,9 +17,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The state changes of claimed assets, each with its event row. Every method runs inside the
@@ -28,8 +26,7 @@ import java.util.Map;
  * reaches another job's asset, and a fenced change matches the job as well as the claim.
  *
  * <p>The claim, complete, fail and release statements run once per asset: they are prepared
- * once per connection (preparing the claim query costs more than running it). Not thread-safe;
- * the store serializes its calls.
+ * once per connection ({@link StatementCache}). Not thread-safe; the store serializes its calls.
  */
 final class TransitionWriter implements AutoCloseable {
 
@@ -105,13 +102,14 @@ final class TransitionWriter implements AutoCloseable {
 
     private final Connection conn;
     private final PlanBlocks blocks;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final StatementCache statements;
     private String jobId = JobTable.NO_JOB;
     private String fingerprint;
 
     TransitionWriter(Connection conn, PlanBlocks blocks) {
         this.conn = conn;
         this.blocks = blocks;
+        this.statements = new StatementCache(conn);
     }
 
     /** Confines the following calls to {@code jobId} ({@link JobTable#NO_JOB} for none); its events carry {@code fingerprint}. */
@@ -349,20 +347,11 @@ final class TransitionWriter implements AutoCloseable {
     }
 
     private PreparedStatement prepared(String sql) throws SQLException {
-        PreparedStatement ps = statements.get(sql);
-        if (ps == null) {
-            ps = conn.prepareStatement(sql);
-            statements.put(sql, ps);
-        }
-        ps.clearParameters();
-        return ps;
+        return statements.get(sql);
     }
 
     @Override
     public void close() throws SQLException {
-        for (PreparedStatement ps : statements.values()) {
-            ps.close();
-        }
-        statements.clear();
+        statements.close();
     }
 }
