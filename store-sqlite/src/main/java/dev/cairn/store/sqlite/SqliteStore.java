@@ -11,7 +11,6 @@ import dev.cairn.engine.Completion;
 import dev.cairn.engine.ClaimQueue;
 import dev.cairn.engine.ErrorClass;
 import dev.cairn.engine.Event;
-import dev.cairn.engine.FeatureIssue;
 import dev.cairn.engine.FeatureIssueRecord;
 import dev.cairn.engine.GroupCommit;
 import dev.cairn.engine.JobRecord;
@@ -34,9 +33,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -44,7 +40,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The embedded checkpoint store: one SQLite file in WAL mode, shared safely by the threads of one
@@ -100,9 +95,10 @@ import java.util.stream.Collectors;
  * as the pending rows they stand for, their {@code planned} events under the seqs reserved for
  * them.
  *
- * <p>The bodies of the writes live beside it: {@link PlanWriter} (planning), {@link PlanBlocks}
- * (the blocks), {@link TransitionWriter} (claims and their fenced outcomes), {@link JobTable}
- * (job rows) and {@link SqliteSchema} (PRAGMAs, creation, migration, version check).
+ * <p>The bodies of its methods live beside it: {@link PlanWriter} (planning), {@link PlanBlocks}
+ * (the blocks), {@link TransitionWriter} (claims and their fenced outcomes), {@link ReadQueries}
+ * (counts, listings, the event log), {@link JobTable} (job rows), {@link WorkerRows} (heartbeats)
+ * and {@link SqliteSchema} (PRAGMAs, creation, migration, version check).
  *
  * <p><b>Schema, version 4</b> ({@code schema-v4.sql}; an older file is migrated in place by
  * {@code migrate-v1-to-v2.sql}, {@code migrate-v2-to-v3.sql} and {@code migrate-v3-to-v4.sql}
@@ -142,10 +138,6 @@ import java.util.stream.Collectors;
  * indexes: at most one job per file, owning every asset and event.
  */
 public final class SqliteStore implements CheckpointStore {
-
-    private static final String ASSET_COLUMNS = """
-            id, input, part, output, input_size, input_mtime, state, worker, lease_until, attempt, tries,
-            error_class, message, transient, features, skipped, checksum, updated_at""";
 
     private final Path file;
     private final Connection conn;
@@ -396,7 +388,7 @@ public final class SqliteStore implements CheckpointStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         workers.add(new WorkerInfo(rs.getString(1), rs.getString(2), rs.getLong(3),
-                                instant(rs, 4), instant(rs, 5)));
+                                ReadQueries.instant(rs, 4), ReadQueries.instant(rs, 5)));
                     }
                 }
             }
@@ -545,23 +537,7 @@ public final class SqliteStore implements CheckpointStore {
     @Override
     public Map<AssetState, Long> counts() {
         settle();
-        return read("count assets", () -> {
-            Map<AssetState, Long> counts = new EnumMap<>(AssetState.class);
-            for (AssetState state : AssetState.values()) {
-                counts.put(state, 0L);
-            }
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "SELECT state, count(*) FROM asset WHERE job_id = ? GROUP BY state")) {
-                ps.setString(1, scope());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        counts.put(AssetState.fromKey(rs.getString(1)), rs.getLong(2));
-                    }
-                }
-            }
-            counts.merge(AssetState.PENDING, blocks.pendingCount(scope()), Long::sum);
-            return counts;
-        });
+        return read("count assets", () -> ReadQueries.counts(conn, blocks, scope()));
     }
 
     @Override
@@ -570,27 +546,7 @@ public final class SqliteStore implements CheckpointStore {
         if (states.isEmpty()) {
             return List.of();
         }
-        String in = states.stream().map(s -> "'" + s.key() + "'").collect(Collectors.joining(", "));
-        return read("list assets", () -> {
-            List<Map.Entry<Long, AssetRecord>> records = new ArrayList<>();
-            try (PreparedStatement ps = conn.prepareStatement("SELECT " + ASSET_COLUMNS
-                    + ", seq FROM asset WHERE job_id = ? AND state IN (" + in + ") ORDER BY seq")) {
-                ps.setString(1, scope());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        records.add(Map.entry(rs.getLong(19), assetRecord(rs)));
-                    }
-                }
-            }
-            if (states.contains(AssetState.PENDING)) {
-                List<Map.Entry<Long, AssetRecord>> planned = blocks.records(scope());
-                if (!planned.isEmpty()) {
-                    records.addAll(planned);
-                    records.sort(Map.Entry.comparingByKey());
-                }
-            }
-            return records.stream().map(Map.Entry::getValue).toList();
-        });
+        return read("list assets", () -> ReadQueries.assets(conn, blocks, scope(), states));
     }
 
     @Override
@@ -634,29 +590,7 @@ public final class SqliteStore implements CheckpointStore {
         if (limit <= 0) {
             return List.of();
         }
-        return read("read feature issues", () -> {
-            List<FeatureIssueRecord> out = new ArrayList<>();
-            try (PreparedStatement ps = conn.prepareStatement("""
-                    SELECT e.asset_id, e.at, e.kind, e.detail
-                    FROM event e JOIN asset a ON a.job_id = e.job_id AND a.id = e.asset_id
-                    WHERE e.job_id = ? AND e.kind IN ('feature_skipped', 'feature_repaired', 'feature_kept', 'feature_approximated') AND a.state = 'done'
-                      AND e.attempt = a.attempt
-                    ORDER BY a.seq, e.seq LIMIT ?""")) {
-                ps.setString(1, scope());
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String detail = rs.getString(4);
-                        int space = detail.indexOf(' ');
-                        ErrorClass cls = ErrorClass.fromKey(detail.substring(0, space));
-                        out.add(new FeatureIssueRecord(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
-                                new FeatureIssue(FeatureIssue.Action.ofEventKind(rs.getString(3)), cls,
-                                        detail.substring(space + 1))));
-                    }
-                }
-            }
-            return out;
-        });
+        return read("read feature issues", () -> ReadQueries.featureIssues(conn, scope(), limit));
     }
 
     @Override
@@ -665,32 +599,7 @@ public final class SqliteStore implements CheckpointStore {
         if (limit <= 0) {
             return List.of();
         }
-        return read("read events", () -> {
-            List<Event> events = new ArrayList<>();
-            try (PreparedStatement ps = conn.prepareStatement("""
-                    SELECT seq, at, asset_id, kind, worker, attempt, detail, fingerprint
-                    FROM event WHERE job_id = ? ORDER BY seq DESC LIMIT ?""")) {
-                ps.setString(1, scope());
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        events.add(new Event(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                                rs.getString(4), rs.getString(5), rs.getInt(6), rs.getString(7), rs.getString(8)));
-                    }
-                }
-            }
-            // The planned events of assets still in blocks, under the seqs reserved for them: only
-            // those above the oldest event read can be among the newest `limit`.
-            long floor = events.size() < limit ? 0 : events.get(events.size() - 1).seq();
-            List<Event> planned = blocks.plannedEvents(scope(), floor);
-            if (!planned.isEmpty()) {
-                events.addAll(planned);
-                events.sort(Comparator.comparingLong(Event::seq).reversed());
-                events = new ArrayList<>(events.subList(0, Math.min(limit, events.size())));
-            }
-            Collections.reverse(events);
-            return events;
-        });
+        return read("read events", () -> ReadQueries.events(conn, blocks, scope(), limit));
     }
 
     @Override
@@ -752,21 +661,6 @@ public final class SqliteStore implements CheckpointStore {
     }
 
     // ---- plumbing -----------------------------------------------------------------------
-
-    private static AssetRecord assetRecord(ResultSet rs) throws SQLException {
-        Asset asset = new Asset(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getLong(5), rs.getLong(6));
-        String errorClass = rs.getString(12);
-        return new AssetRecord(asset, AssetState.fromKey(rs.getString(7)), rs.getString(8), instant(rs, 9),
-                rs.getInt(10), rs.getInt(11), errorClass == null ? null : ErrorClass.fromKey(errorClass),
-                rs.getString(13), rs.getInt(14) != 0, rs.getLong(15), rs.getLong(16), rs.getString(17),
-                instant(rs, 18));
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        long millis = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
-    }
 
     private static void setNullableMillis(PreparedStatement ps, int index, Instant value) throws SQLException {
         if (value == null) {
