@@ -566,10 +566,9 @@ public final class SqliteStore implements CheckpointStore {
     @Override
     public int removeUnplanned(Collection<String> plannedIds) {
         settle();
-        List<String> planned = List.copyOf(plannedIds);
+        Set<String> planned = new HashSet<>(plannedIds);
         return write("remove unplanned assets", () -> {
-            Set<String> kept = new HashSet<>(planned);
-            blocks.dissolveWhere(scope(), id -> !kept.contains(id));
+            blocks.dissolveWhere(scope(), id -> !planned.contains(id));
             return transitions.removeUnplanned(planned, clock.millis());
         });
     }
