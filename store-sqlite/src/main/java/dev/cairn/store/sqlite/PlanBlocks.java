@@ -28,8 +28,8 @@ import java.util.PriorityQueue;
 import java.util.function.Predicate;
 
 /**
- * The assets of a large plan, kept as blocks instead of rows: what lets the store plan 1,000,000
- * assets in about a second. A row per asset costs five B-tree inserts (the table, its primary key,
+ * The assets of a plan, kept as blocks instead of rows: what lets the store plan 1,000,000
+ * assets in about a second (seven with a row each). A row per asset costs five B-tree inserts (the table, its primary key,
  * {@code asset_seq}, {@code asset_claim}, and the {@code planned} event with {@code event_job}):
  * in the {@code sqlite3} shell, without JDBC, 4 s for a million. A block is one row holding up to
  * {@link Layout#assetsPerBlock} assets in one blob, sorted in claim order (larger input first,
@@ -44,7 +44,7 @@ import java.util.function.Predicate;
  *            event_offset,                     an asset's planned event has seq = asset seq + event_offset
  *            planned_at, fingerprint,          the planned events' time and job fingerprint
  *            payload)                          the assets in claim order, {@link #encode encoded}
- *   index plan_block_head (job_id, head_size DESC, head_seq) WHERE taken < assets        claim()
+ *   index plan_block_head (job_id, head_size DESC, head_seq) WHERE taken &lt; assets     claim()
  * </pre>
  *
  * <p><b>A plan of blocks reads exactly like a plan of rows.</b> The first {@code taken} assets of
@@ -63,9 +63,10 @@ import java.util.function.Predicate;
  *       its planned events become event rows under their reserved seqs, the assets not taken
  *       pending rows, and the block row goes; the row-based statements then apply as they would.</li>
  * </ul>
- * Every method runs inside its caller's transaction. Decoded payloads are cached by block (a
- * payload never changes; a block number is not reused with the same event offset). Not
- * thread-safe; the store serializes its calls.
+ * Every method runs inside its caller's transaction, so a claim's rows, its events and the
+ * blocks' {@code taken} commit together or not at all (a process killed mid-claim leaves the
+ * blocks as they were). Decoded payloads are cached by block (a payload never changes while its
+ * row exists; see {@link #cacheKey}). Not thread-safe; the store serializes its calls.
  *
  * <p>Written by hand: the payload is a private column of this store (length-prefixed UTF-8
  * strings and longs through {@link DataOutputStream}), read and written only here.
@@ -161,7 +162,7 @@ final class PlanBlocks implements AutoCloseable {
         this.statements = new StatementCache(conn);
     }
 
-    /** For tests: a smaller layout makes every plan of the contract suite one of blocks. */
+    /** For tests: smaller blocks make the contract suite's plans span several. */
     void layout(Layout layout) {
         this.layout = layout;
     }

@@ -91,9 +91,8 @@ import java.util.Set;
  * asset it takes from them, as {@code running}. Planning 1,000,000 assets costs about a second
  * instead of seven; the run of a million no-op assets is 7 % slower and the whole job 7 % faster
  * (each row is inserted at its claim, where a plan of rows inserted it at planning and updated it
- * at the claim). Every read sees the blocks' assets
- * as the pending rows they stand for, their {@code planned} events under the seqs reserved for
- * them.
+ * at the claim). Every read sees the blocks' assets as the pending rows they stand for, their
+ * {@code planned} events under the seqs reserved for them.
  *
  * <p>The bodies of its methods live beside it: {@link PlanWriter} (planning), {@link PlanBlocks}
  * (the blocks), {@link TransitionWriter} (claims and their fenced outcomes), {@link ReadQueries}
@@ -478,10 +477,7 @@ public final class SqliteStore implements CheckpointStore {
         return batch.isEmpty() ? List.of() : commitCompletions(List.copyOf(batch));
     }
 
-    /**
-     * For tests: this handle writes plans of at least {@code layout.threshold()} new assets as
-     * blocks of {@code layout.assetsPerBlock()} ({@link PlanBlocks}).
-     */
+    /** For tests: this handle writes its plans in blocks of {@code layout.assetsPerBlock()} ({@link PlanBlocks}). */
     synchronized SqliteStore planBlocks(PlanBlocks.Layout layout) {
         blocks.layout(layout);
         return this;
