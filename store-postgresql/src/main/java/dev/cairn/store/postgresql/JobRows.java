@@ -73,9 +73,9 @@ final class JobRows {
         }
     }
 
-    /** Makes the job-less assets and events the new job's. */
+    /** Makes the job-less assets, events and plan blocks the new job's. */
     static void adoptJobLessRows(Connection conn, String jobId) throws SQLException {
-        for (String table : List.of("cairn.asset", "cairn.event")) {
+        for (String table : List.of("cairn.asset", "cairn.event", "cairn.plan_block")) {
             try (PreparedStatement ps = conn.prepareStatement(
                     "UPDATE " + table + " SET job_id = ? WHERE job_id = '" + NO_JOB + "'")) {
                 ps.setString(1, jobId);
@@ -84,9 +84,10 @@ final class JobRows {
         }
     }
 
-    /** Deletes the events, assets and options of {@code jobId} (or the rows of no job), and the job. */
+    /** Deletes the events, assets, plan blocks and options of {@code jobId} (or the rows of no job), and the job. */
     static void delete(Connection conn, String jobId) throws SQLException {
         for (String sql : List.of("DELETE FROM cairn.event WHERE job_id = ?", "DELETE FROM cairn.asset WHERE job_id = ?",
+                "DELETE FROM cairn.plan_block WHERE job_id = ?",
                 "DELETE FROM cairn.job_option WHERE job_id = ?", "DELETE FROM cairn.job WHERE id = ?")) {
             try (PreparedStatement ps = conn.prepareStatement(sql)) {
                 ps.setString(1, jobId);

@@ -3,6 +3,7 @@ package dev.cairn.store.postgresql;
 import dev.cairn.engine.Asset;
 import dev.cairn.engine.PlanDiff;
 import dev.cairn.engine.PlanSummary;
+import dev.cairn.engine.PlanBlockCodec.Entry;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -11,9 +12,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -43,6 +47,10 @@ final class PlanRows {
             INSERT INTO cairn.event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
             SELECT job_id, ?, id, 'planned', NULL, 0, NULL, ? FROM cairn.asset WHERE job_id = ? AND seq > ? ORDER BY seq""";
 
+    /** The planned events of a dissolved block, under their reserved seqs. */
+    private static final String COPY_PLANNED_EVENTS = """
+            COPY cairn.event (seq, job_id, at, asset_id, kind, attempt, fingerprint) FROM STDIN""";
+
     /** Rows sent to the server per COPY write. */
     private static final int COPY_CHUNK_CHARS = 1 << 20;
 
@@ -68,12 +76,14 @@ final class PlanRows {
 
     /**
      * Plans {@code assets} into the job {@code jobId} ({@link JobRows#NO_JOB} for none); its
-     * events carry {@code fingerprint}.
+     * events carry {@code fingerprint}. When at least {@code layout.threshold()} assets are new and
+     * {@code firstEventSeq} is a reservation of {@code assets.size()} event seqs
+     * ({@link PgPlanBlocks#reserveEventSeqs}; -1 for none), the new assets are written as
+     * {@link PgPlanBlocks blocks}; otherwise as rows.
      */
-    static PlanSummary plan(Connection conn, String jobId, String fingerprint, List<Asset> assets, OffsetDateTime now)
-            throws SQLException {
+    static PlanSummary plan(Connection conn, String jobId, String fingerprint, List<Asset> assets, OffsetDateTime now,
+                            PgPlanBlocks.Layout layout, long firstEventSeq) throws SQLException {
         Map<String, Asset> known = new HashMap<>();
-        long seq;
         try (PreparedStatement st = conn.prepareStatement(KNOWN_ASSETS)) {
             st.setString(1, jobId);
             try (ResultSet rs = st.executeQuery()) {
@@ -83,45 +93,37 @@ final class PlanRows {
                 }
             }
         }
+        Map<String, Asset> inBlocks = new HashMap<>();
+        PgPlanBlocks.known(conn, jobId, inBlocks);
+        known.putAll(inBlocks);
+        long seq;
         try (PreparedStatement st = conn.prepareStatement(LAST_SEQ)) {
             st.setString(1, jobId);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
-                seq = rs.getLong(1);
+                seq = Math.max(rs.getLong(1), PgPlanBlocks.maxSeq(conn, jobId));
             }
         }
         PlanDiff diff = PlanDiff.of(assets, known);
-        long firstNewSeq = seq;
-        String at = now.toString();
-        CopyIn copy = null;
-        StringBuilder rows = new StringBuilder();
-        try {
-            for (Asset asset : diff.added()) {
-                copyField(rows, jobId).append('\t');
-                copyField(rows, asset.id()).append('\t').append(++seq).append('\t');
-                copyField(rows, asset.input()).append('\t');
-                copyField(rows, asset.part()).append('\t');
-                copyField(rows, asset.output()).append('\t').append(asset.inputSize()).append('\t')
-                        .append(asset.inputMtimeMillis()).append("\tpending\t").append(at).append('\n');
-                if (rows.length() >= COPY_CHUNK_CHARS) {
-                    if (copy == null) {
-                        copy = conn.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_ASSETS);
-                    }
-                    send(copy, rows);
+        if (!inBlocks.isEmpty()) {
+            // A changed asset still in a block becomes a row first, and is then re-planned as one.
+            Set<String> changedInBlocks = new HashSet<>();
+            for (PlanDiff.Changed change : diff.changed()) {
+                if (inBlocks.containsKey(change.asset().id())) {
+                    changedInBlocks.add(change.asset().id());
                 }
             }
-            if (rows.length() > 0 && copy == null) {
-                copy = conn.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_ASSETS);
+            PgPlanBlocks.dissolveHolding(conn, jobId, changedInBlocks);
+        }
+        if (firstEventSeq > 0 && diff.added().size() >= layout.threshold()) {
+            PgPlanBlocks.write(conn, jobId, fingerprint, diff.added(), seq, firstEventSeq, now, layout);
+        } else {
+            List<Entry> added = new ArrayList<>(diff.added().size());
+            long next = seq;
+            for (Asset asset : diff.added()) {
+                added.add(new Entry(++next, asset));
             }
-            if (copy != null) {
-                send(copy, rows);
-                copy.endCopy();
-                copy = null;
-            }
-        } finally {
-            if (copy != null && copy.isActive()) {
-                copy.cancelCopy();
-            }
+            copyAssets(conn, jobId, added, now);
         }
         try (PreparedStatement replan = conn.prepareStatement(REPLAN_ASSET);
              PreparedStatement event = conn.prepareStatement(INSERT_EVENT)) {
@@ -147,16 +149,100 @@ final class PlanRows {
             replan.executeBatch();
             event.executeBatch();
         }
-        if (!diff.added().isEmpty()) {
+        if (!diff.added().isEmpty() && !(firstEventSeq > 0 && diff.added().size() >= layout.threshold())) {
             try (PreparedStatement ps = conn.prepareStatement(PLANNED_EVENTS)) {
                 ps.setObject(1, now);
                 setNullable(ps, 2, fingerprint);
                 ps.setString(3, jobId);
-                ps.setLong(4, firstNewSeq);
+                ps.setLong(4, seq);
                 ps.executeUpdate();
             }
         }
         return diff.summary();
+    }
+
+    /** Streams {@code entries} into {@code cairn.asset} as pending rows with one {@code COPY}. */
+    static void copyAssets(Connection conn, String jobId, List<Entry> entries, OffsetDateTime now)
+            throws SQLException {
+        String at = now.toString();
+        StringBuilder rows = new StringBuilder();
+        try (Copy copy = new Copy(conn, COPY_ASSETS)) {
+            for (Entry e : entries) {
+                Asset asset = e.asset();
+                copyField(rows, jobId).append('\t');
+                copyField(rows, asset.id()).append('\t').append(e.seq()).append('\t');
+                copyField(rows, asset.input()).append('\t');
+                copyField(rows, asset.part()).append('\t');
+                copyField(rows, asset.output()).append('\t').append(asset.inputSize()).append('\t')
+                        .append(asset.inputMtimeMillis()).append("\tpending\t").append(at).append('\n');
+                copy.sendIfFull(rows);
+            }
+            copy.finish(rows);
+        }
+    }
+
+    /**
+     * Streams the {@code planned} events of {@code entries} (in seq order) into {@code cairn.event}
+     * with one {@code COPY}, each under the seq reserved for it: asset seq + {@code eventDelta}.
+     */
+    static void copyPlannedEvents(Connection conn, String jobId, List<Entry> entries, long eventDelta,
+                                  OffsetDateTime at, String fingerprint) throws SQLException {
+        String time = at.toString();
+        StringBuilder rows = new StringBuilder();
+        try (Copy copy = new Copy(conn, COPY_PLANNED_EVENTS)) {
+            for (Entry e : entries) {
+                rows.append(e.seq() + eventDelta).append('\t');
+                copyField(rows, jobId).append('\t').append(time).append('\t');
+                copyField(rows, e.asset().id()).append("\tplanned\t0\t");
+                copyField(rows, fingerprint).append('\n');
+                copy.sendIfFull(rows);
+            }
+            copy.finish(rows);
+        }
+    }
+
+    /** One {@code COPY … FROM STDIN}, started at the first rows sent; cancelled if not finished. */
+    private static final class Copy implements AutoCloseable {
+        private final Connection conn;
+        private final String sql;
+        private CopyIn copy;
+
+        Copy(Connection conn, String sql) {
+            this.conn = conn;
+            this.sql = sql;
+        }
+
+        void sendIfFull(StringBuilder rows) throws SQLException {
+            if (rows.length() >= COPY_CHUNK_CHARS) {
+                send(rows);
+            }
+        }
+
+        void finish(StringBuilder rows) throws SQLException {
+            if (rows.length() > 0) {
+                send(rows);
+            }
+            if (copy != null) {
+                copy.endCopy();
+                copy = null;
+            }
+        }
+
+        private void send(StringBuilder rows) throws SQLException {
+            if (copy == null) {
+                copy = conn.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+            }
+            byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+            copy.writeToCopy(bytes, 0, bytes.length);
+            rows.setLength(0);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (copy != null && copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
     }
 
     /** Appends {@code value} as a field of COPY's text format: {@code \\N} for null, backslash escapes. */
@@ -175,12 +261,6 @@ final class PlanRows {
             }
         }
         return row;
-    }
-
-    private static void send(CopyIn copy, StringBuilder rows) throws SQLException {
-        byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
-        copy.writeToCopy(bytes, 0, bytes.length);
-        rows.setLength(0);
     }
 
     private static void addEvent(PreparedStatement event, String jobId, OffsetDateTime at, String assetId, String kind,

@@ -16,10 +16,12 @@ import java.util.List;
 
 /**
  * Creates, migrates and checks the schema {@code cairn} of a {@link PostgresStore}. The SQL lives
- * in resources next to this class, one file per purpose: {@code schema-v2.sql} creates the
+ * in resources next to this class, one file per purpose: {@code schema-v3.sql} creates the
  * current schema (drawn in the Javadoc of {@link PostgresStore}); {@code migrate-v1-to-v2.sql}
  * brings a version 1 store up (it adds {@code worker_lease}, which {@link WorkerRows} does
- * without on a store opened read-only before it was migrated); a later version adds its
+ * without on a store opened read-only before it was migrated), {@code migrate-v2-to-v3.sql} a
+ * version 2 one (it adds {@code plan_block}, which {@link PgPlanBlocks} reads as empty on a store
+ * opened read-only before it was migrated); a later version adds its
  * {@code migrate-vN-to-vN+1.sql} and raises {@link #VERSION}.
  *
  * <p><b>Creation and migration</b> run in one transaction that first takes a transaction-level
@@ -32,7 +34,7 @@ import java.util.List;
 final class PostgresSchema {
 
     /** The schema version this code writes and understands. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** The advisory lock key taken while creating or migrating (an arbitrary constant: "cairn" in ASCII). */
     static final long LOCK_KEY = 0x636169726eL;

@@ -34,6 +34,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -249,6 +250,7 @@ public final class PostgresStore implements CheckpointStore {
     private final Map<String, Map<String, Integer>> handedOut = new HashMap<>();
     private JobRecord bound;
     private volatile boolean closed;
+    private PgPlanBlocks.Layout planBlocks = PgPlanBlocks.Layout.DEFAULT;
 
     private PostgresStore(PostgresLocation where, boolean readOnly, Clock clock) {
         this.where = where;
@@ -384,6 +386,10 @@ public final class PostgresStore implements CheckpointStore {
         String id = scope();
         String fingerprint = fingerprint();
         boolean jobBound = bound != null;
+        PgPlanBlocks.Layout layout = planBlocks;
+        long firstEventSeq = assets.size() < layout.threshold() ? -1
+                : writeTransaction("reserve event numbers for a plan of " + assets.size() + " assets",
+                (c, replay) -> PgPlanBlocks.reserveEventSeqs(c, assets.size()));
         return writeTransaction("plan " + assets.size() + " assets", (c, replay) -> {
             lockJob(c, id);
             if (jobBound && JobRows.find(c, id).isEmpty()) {
@@ -391,7 +397,7 @@ public final class PostgresStore implements CheckpointStore {
                         + ": another handle or process has cleared the job since this handle was bound to it."
                         + " Open the store again.", null, false);
             }
-            return PlanRows.plan(c, id, fingerprint, assets, now(c));
+            return PlanRows.plan(c, id, fingerprint, assets, now(c), layout, firstEventSeq);
         });
     }
 
@@ -488,12 +494,14 @@ public final class PostgresStore implements CheckpointStore {
                     String id = scope();
                     String fingerprint = fingerprint();
                     int k = queue.nextBatch();
+                    PgPlanBlocks.Layout layout = planBlocks;
                     List<Claim> fetched = new ArrayList<>();
                     boolean adopted = session.call("claim assets", (c, replay) -> {
                         fetched.clear();
                         if (replay && adoptOrphans(c, id, workerId, queue, fetched) > 0) {
                             return true;
                         }
+                        PgPlanBlocks.beforeClaim(c, id, k, layout);
                         fetch(c, id, fingerprint, workerId, lease, k, fetched);
                         return false;
                     });
@@ -733,7 +741,13 @@ public final class PostgresStore implements CheckpointStore {
     public synchronized Map<AssetState, Long> counts() {
         settle();
         String id = scope();
-        return read("count assets", (c, replay) -> ReadRows.counts(c, id));
+        return read("count assets", (c, replay) -> {
+            Map<AssetState, Long> counts = ReadRows.counts(c, id);
+            if (hasPlanBlocks(c)) {
+                counts.merge(AssetState.PENDING, PgPlanBlocks.pendingCount(c, id), Long::sum);
+            }
+            return counts;
+        });
     }
 
     @Override
@@ -744,7 +758,16 @@ public final class PostgresStore implements CheckpointStore {
         }
         String id = scope();
         Object[] keys = states.stream().map(AssetState::key).toArray();
-        return read("list assets", (c, replay) -> ReadRows.assets(c, id, keys));
+        boolean pending = states.contains(AssetState.PENDING);
+        return read("list assets", (c, replay) -> {
+            List<Map.Entry<Long, AssetRecord>> rows = ReadRows.assets(c, id, keys);
+            if (pending && hasPlanBlocks(c)) {
+                rows = new ArrayList<>(rows);
+                rows.addAll(PgPlanBlocks.records(c, id));
+                rows.sort(Map.Entry.comparingByKey());
+            }
+            return rows.stream().map(Map.Entry::getValue).toList();
+        });
     }
 
     @Override
@@ -806,7 +829,9 @@ public final class PostgresStore implements CheckpointStore {
         String id = scope();
         String fingerprint = fingerprint();
         Object[] planned = plannedIds.toArray();
-        return session.call("remove unplanned assets", (c, replay) -> {
+        Set<String> keep = new HashSet<>(plannedIds);
+        return session.transaction("remove unplanned assets", (c, replay) -> {
+            PgPlanBlocks.dissolveNotIn(c, id, keep);
             try (PreparedStatement ps = c.prepareStatement("""
                     WITH t AS (SELECT %s AS now),
                     d AS (
@@ -843,7 +868,17 @@ public final class PostgresStore implements CheckpointStore {
             return List.of();
         }
         String id = scope();
-        return read("read events", (c, replay) -> ReadRows.events(c, id, limit));
+        return read("read events", (c, replay) -> {
+            List<Event> events = ReadRows.events(c, id, limit);
+            if (!hasPlanBlocks(c)) {
+                return events;
+            }
+            long from = events.size() < limit ? 0 : events.get(0).seq();
+            List<Event> merged = new ArrayList<>(events);
+            merged.addAll(PgPlanBlocks.plannedEvents(c, id, from));
+            merged.sort(Comparator.comparingLong(Event::seq));
+            return List.copyOf(merged.subList(Math.max(0, merged.size() - limit), merged.size()));
+        });
     }
 
     /**
@@ -899,6 +934,17 @@ public final class PostgresStore implements CheckpointStore {
     }
 
     // ---- plumbing -----------------------------------------------------------------------
+
+    /** Plans of at least {@code layout.threshold()} new assets are written as blocks of that layout; for tests. */
+    synchronized PostgresStore planBlocks(PgPlanBlocks.Layout layout) {
+        this.planBlocks = Objects.requireNonNull(layout, "layout");
+        return this;
+    }
+
+    /** Whether the store may hold plan blocks: a writable handle has migrated the schema to have them. */
+    private boolean hasPlanBlocks(Connection c) throws SQLException {
+        return !readOnly || PgPlanBlocks.present(c);
+    }
 
     /** Serializes planners of one job (seq numbers are taken as max + 1). */
     private static void lockJob(Connection c, String jobId) throws SQLException {

@@ -50,16 +50,16 @@ final class ReadRows {
         return counts;
     }
 
-    /** The job's assets in the states whose keys are {@code keys}, in plan order. */
-    static List<AssetRecord> assets(Connection c, String jobId, Object[] keys) throws SQLException {
-        List<AssetRecord> records = new ArrayList<>();
+    /** The job's asset rows in the states whose keys are {@code keys}, in plan order, keyed by seq. */
+    static List<Map.Entry<Long, AssetRecord>> assets(Connection c, String jobId, Object[] keys) throws SQLException {
+        List<Map.Entry<Long, AssetRecord>> records = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + ASSET_COLUMNS
-                + " FROM cairn.asset WHERE job_id = ? AND state = ANY(?) ORDER BY seq")) {
+                + ", seq FROM cairn.asset WHERE job_id = ? AND state = ANY(?) ORDER BY seq")) {
             ps.setString(1, jobId);
             ps.setArray(2, c.createArrayOf("text", keys));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    records.add(assetRecord(rs));
+                    records.add(Map.entry(rs.getLong(19), assetRecord(rs)));
                 }
             }
         }

@@ -1,19 +1,15 @@
 package dev.cairn.store.sqlite;
 
+import static dev.cairn.engine.PlanBlockCodec.CLAIM_ORDER;
 import static dev.cairn.store.sqlite.PlanWriter.setNullable;
 
 import dev.cairn.engine.Asset;
 import dev.cairn.engine.AssetRecord;
 import dev.cairn.engine.AssetState;
 import dev.cairn.engine.Event;
+import dev.cairn.engine.PlanBlockCodec;
+import dev.cairn.engine.PlanBlockCodec.Entry;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,7 +39,7 @@ import java.util.function.Predicate;
  *            min_seq, max_seq, assets, taken,  the asset seqs it holds, how many, how many are rows now
  *            event_offset,                     an asset's planned event has seq = asset seq + event_offset
  *            planned_at, fingerprint,          the planned events' time and job fingerprint
- *            payload)                          the assets in claim order, {@link #encode encoded}
+ *            payload)                          the assets in claim order, {@link PlanBlockCodec#encode encoded}
  *   index plan_block_head (job_id, head_size DESC, head_seq) WHERE taken &lt; assets     claim()
  * </pre>
  *
@@ -68,8 +64,7 @@ import java.util.function.Predicate;
  * blocks as they were). Decoded payloads are cached by block (a payload never changes while its
  * row exists; see {@link #cacheKey}). Not thread-safe; the store serializes its calls.
  *
- * <p>Written by hand: the payload is a private column of this store (length-prefixed UTF-8
- * strings and longs through {@link DataOutputStream}), read and written only here.
+ * <p>The payload's bytes are {@link PlanBlockCodec}'s, shared with the PostgreSQL store.
  */
 final class PlanBlocks implements AutoCloseable {
 
@@ -89,10 +84,6 @@ final class PlanBlocks implements AutoCloseable {
         }
     }
 
-    /** An asset of a block with its planning order. */
-    record Entry(long seq, Asset asset) {
-    }
-
     /** A block's row without its payload; headSize and headSeq are those of its first asset not taken. */
     private record Head(long blockNo, int taken, int assets, long eventOffset, long plannedAt, String fingerprint,
                         long headSize, long headSeq) {
@@ -108,9 +99,6 @@ final class PlanBlocks implements AutoCloseable {
     /** An asset of block {@code blockNo} not yet taken: its entry, its index in the block, the block's entries. */
     record Upcoming(long blockNo, int index, Entry entry, List<Entry> block) {
     }
-
-    static final Comparator<Entry> CLAIM_ORDER =
-            Comparator.comparingLong((Entry e) -> e.asset().inputSize()).reversed().thenComparingLong(Entry::seq);
 
     private static final String INSERT_BLOCK = """
             INSERT INTO plan_block (job_id, block_no, head_size, head_seq, min_seq, max_seq, assets, taken,
@@ -209,7 +197,7 @@ final class PlanBlocks implements AutoCloseable {
                 insert.setLong(8, eventOffset);
                 insert.setLong(9, nowMillis);
                 setNullable(insert, 10, fingerprint);
-                insert.setBytes(11, encode(block));
+                insert.setBytes(11, PlanBlockCodec.encode(block));
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -480,7 +468,7 @@ final class PlanBlocks implements AutoCloseable {
                 if (!rs.next()) {
                     throw new IllegalStateException("Plan block " + h.blockNo() + " of job " + jobId + " vanished");
                 }
-                entries = decode(rs.getBytes(1));
+                entries = PlanBlockCodec.decode(rs.getBytes(1));
             }
             if (entries.size() != h.assets()) {
                 throw new IllegalStateException("Plan block " + h.blockNo() + " of job " + jobId + " holds "
@@ -489,69 +477,6 @@ final class PlanBlocks implements AutoCloseable {
             decoded.put(key, entries);
         }
         return entries;
-    }
-
-    /** count, then per asset: seq, id, input, part (length -1 for null), output, input size, input mtime. */
-    static byte[] encode(List<Entry> entries) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(entries.size() * 64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(entries.size());
-            for (Entry e : entries) {
-                Asset a = e.asset();
-                out.writeLong(e.seq());
-                writeString(out, a.id());
-                writeString(out, a.input());
-                writeString(out, a.part());
-                writeString(out, a.output());
-                out.writeLong(a.inputSize());
-                out.writeLong(a.inputMtimeMillis());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
-        }
-        return bytes.toByteArray();
-    }
-
-    static List<Entry> decode(byte[] payload) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
-            int n = in.readInt();
-            List<Entry> entries = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                long seq = in.readLong();
-                String id = readString(in);
-                String input = readString(in);
-                String part = readString(in);
-                String output = readString(in);
-                long size = in.readLong();
-                long mtime = in.readLong();
-                entries.add(new Entry(seq, new Asset(id, input, part, output, size, mtime)));
-            }
-            return entries;
-        } catch (IOException e) {
-            throw new UncheckedIOException("A plan block of the checkpoint cannot be decoded", e);
-        }
-    }
-
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        if (s == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            return null;
-        }
-        byte[] b = in.readNBytes(n);
-        if (b.length != n) {
-            throw new IOException("truncated string: " + b.length + " of " + n + " bytes");
-        }
-        return new String(b, StandardCharsets.UTF_8);
     }
 
     private PreparedStatement prepared(String sql) throws SQLException {

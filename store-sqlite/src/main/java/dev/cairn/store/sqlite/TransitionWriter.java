@@ -155,8 +155,8 @@ final class TransitionWriter implements AutoCloseable {
         int b = 0;
         while (claims.size() < k && (r < found.size() || b < upcoming.size())) {
             boolean fromBlock = r == found.size() || (b < upcoming.size()
-                    && PlanBlocks.CLAIM_ORDER.compare(upcoming.get(b).entry(),
-                    new PlanBlocks.Entry(found.get(r).seq(), found.get(r).asset())) < 0);
+                    && dev.cairn.engine.PlanBlockCodec.CLAIM_ORDER.compare(upcoming.get(b).entry(),
+                    new dev.cairn.engine.PlanBlockCodec.Entry(found.get(r).seq(), found.get(r).asset())) < 0);
             if (fromBlock) {
                 PlanBlocks.Upcoming u = upcoming.get(b++);
                 blocks.insertRunning(jobId, u.entry(), workerId, nowMillis, untilMillis);

@@ -1,4 +1,4 @@
--- cairn checkpoint store, PostgreSQL dialect, schema version 2: a new store.
+-- cairn checkpoint store, PostgreSQL dialect, schema version 3: a new store.
 -- Everything lives in the schema cairn, so the store can share a database with other things.
 -- Times are timestamptz from the server's clock. Statements are separated by semicolons at line
 -- ends, so no comment or literal here may contain one.
@@ -97,3 +97,30 @@ CREATE TABLE cairn.event (
 
 -- events(), featureIssues(): the events of one job.
 CREATE INDEX event_job ON cairn.event (job_id, seq);
+
+-- Plans of many new assets are kept as blocks until claims reach them (PgPlanBlocks): up to
+-- a few thousand pending assets per row, in one payload sorted in claim order. head_size and
+-- head_seq are the first asset's. An asset's planned event has seq = asset seq + event_delta,
+-- reserved from the event sequence when the block was written. A claim that reaches a block
+-- dissolves it: its assets become pending rows and its planned events event rows, and the
+-- block row goes, in one transaction.
+CREATE TABLE cairn.plan_block (
+    job_id      text NOT NULL,
+    block_no    bigint NOT NULL,
+    head_size   bigint NOT NULL,
+    head_seq    bigint NOT NULL,
+    min_seq     bigint NOT NULL,
+    max_seq     bigint NOT NULL,
+    assets      integer NOT NULL,
+    event_delta bigint NOT NULL,
+    planned_at  timestamptz NOT NULL,
+    fingerprint text,
+    payload     bytea NOT NULL,
+    PRIMARY KEY (job_id, block_no)
+);
+
+-- claim(): the block whose first asset comes first in claim order.
+CREATE INDEX plan_block_head ON cairn.plan_block (job_id, head_size DESC, head_seq);
+
+-- The payload is written once and read whole: stored out of line without compression.
+ALTER TABLE cairn.plan_block ALTER COLUMN payload SET STORAGE EXTERNAL;
