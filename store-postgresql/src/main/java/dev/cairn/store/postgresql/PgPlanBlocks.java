@@ -70,18 +70,22 @@ final class PgPlanBlocks {
 
     /**
      * How plans are cut: a plan of at least {@code threshold} new assets is written as blocks of
-     * {@code assetsPerBlock}; a claim dissolves a block when fewer than k + {@code lookahead}
-     * pending rows come before it. Tests use tiny blocks so that every path meets them.
+     * {@code assetsPerBlock}. Tests use tiny blocks so that every path meets them.
      */
-    record Layout(int threshold, int assetsPerBlock, int lookahead) {
-        static final Layout DEFAULT = new Layout(16_384, 4_096, 1_024);
+    record Layout(int threshold, int assetsPerBlock) {
+        static final Layout DEFAULT = new Layout(16_384, 4_096);
 
         Layout {
-            if (threshold < 1 || assetsPerBlock < 1 || lookahead < 0) {
-                throw new IllegalArgumentException("Bad plan block layout: " + threshold + ", " + assetsPerBlock
-                        + ", " + lookahead);
+            if (threshold < 1 || assetsPerBlock < 1) {
+                throw new IllegalArgumentException("Bad plan block layout: " + threshold + ", " + assetsPerBlock);
             }
         }
+    }
+
+    /** The first asset in claim order of the block that comes first: a claim takes no pending row after it. */
+    record Head(long blockNo, long size, long seq) {
+        /** Stands for no block: every row comes before it. */
+        static final Head NONE = new Head(0, Long.MIN_VALUE, 0);
     }
 
     private static final String INSERT_BLOCK = """
@@ -90,26 +94,22 @@ final class PgPlanBlocks {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     private static final String HEAD = """
-            SELECT block_no, head_size, head_seq FROM cairn.plan_block WHERE job_id = ?
+            SELECT block_no, head_size, head_seq FROM cairn.plan_block WHERE job_id = ? AND NOT dissolved
             ORDER BY head_size DESC, head_seq LIMIT 1""";
 
-    /** The pending rows that come before a block's head in claim order, counted up to a cap. */
-    private static final String ROWS_AHEAD = """
-            SELECT count(*) FROM (SELECT 1 FROM cairn.asset WHERE job_id = ? AND state = 'pending'
-                AND (input_size > ? OR (input_size = ? AND seq < ?)) LIMIT ?) ahead""";
-
     private static final String TAKE = """
-            DELETE FROM cairn.plan_block WHERE job_id = ? AND block_no = ?
-            RETURNING event_delta, planned_at, fingerprint, payload""";
-
-    private static final String TAKE_UNLESS_LOCKED = """
-            DELETE FROM cairn.plan_block WHERE job_id = ? AND block_no =
-                (SELECT block_no FROM cairn.plan_block WHERE job_id = ? AND block_no = ? FOR UPDATE SKIP LOCKED)
-            RETURNING event_delta, planned_at, fingerprint, payload""";
+            UPDATE cairn.plan_block SET dissolved = true WHERE job_id = ? AND block_no = ? AND NOT dissolved
+            RETURNING planned_at, payload""";
 
     private static final String BLOCKS = """
             SELECT block_no, event_delta, planned_at, fingerprint, payload, min_seq, max_seq
-            FROM cairn.plan_block WHERE job_id = ? ORDER BY block_no""";
+            FROM cairn.plan_block WHERE job_id = ?""";
+
+    /** The blocks of a job whose assets are not rows yet. */
+    private static final String UNDISSOLVED = " AND NOT dissolved";
+
+    /** The blocks of a job with a planned event at or after a seq (bound after the job). */
+    private static final String EVENTS_FROM = " AND max_seq + event_delta >= ?";
 
     private PgPlanBlocks() {
     }
@@ -172,77 +172,84 @@ final class PgPlanBlocks {
         }
     }
 
+    /** The job's block whose first asset comes first in claim order, or {@link Head#NONE}. */
+    static Head head(Connection c, String jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(HEAD)) {
+            ps.setString(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Head(rs.getLong(1), rs.getLong(2), rs.getLong(3)) : Head.NONE;
+            }
+        }
+    }
+
     /**
-     * Before a claim of {@code k} assets of the job: dissolves, each in its own transaction, every
-     * block whose head would be among them, and the next one too when fewer than k + lookahead
-     * pending rows come before it and no other worker is dissolving it. The connection is in
+     * Dissolves block {@code head} of the job in a transaction of its own (a claim came short of
+     * it) and runs {@code ANALYZE} if the table outgrew its statistics. The connection is in
      * auto-commit and is left so.
      */
-    static void beforeClaim(Connection c, String jobId, int k, Layout layout) throws SQLException {
-        while (true) {
-            long blockNo;
-            long headSize;
-            long headSeq;
-            try (PreparedStatement ps = c.prepareStatement(HEAD)) {
-                ps.setString(1, jobId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return;
-                    }
-                    blockNo = rs.getLong(1);
-                    headSize = rs.getLong(2);
-                    headSeq = rs.getLong(3);
+    static void dissolveForClaim(Connection c, String jobId, Head head) throws SQLException {
+        c.setAutoCommit(false);
+        boolean committed = false;
+        try {
+            dissolve(c, jobId, head.blockNo());
+            c.commit();
+            committed = true;
+        } finally {
+            try {
+                if (!committed) {
+                    c.rollback();
+                }
+                c.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is broken; the caller's retry opens a new one
+            }
+        }
+        analyzeIfOutgrown(c, jobId);
+    }
+
+    /**
+     * Runs {@code ANALYZE cairn.asset} each time the rows dissolved from the job's blocks reach
+     * twice the rows the table's statistics know of (so about log2(blocks) times in a job).
+     * Without it, the statements prepared while the table was small keep plans made for a small
+     * table: seen with auto_explain, the group commit of completions found its rows with a bitmap
+     * scan of every row of the job (12–25 ms a batch, the no-op runner at a third of the rate of
+     * a plan of rows), where with statistics it looks each one up by primary key. ANALYZE
+     * invalidates those plans. {@code SKIP_LOCKED}: if another worker is analyzing, this one goes on.
+     */
+    static void analyzeIfOutgrown(Connection c, String jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT (SELECT coalesce(sum(assets), 0) FROM cairn.plan_block WHERE job_id = ? AND dissolved),
+                       (SELECT reltuples FROM pg_class WHERE oid = 'cairn.asset'::regclass)""")) {
+            ps.setString(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getDouble(1) < 2 * rs.getDouble(2)) {
+                    return;
                 }
             }
-            long ahead;
-            try (PreparedStatement ps = c.prepareStatement(ROWS_AHEAD)) {
-                ps.setString(1, jobId);
-                ps.setLong(2, headSize);
-                ps.setLong(3, headSize);
-                ps.setLong(4, headSeq);
-                ps.setLong(5, (long) k + layout.lookahead());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    ahead = rs.getLong(1);
-                }
-            }
-            if (ahead >= (long) k + layout.lookahead()) {
-                return;
-            }
-            boolean needed = ahead < k;
-            int dissolved = inTransaction(c, () -> dissolve(c, jobId, blockNo, !needed));
-            if (dissolved == 0 && !needed) {
-                return; // another worker is dissolving it, and enough rows come before it meanwhile
-            }
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("ANALYZE (SKIP_LOCKED) cairn.asset");
         }
     }
 
     /**
      * Dissolves block {@code blockNo} of the job inside the caller's transaction: deletes its row
      * and writes its assets as pending rows and its planned events as event rows. Returns how many
-     * assets it turned into rows: 0 when the block is gone (another transaction dissolved it) or,
-     * with {@code unlessLocked}, is being dissolved.
+     * assets it turned into rows: 0 when the block is gone (another transaction dissolved it; a
+     * second transaction dissolving the same block waits for the first to commit, then finds it gone).
      */
-    static int dissolve(Connection c, String jobId, long blockNo, boolean unlessLocked) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(unlessLocked ? TAKE_UNLESS_LOCKED : TAKE)) {
+    static int dissolve(Connection c, String jobId, long blockNo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(TAKE)) {
             ps.setString(1, jobId);
-            if (unlessLocked) {
-                ps.setString(2, jobId);
-                ps.setLong(3, blockNo);
-            } else {
-                ps.setLong(2, blockNo);
-            }
+            ps.setLong(2, blockNo);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return 0;
                 }
-                long eventDelta = rs.getLong(1);
-                OffsetDateTime plannedAt = rs.getObject(2, OffsetDateTime.class);
-                String fingerprint = rs.getString(3);
-                List<Entry> entries = new ArrayList<>(PlanBlockCodec.decode(rs.getBytes(4)));
+                OffsetDateTime plannedAt = rs.getObject(1, OffsetDateTime.class);
+                List<Entry> entries = new ArrayList<>(PlanBlockCodec.decode(rs.getBytes(2)));
                 entries.sort((a, b) -> Long.compare(a.seq(), b.seq()));
                 PlanRows.copyAssets(c, jobId, entries, plannedAt);
-                PlanRows.copyPlannedEvents(c, jobId, entries, eventDelta, plannedAt, fingerprint);
                 return entries.size();
             }
         }
@@ -254,21 +261,21 @@ final class PgPlanBlocks {
             return;
         }
         for (long blockNo : blocksHolding(c, jobId, ids::contains)) {
-            dissolve(c, jobId, blockNo, false);
+            dissolve(c, jobId, blockNo);
         }
     }
 
     /** Dissolves, in the caller's transaction, every block of the job holding an asset whose id is not in {@code keep}. */
     static void dissolveNotIn(Connection c, String jobId, Set<String> keep) throws SQLException {
         for (long blockNo : blocksHolding(c, jobId, id -> !keep.contains(id))) {
-            dissolve(c, jobId, blockNo, false);
+            dissolve(c, jobId, blockNo);
         }
     }
 
     private static List<Long> blocksHolding(Connection c, String jobId, java.util.function.Predicate<String> match)
             throws SQLException {
         List<Long> found = new ArrayList<>();
-        forEachBlock(c, jobId, (block) -> {
+        forEachBlock(c, jobId, UNDISSOLVED, null, block -> {
             for (Entry e : block.entries()) {
                 if (match.test(e.asset().id())) {
                     found.add(block.blockNo());
@@ -281,7 +288,8 @@ final class PgPlanBlocks {
 
     /** Puts the job's block assets into {@code known} by id (for a re-plan's diff). */
     static void known(Connection c, String jobId, Map<String, Asset> known) throws SQLException {
-        forEachBlock(c, jobId, block -> block.entries().forEach(e -> known.put(e.asset().id(), e.asset())));
+        forEachBlock(c, jobId, UNDISSOLVED, null,
+                block -> block.entries().forEach(e -> known.put(e.asset().id(), e.asset())));
     }
 
     /** The largest asset seq the job's blocks hold, or 0. */
@@ -289,15 +297,16 @@ final class PgPlanBlocks {
         return single(c, "SELECT coalesce(max(max_seq), 0) FROM cairn.plan_block WHERE job_id = ?", jobId);
     }
 
-    /** How many assets the job's blocks hold: all pending. */
+    /** How many assets the job's blocks not dissolved hold: all pending. */
     static long pendingCount(Connection c, String jobId) throws SQLException {
-        return single(c, "SELECT coalesce(sum(assets), 0) FROM cairn.plan_block WHERE job_id = ?", jobId);
+        return single(c, "SELECT coalesce(sum(assets), 0) FROM cairn.plan_block WHERE job_id = ?" + UNDISSOLVED,
+                jobId);
     }
 
-    /** The job's block assets as the pending records a plan of rows would show, keyed by seq. */
+    /** The assets of the job's blocks not dissolved, as the pending records a plan of rows would show, keyed by seq. */
     static List<Map.Entry<Long, AssetRecord>> records(Connection c, String jobId) throws SQLException {
         List<Map.Entry<Long, AssetRecord>> records = new ArrayList<>();
-        forEachBlock(c, jobId, block -> {
+        forEachBlock(c, jobId, UNDISSOLVED, null, block -> {
             Instant at = block.plannedAt().toInstant();
             for (Entry e : block.entries()) {
                 records.add(Map.entry(e.seq(), new AssetRecord(e.asset(), AssetState.PENDING, null, null, 0, 0, null,
@@ -307,13 +316,10 @@ final class PgPlanBlocks {
         return records;
     }
 
-    /** The planned events of the job's block assets with seqs of at least {@code fromSeq}. */
+    /** The planned events of the assets of all the job's blocks, dissolved or not, with seqs of at least {@code fromSeq}. */
     static List<Event> plannedEvents(Connection c, String jobId, long fromSeq) throws SQLException {
         List<Event> events = new ArrayList<>();
-        forEachBlock(c, jobId, block -> {
-            if (block.maxSeq() + block.eventDelta() < fromSeq) {
-                return;
-            }
+        forEachBlock(c, jobId, EVENTS_FROM, fromSeq, block -> {
             Instant at = block.plannedAt().toInstant();
             for (Entry e : block.entries()) {
                 long seq = e.seq() + block.eventDelta();
@@ -344,14 +350,17 @@ final class PgPlanBlocks {
         void visit(Block block) throws SQLException;
     }
 
-    private interface Work {
-        int run() throws SQLException;
-    }
-
-    /** Decodes the job's blocks in the order they were written and hands each to {@code visitor}. */
-    private static void forEachBlock(Connection c, String jobId, BlockVisitor visitor) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(BLOCKS)) {
+    /**
+     * Decodes the job's blocks that meet {@code condition} (with its one parameter, or none when
+     * null) in the order they were written and hands each to {@code visitor}.
+     */
+    private static void forEachBlock(Connection c, String jobId, String condition, Long parameter,
+                                     BlockVisitor visitor) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BLOCKS + condition + " ORDER BY block_no")) {
             ps.setString(1, jobId);
+            if (parameter != null) {
+                ps.setLong(2, parameter);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     visitor.visit(new Block(rs.getLong(1), rs.getLong(2), rs.getObject(3, OffsetDateTime.class),
@@ -371,27 +380,6 @@ final class PgPlanBlocks {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
-            }
-        }
-    }
-
-    /** Runs {@code work} in a transaction of its own on a connection in auto-commit, and returns to auto-commit. */
-    private static int inTransaction(Connection c, Work work) throws SQLException {
-        c.setAutoCommit(false);
-        boolean committed = false;
-        try {
-            int result = work.run();
-            c.commit();
-            committed = true;
-            return result;
-        } finally {
-            try {
-                if (!committed) {
-                    c.rollback();
-                }
-                c.setAutoCommit(true);
-            } catch (SQLException ignored) {
-                // the connection is broken; the caller's retry opens a new one
             }
         }
     }

@@ -147,19 +147,26 @@ public final class PostgresStore implements CheckpointStore {
     /** The statement's time: the bound test time, or the server's now(). */
     static final String NOW = "coalesce(CAST(? AS timestamptz), now())";
 
-    /** Binds 1 now, 2 the job (twice: 2, 3), 4 k, 5 worker, 6 lease ms, 7 fingerprint. */
+    /**
+     * Binds 1 now, 2 the job, 3–5 the head of the plan blocks (size twice, seq: no pending row
+     * after it is taken; see {@link PgPlanBlocks}), 6 k, 7 job, 8 k, 9 job, 10 k, 11 worker,
+     * 12 lease ms, 13 job, 14 fingerprint.
+     */
     private static final String CLAIM = """
             WITH t AS (SELECT %s AS now),
             pending AS (
-                SELECT a.id FROM cairn.asset a WHERE a.job_id = ? AND a.state = 'pending'
+                SELECT a.id, a.state, a.worker, a.lease_until, a.input_size, a.seq
+                FROM cairn.asset a WHERE a.job_id = ? AND a.state = 'pending'
+                    AND a.input_size >= ? AND (a.input_size > ? OR a.seq < ?)
                 ORDER BY a.input_size DESC, a.seq LIMIT ? FOR UPDATE SKIP LOCKED),
             expired AS (
-                SELECT a.id FROM cairn.asset a, t WHERE a.job_id = ? AND a.state = 'running' AND a.lease_until < t.now
+                SELECT a.id, a.state, a.worker, a.lease_until, a.input_size, a.seq
+                FROM cairn.asset a, t WHERE a.job_id = ? AND a.state = 'running' AND a.lease_until < t.now
                 ORDER BY a.input_size DESC, a.seq LIMIT ? FOR UPDATE OF a SKIP LOCKED),
             picked AS (
-                SELECT o.job_id, o.id, o.state AS old_state, o.worker AS old_worker, o.lease_until AS old_lease
-                FROM cairn.asset o
-                WHERE o.job_id = ? AND o.id IN (SELECT id FROM pending UNION ALL SELECT id FROM expired)
+                SELECT CAST(? AS text) AS job_id, o.id, o.state AS old_state, o.worker AS old_worker,
+                    o.lease_until AS old_lease
+                FROM (SELECT * FROM pending UNION ALL SELECT * FROM expired) o
                 ORDER BY o.input_size DESC, o.seq LIMIT ?),
             claimed AS (
                 UPDATE cairn.asset a SET state = 'running', worker = ?, lease_until = t.now + ? * interval '1 millisecond',
@@ -494,15 +501,20 @@ public final class PostgresStore implements CheckpointStore {
                     String id = scope();
                     String fingerprint = fingerprint();
                     int k = queue.nextBatch();
-                    PgPlanBlocks.Layout layout = planBlocks;
                     List<Claim> fetched = new ArrayList<>();
                     boolean adopted = session.call("claim assets", (c, replay) -> {
                         fetched.clear();
                         if (replay && adoptOrphans(c, id, workerId, queue, fetched) > 0) {
                             return true;
                         }
-                        PgPlanBlocks.beforeClaim(c, id, k, layout);
-                        fetch(c, id, fingerprint, workerId, lease, k, fetched);
+                        // Rows after the first plan block in claim order wait until it is dissolved.
+                        PgPlanBlocks.Head head = PgPlanBlocks.head(c, id);
+                        fetch(c, id, fingerprint, workerId, lease, k, head, fetched);
+                        while (fetched.size() < k && head != PgPlanBlocks.Head.NONE) {
+                            PgPlanBlocks.dissolveForClaim(c, id, head);
+                            head = PgPlanBlocks.head(c, id);
+                            fetch(c, id, fingerprint, workerId, lease, k - fetched.size(), head, fetched);
+                        }
                         return false;
                     });
                     if (adopted) {
@@ -525,19 +537,22 @@ public final class PostgresStore implements CheckpointStore {
     }
 
     private void fetch(Connection c, String jobId, String fingerprint, String workerId, Duration lease, int k,
-                       List<Claim> into) throws SQLException {
+                       PgPlanBlocks.Head head, List<Claim> into) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
             time(ps, 1);
             ps.setString(2, jobId);
-            ps.setInt(3, k);
-            ps.setString(4, jobId);
-            ps.setInt(5, k);
-            ps.setString(6, jobId);
-            ps.setInt(7, k);
-            ps.setString(8, workerId);
-            ps.setLong(9, lease.toMillis());
-            ps.setString(10, jobId);
-            PlanRows.setNullable(ps, 11, fingerprint);
+            ps.setLong(3, head.size());
+            ps.setLong(4, head.size());
+            ps.setLong(5, head.seq());
+            ps.setInt(6, k);
+            ps.setString(7, jobId);
+            ps.setInt(8, k);
+            ps.setString(9, jobId);
+            ps.setInt(10, k);
+            ps.setString(11, workerId);
+            ps.setLong(12, lease.toMillis());
+            ps.setString(13, jobId);
+            PlanRows.setNullable(ps, 14, fingerprint);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     into.add(new Claim(ReadRows.asset(rs), workerId, rs.getInt(7), ReadRows.instant(rs, 8)));

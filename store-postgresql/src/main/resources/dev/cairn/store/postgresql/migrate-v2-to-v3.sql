@@ -14,9 +14,10 @@ CREATE TABLE cairn.plan_block (
     planned_at  timestamptz NOT NULL,
     fingerprint text,
     payload     bytea NOT NULL,
+    dissolved   boolean NOT NULL DEFAULT false,
     PRIMARY KEY (job_id, block_no)
 );
 
-CREATE INDEX plan_block_head ON cairn.plan_block (job_id, head_size DESC, head_seq);
+CREATE INDEX plan_block_head ON cairn.plan_block (job_id, head_size DESC, head_seq) WHERE NOT dissolved;
 
 ALTER TABLE cairn.plan_block ALTER COLUMN payload SET STORAGE EXTERNAL;

@@ -15,14 +15,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A plan of blocks reads exactly like a plan of rows, on PostgreSQL too: the whole store
  * contract, with every plan of the handles written as blocks of two assets
- * ({@link PgPlanBlocks}) and a block dissolved only when a claim needs it (no lookahead), so that
+ * ({@link PgPlanBlocks}), dissolved by the claims that reach them, so that
  * every claim, count, listing, event log, re-plan, removal and reset of the suite meets assets
  * still in blocks, dissolved ones, and both in one job.
  */
 @ExtendWith(PostgresServer.class)
 class PgPlanBlocksContractTest extends CheckpointStoreContract {
 
-    static final PgPlanBlocks.Layout EVERY_PLAN_IN_BLOCKS_OF_TWO = new PgPlanBlocks.Layout(1, 2, 0);
+    static final PgPlanBlocks.Layout EVERY_PLAN_IN_BLOCKS_OF_TWO = new PgPlanBlocks.Layout(1, 2);
 
     private String url;
 
