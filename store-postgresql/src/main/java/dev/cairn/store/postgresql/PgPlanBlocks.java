@@ -73,7 +73,7 @@ final class PgPlanBlocks {
      * {@code assetsPerBlock}. Tests use tiny blocks so that every path meets them.
      */
     record Layout(int threshold, int assetsPerBlock) {
-        static final Layout DEFAULT = new Layout(16_384, 4_096);
+        static final Layout DEFAULT = new Layout(100_000, 4_096);
 
         Layout {
             if (threshold < 1 || assetsPerBlock < 1) {

@@ -198,27 +198,27 @@ class PgPlanBlocksTest {
     }
 
     @Test
-    void aPlanOfTwentyThousandNewAssetsIsFiveBlocksAndReadsLikeRows() throws SQLException {
+    void aPlanOfOneHundredThousandNewAssetsIsTwentyFiveBlocksAndReadsLikeRows() throws SQLException {
         PostgresStore store = open(PgPlanBlocks.Layout.DEFAULT);
         store.createJob(new JobSpec("t", Map.of()).toRecord(Instant.parse("2024-01-01T00:00:00Z")));
-        List<Asset> plan = assets("a", 20_000, new Random(5));
+        List<Asset> plan = assets("a", 100_000, new Random(5));
         store.plan(plan);
 
-        assertThat(rows("SELECT count(*) FROM cairn.plan_block")).isEqualTo(5);
+        assertThat(rows("SELECT count(*) FROM cairn.plan_block")).isEqualTo(25);
         assertThat(rows("SELECT count(*) FROM cairn.asset")).isZero();
-        assertThat(store.counts()).containsEntry(AssetState.PENDING, 20_000L);
+        assertThat(store.counts()).containsEntry(AssetState.PENDING, 100_000L);
         assertThat(store.assets(EnumSet.of(AssetState.PENDING))).extracting(r -> r.asset().id())
                 .containsExactlyElementsOf(plan.stream().map(Asset::id).toList());
-        assertThat(store.events(3)).extracting(Event::assetId).containsExactly("a19997", "a19998", "a19999");
+        assertThat(store.events(3)).extracting(Event::assetId).containsExactly("a99997", "a99998", "a99999");
 
         Claim claim = store.claim("w", LEASE).orElseThrow();
 
         assertThat(claim.asset().inputSize()).isEqualTo(plan.stream().mapToLong(Asset::inputSize).max().orElseThrow());
         assertThat(rows("SELECT count(*) FROM cairn.plan_block WHERE NOT dissolved"))
-                .as("the first block dissolved, the others not").isEqualTo(4);
+                .as("the first block dissolved, the others not").isEqualTo(24);
         assertThat(rows("SELECT count(*) FROM cairn.asset")).isEqualTo(4_096);
-        assertThat(store.counts()).containsEntry(AssetState.PENDING, 19_999L).containsEntry(AssetState.RUNNING, 1L);
-        assertThat(store.plan(plan).unchanged()).isEqualTo(20_000);
+        assertThat(store.counts()).containsEntry(AssetState.PENDING, 99_999L).containsEntry(AssetState.RUNNING, 1L);
+        assertThat(store.plan(plan).unchanged()).isEqualTo(100_000);
         assertThat(store.removeUnplanned(plan.subList(1, plan.size()).stream().map(Asset::id).toList()))
                 .as("a00000, still in a block, goes unless it is the claimed one")
                 .isEqualTo(claim.asset().id().equals("a00000") ? 0 : 1);
