@@ -70,10 +70,16 @@ final class PgPlanBlocks {
 
     /**
      * How plans are cut: a plan of at least {@code threshold} new assets is written as blocks of
-     * {@code assetsPerBlock}. Tests use tiny blocks so that every path meets them.
+     * {@code assetsPerBlock}; with {@code dissolveAhead}, a {@link PgBlockDissolver} dissolves
+     * the next block before the claims reach it. Tests use tiny blocks so that every path meets
+     * them, and turn the dissolver off where they count blocks.
      */
-    record Layout(int threshold, int assetsPerBlock) {
-        static final Layout DEFAULT = new Layout(100_000, 4_096);
+    record Layout(int threshold, int assetsPerBlock, boolean dissolveAhead) {
+        static final Layout DEFAULT = new Layout(100_000, 4_096, true);
+
+        Layout(int threshold, int assetsPerBlock) {
+            this(threshold, assetsPerBlock, true);
+        }
 
         Layout {
             if (threshold < 1 || assetsPerBlock < 1) {

@@ -187,7 +187,7 @@ public final class PostgresStore implements CheckpointStore {
                 ) AS e(n, kind, worker, attempt, detail)
                 WHERE e.n = 2 OR c.old_state = 'running'
                 ORDER BY c.input_size DESC, c.seq, e.n)
-            SELECT id, input, part, output, input_size, input_mtime, attempt, lease_until FROM claimed
+            SELECT id, input, part, output, input_size, input_mtime, attempt, lease_until, seq FROM claimed
             ORDER BY input_size DESC, seq""".formatted(NOW);
 
     private static final String HEARTBEAT = """
@@ -258,12 +258,14 @@ public final class PostgresStore implements CheckpointStore {
     private JobRecord bound;
     private volatile boolean closed;
     private PgPlanBlocks.Layout planBlocks = PgPlanBlocks.Layout.DEFAULT;
+    private final PgBlockDissolver dissolver;
 
     private PostgresStore(PostgresLocation where, boolean readOnly, Clock clock) {
         this.where = where;
         this.readOnly = readOnly;
         this.clock = clock;
         this.session = new PgSession(where, readOnly, PgSession.RETRY_FOR);
+        this.dissolver = new PgBlockDissolver(where);
     }
 
     /**
@@ -311,6 +313,7 @@ public final class PostgresStore implements CheckpointStore {
             return store;
         } catch (RuntimeException e) {
             store.session.close();
+            store.dissolver.close();
             throw e;
         }
     }
@@ -502,6 +505,7 @@ public final class PostgresStore implements CheckpointStore {
                     String fingerprint = fingerprint();
                     int k = queue.nextBatch();
                     List<Claim> fetched = new ArrayList<>();
+                    boolean aheadDissolving = planBlocks.dissolveAhead();
                     boolean adopted = session.call("claim assets", (c, replay) -> {
                         fetched.clear();
                         if (replay && adoptOrphans(c, id, workerId, queue, fetched) > 0) {
@@ -509,11 +513,17 @@ public final class PostgresStore implements CheckpointStore {
                         }
                         // Rows after the first plan block in claim order wait until it is dissolved.
                         PgPlanBlocks.Head head = PgPlanBlocks.head(c, id);
-                        fetch(c, id, fingerprint, workerId, lease, k, head, fetched);
+                        PgPlanBlocks.Head last = fetch(c, id, fingerprint, workerId, lease, k, head, fetched);
                         while (fetched.size() < k && head != PgPlanBlocks.Head.NONE) {
                             PgPlanBlocks.dissolveForClaim(c, id, head);
+                            dissolver.dissolved(head);
                             head = PgPlanBlocks.head(c, id);
-                            fetch(c, id, fingerprint, workerId, lease, k - fetched.size(), head, fetched);
+                            PgPlanBlocks.Head more = fetch(c, id, fingerprint, workerId, lease, k - fetched.size(),
+                                    head, fetched);
+                            last = more == null ? last : more;
+                        }
+                        if (head != PgPlanBlocks.Head.NONE && aheadDissolving) {
+                            dissolver.claimed(id, last);
                         }
                         return false;
                     });
@@ -536,8 +546,9 @@ public final class PostgresStore implements CheckpointStore {
         return claim;
     }
 
-    private void fetch(Connection c, String jobId, String fingerprint, String workerId, Duration lease, int k,
-                       PgPlanBlocks.Head head, List<Claim> into) throws SQLException {
+    /** Claims up to k rows into {@code into}; returns the claim order key of the last pending one, or null. */
+    private PgPlanBlocks.Head fetch(Connection c, String jobId, String fingerprint, String workerId, Duration lease,
+                                    int k, PgPlanBlocks.Head head, List<Claim> into) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
             time(ps, 1);
             ps.setString(2, jobId);
@@ -553,11 +564,14 @@ public final class PostgresStore implements CheckpointStore {
             ps.setLong(12, lease.toMillis());
             ps.setString(13, jobId);
             PlanRows.setNullable(ps, 14, fingerprint);
+            PgPlanBlocks.Head last = null;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     into.add(new Claim(ReadRows.asset(rs), workerId, rs.getInt(7), ReadRows.instant(rs, 8)));
+                    last = new PgPlanBlocks.Head(0, rs.getLong(5), rs.getLong(9));
                 }
             }
+            return last;
         }
     }
 
@@ -919,6 +933,7 @@ public final class PostgresStore implements CheckpointStore {
                 closed = true;
                 queues.clear();
             }
+            dissolver.close();
             session.close();
         }
     }

@@ -119,7 +119,7 @@ class PgPlanBlocksTest {
 
     @Test
     void plannedEventsKeepTheirSeqsWhenTheirBlockBecomesRows() throws SQLException {
-        PostgresStore store = open(new PgPlanBlocks.Layout(1, 4));
+        PostgresStore store = open(new PgPlanBlocks.Layout(1, 4, false));
         store.createJob(new JobSpec("t", Map.of()).toRecord(Instant.parse("2024-01-01T00:00:00Z")));
         store.plan(assets("a", 10, new Random(1)));
         Map<String, Long> before = store.events(100).stream()
@@ -199,7 +199,8 @@ class PgPlanBlocksTest {
 
     @Test
     void aPlanOfOneHundredThousandNewAssetsIsTwentyFiveBlocksAndReadsLikeRows() throws SQLException {
-        PostgresStore store = open(PgPlanBlocks.Layout.DEFAULT);
+        // Without the dissolver ahead, so that the blocks dissolved can be counted.
+        PostgresStore store = open(new PgPlanBlocks.Layout(100_000, 4_096, false));
         store.createJob(new JobSpec("t", Map.of()).toRecord(Instant.parse("2024-01-01T00:00:00Z")));
         List<Asset> plan = assets("a", 100_000, new Random(5));
         store.plan(plan);
