@@ -24,12 +24,12 @@ import java.util.Set;
 
 /**
  * The new assets of a large plan, kept as blocks until claims reach them: what lets the store plan
- * 1,000,000 assets in about a second, where a row each took 26 s on the benchmark machine (the
- * {@code COPY} of the rows alone 11 s in {@code psql}, their {@code planned} events 6 s: three
- * B-tree inserts per asset, two per event). A block is one row of {@code cairn.plan_block} holding
- * up to {@link Layout#assetsPerBlock} assets in one payload ({@link PlanBlockCodec}), sorted in
- * claim order; a plan's blocks cut its sorted new assets in consecutive runs, so block 1 holds its
- * largest inputs.
+ * 1,000,000 assets in about 1.3 s, where a row each took 14–17 s on the benchmark machine (in
+ * {@code psql}, the {@code COPY} of the rows alone took 11 s and their {@code planned} events 6 s:
+ * three B-tree inserts per asset, two per event). A block is one row of {@code cairn.plan_block}
+ * holding up to {@link Layout#assetsPerBlock} assets in one payload ({@link PlanBlockCodec}),
+ * sorted in claim order; a plan's blocks cut its sorted new assets in consecutive runs, so its
+ * first block holds its largest inputs.
  *
  * <pre>
  * cairn.plan_block(job_id, block_no, PK (both),  block_no = order of writing within the job
@@ -37,34 +37,35 @@ import java.util.Set;
  *                  min_seq, max_seq, assets,     the asset seqs it holds, how many
  *                  event_delta,                  an asset's planned event has seq = asset seq + event_delta
  *                  planned_at, fingerprint,      the planned events' time and job fingerprint
- *                  payload)                      the assets in claim order
- *   index plan_block_head (job_id, head_size DESC, head_seq)                  claim()
+ *                  payload,                      the assets in claim order
+ *                  dissolved)                    whether its assets are rows now
+ *   index plan_block_head (job_id, head_size DESC, head_seq) WHERE NOT dissolved      claim()
  * </pre>
  *
- * <p><b>A block is dissolved, never partly taken.</b> Before a claim of k assets
- * ({@link #beforeClaim}) the store looks at the block whose head comes first in claim order: when
- * fewer than k pending rows come before that head, the block is <em>dissolved</em> in a
- * transaction of its own ({@link #dissolve}): its row is deleted, its assets become pending rows
- * and its planned events event rows under their reserved seqs. So the claim itself, its fencing,
- * its recovery of expired leases, and every transition after it are those of a plan of rows,
- * unchanged. A claim that finds fewer than k + {@link Layout#lookahead} rows ahead dissolves the
- * block if no other worker is doing so ({@code SKIP LOCKED}), so workers seldom wait for one.
- * Dissolving early never changes the claim order (rows are claimed in exact order); dissolving
- * late would, and never happens: a claim always first dissolves every block whose head would be
- * among its k.
+ * <p><b>A block is dissolved whole, never partly taken.</b> A claim reads the {@link #head} of
+ * the first block not dissolved (in claim order) and takes no pending row after it. When it comes
+ * short of k, it <em>dissolves</em> that block in a transaction of its own
+ * ({@link #dissolveForClaim}): the block's assets become pending rows in one {@code COPY} and the
+ * row is marked {@code dissolved}, then it claims the rest. So the claim order is exactly that of
+ * a plan of rows, and the claim itself, its fencing, its recovery of expired leases, and every
+ * transition after it are those of rows, unchanged. Dissolving early never changes the order, so
+ * a {@link PgBlockDissolver} dissolves the next block ahead of the claims on a connection of its
+ * own. The row of a dissolved block stays while the job does and holds its assets' planned
+ * events: they are never written as rows.
  *
  * <p><b>Crash cases.</b> Killed while writing blocks: the plan's transaction rolls back, no block
- * and no row exist. Killed while dissolving: that transaction rolls back, the block is whole. Two
- * workers dissolving one block: the second one's {@code DELETE} waits for the first to commit,
- * then deletes nothing and dissolves nothing. Killed after reserving event seqs
- * ({@link #reserveEventSeqs}) but before the plan commits: the seqs are a gap, as with any
- * rolled-back insert.
+ * and no row exist. Killed while dissolving: that transaction rolls back, the block is whole and
+ * not dissolved. Two transactions dissolving one block: the second one's {@code UPDATE} waits for
+ * the first to commit, then finds it dissolved and does nothing. Killed after reserving event
+ * seqs ({@link #reserveEventSeqs}) but before the plan commits: the seqs are a gap, as with any
+ * rolled-back insert. Proved with real processes by {@code PgEngineAsLibraryKillTest}.
  *
- * <p><b>A plan of blocks reads like a plan of rows</b>: {@link #pendingCount} adds the blocks'
- * assets to {@code counts()}; {@link #records} and {@link #plannedEvents} decode them for
- * {@code assets()} and {@code events()}; a re-plan knows them ({@link #known}) and dissolves the
- * blocks of those that changed, {@code removeUnplanned} those of the assets that go
- * ({@link #dissolveHolding}). Stateless; every method runs on the caller's connection.
+ * <p><b>A plan of blocks reads like a plan of rows</b>: {@link #pendingCount} adds the assets of
+ * the blocks not dissolved to {@code counts()}; {@link #records} and {@link #plannedEvents}
+ * decode them for {@code assets()} and {@code events()}; a re-plan knows them ({@link #known})
+ * and dissolves the blocks of those that changed, {@code removeUnplanned} those of the assets
+ * that go ({@link #dissolveHolding}, {@link #dissolveNotIn}). Stateless; every method runs on
+ * the caller's connection.
  */
 final class PgPlanBlocks {
 

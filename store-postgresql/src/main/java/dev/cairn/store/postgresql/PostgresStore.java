@@ -35,7 +35,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -109,7 +108,7 @@ import java.util.Set;
  * of one runner share it (a claim batch and a commit are each one round trip). Handles in other
  * processes are serialized by row locks only.
  *
- * <p><b>Schema, version 2</b> ({@code schema-v2.sql}, created on first open by
+ * <p><b>Schema, version 3</b> ({@code schema-v3.sql}, created on first open by
  * {@link PostgresSchema}, which also migrates and refuses newer versions):
  * <pre>
  * cairn.schema_version(version)                     one row: 2; a newer version is refused
@@ -134,6 +133,12 @@ import java.util.Set;
  *             asset_id, kind, worker, attempt,      job's at the time of the event
  *             detail, fingerprint)
  *   index event_job (job_id, seq)                                     events(), featureIssues()
+ * cairn.plan_block(job_id, block_no, PK (both),     a large plan's new assets, 4,096 per row,
+ *                  head_size, head_seq, min_seq,    until claims reach them; their planned
+ *                  max_seq, assets, event_delta,    events stay here (see {@link PgPlanBlocks})
+ *                  planned_at, fingerprint,
+ *                  payload, dissolved)
+ *   index plan_block_head (job_id, head_size DESC, head_seq) WHERE NOT dissolved    claim()
  * </pre>
  */
 public final class PostgresStore implements CheckpointStore {
@@ -146,49 +151,6 @@ public final class PostgresStore implements CheckpointStore {
 
     /** The statement's time: the bound test time, or the server's now(). */
     static final String NOW = "coalesce(CAST(? AS timestamptz), now())";
-
-    /**
-     * Binds 1 now, 2 the job, 3–5 the head of the plan blocks (size twice, seq: no pending row
-     * after it is taken; see {@link PgPlanBlocks}), 6 k, 7 job, 8 k, 9 job, 10 k, 11 worker,
-     * 12 lease ms, 13 job, 14 fingerprint.
-     */
-    private static final String CLAIM = """
-            WITH t AS (SELECT %s AS now),
-            pending AS (
-                SELECT a.id, a.state, a.worker, a.lease_until, a.input_size, a.seq
-                FROM cairn.asset a WHERE a.job_id = ? AND a.state = 'pending'
-                    AND a.input_size >= ? AND (a.input_size > ? OR a.seq < ?)
-                ORDER BY a.input_size DESC, a.seq LIMIT ? FOR UPDATE SKIP LOCKED),
-            expired AS (
-                SELECT a.id, a.state, a.worker, a.lease_until, a.input_size, a.seq
-                FROM cairn.asset a, t WHERE a.job_id = ? AND a.state = 'running' AND a.lease_until < t.now
-                ORDER BY a.input_size DESC, a.seq LIMIT ? FOR UPDATE OF a SKIP LOCKED),
-            picked AS (
-                SELECT CAST(? AS text) AS job_id, o.id, o.state AS old_state, o.worker AS old_worker,
-                    o.lease_until AS old_lease
-                FROM (SELECT * FROM pending UNION ALL SELECT * FROM expired) o
-                ORDER BY o.input_size DESC, o.seq LIMIT ?),
-            claimed AS (
-                UPDATE cairn.asset a SET state = 'running', worker = ?, lease_until = t.now + ? * interval '1 millisecond',
-                    attempt = a.attempt + 1, updated_at = t.now
-                FROM picked p, t
-                WHERE a.job_id = p.job_id AND a.id = p.id
-                RETURNING a.id, a.input, a.part, a.output, a.input_size, a.input_mtime, a.attempt, a.lease_until, a.seq,
-                    p.old_state, p.old_worker, p.old_lease, t.now, a.worker),
-            events AS (
-                INSERT INTO cairn.event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
-                SELECT ?, c.now, c.id, e.kind, e.worker, e.attempt, e.detail, ?
-                FROM claimed c CROSS JOIN LATERAL (VALUES
-                    (1, 'recovered', c.old_worker, c.attempt - 1,
-                        'lease expired at ' || to_char(c.old_lease AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')),
-                    (2, 'claimed', c.worker, c.attempt,
-                        CASE WHEN c.old_state = 'running'
-                             THEN 'took over from ' || c.old_worker || ' (attempt ' || (c.attempt - 1) || ')' END)
-                ) AS e(n, kind, worker, attempt, detail)
-                WHERE e.n = 2 OR c.old_state = 'running'
-                ORDER BY c.input_size DESC, c.seq, e.n)
-            SELECT id, input, part, output, input_size, input_mtime, attempt, lease_until, seq FROM claimed
-            ORDER BY input_size DESC, seq""".formatted(NOW);
 
     private static final String HEARTBEAT = """
             UPDATE cairn.asset SET lease_until = greatest(lease_until, %s + ? * interval '1 millisecond')
@@ -508,23 +470,11 @@ public final class PostgresStore implements CheckpointStore {
                     boolean aheadDissolving = planBlocks.dissolveAhead();
                     boolean adopted = session.call("claim assets", (c, replay) -> {
                         fetched.clear();
-                        if (replay && adoptOrphans(c, id, workerId, queue, fetched) > 0) {
+                        if (replay && PgClaims.adoptOrphans(c, id, workerId, heldBy(workerId, queue), fetched) > 0) {
                             return true;
                         }
-                        // Rows after the first plan block in claim order wait until it is dissolved.
-                        PgPlanBlocks.Head head = PgPlanBlocks.head(c, id);
-                        PgPlanBlocks.Head last = fetch(c, id, fingerprint, workerId, lease, k, head, fetched);
-                        while (fetched.size() < k && head != PgPlanBlocks.Head.NONE) {
-                            PgPlanBlocks.dissolveForClaim(c, id, head);
-                            dissolver.dissolved(head);
-                            head = PgPlanBlocks.head(c, id);
-                            PgPlanBlocks.Head more = fetch(c, id, fingerprint, workerId, lease, k - fetched.size(),
-                                    head, fetched);
-                            last = more == null ? last : more;
-                        }
-                        if (head != PgPlanBlocks.Head.NONE && aheadDissolving) {
-                            dissolver.claimed(id, last);
-                        }
+                        PgClaims.claim(c, id, fingerprint, workerId, lease, k, this::time,
+                                aheadDissolving ? dissolver : null, fetched);
                         return false;
                     });
                     if (adopted) {
@@ -546,60 +496,11 @@ public final class PostgresStore implements CheckpointStore {
         return claim;
     }
 
-    /** Claims up to k rows into {@code into}; returns the claim order key of the last pending one, or null. */
-    private PgPlanBlocks.Head fetch(Connection c, String jobId, String fingerprint, String workerId, Duration lease,
-                                    int k, PgPlanBlocks.Head head, List<Claim> into) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-            time(ps, 1);
-            ps.setString(2, jobId);
-            ps.setLong(3, head.size());
-            ps.setLong(4, head.size());
-            ps.setLong(5, head.seq());
-            ps.setInt(6, k);
-            ps.setString(7, jobId);
-            ps.setInt(8, k);
-            ps.setString(9, jobId);
-            ps.setInt(10, k);
-            ps.setString(11, workerId);
-            ps.setLong(12, lease.toMillis());
-            ps.setString(13, jobId);
-            PlanRows.setNullable(ps, 14, fingerprint);
-            PgPlanBlocks.Head last = null;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    into.add(new Claim(ReadRows.asset(rs), workerId, rs.getInt(7), ReadRows.instant(rs, 8)));
-                    last = new PgPlanBlocks.Head(0, rs.getLong(5), rs.getLong(9));
-                }
-            }
-            return last;
-        }
-    }
-
-    /**
-     * After a claim whose outcome is unknown (the connection broke): takes into {@code into} the
-     * rows running for {@code workerId} that this handle has neither handed out nor queued, i.e.
-     * those the lost try claimed. Returns how many.
-     */
-    private int adoptOrphans(Connection c, String jobId, String workerId, ClaimQueue queue, List<Claim> into)
-            throws SQLException {
+    /** The ids of {@code workerId}'s claims that this handle has handed out or queued. */
+    private Set<String> heldBy(String workerId, ClaimQueue queue) {
         Set<String> known = new HashSet<>(handedOut.getOrDefault(workerId, Map.of()).keySet());
         queue.peekAll().forEach(cl -> known.add(cl.asset().id()));
-        int adopted = 0;
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT id, input, part, output, input_size, input_mtime, attempt, lease_until FROM cairn.asset
-                WHERE job_id = ? AND state = 'running' AND worker = ? ORDER BY input_size DESC, seq""")) {
-            ps.setString(1, jobId);
-            ps.setString(2, workerId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (!known.contains(rs.getString(1))) {
-                        into.add(new Claim(ReadRows.asset(rs), workerId, rs.getInt(7), ReadRows.instant(rs, 8)));
-                        adopted++;
-                    }
-                }
-            }
-        }
-        return adopted;
+        return known;
     }
 
     @Override
