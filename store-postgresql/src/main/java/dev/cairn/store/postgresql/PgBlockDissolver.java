@@ -1,7 +1,5 @@
 package dev.cairn.store.postgresql;
 
-import dev.cairn.engine.StoreException;
-
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -74,8 +72,8 @@ final class PgBlockDissolver implements AutoCloseable {
                         }
                         return null;
                     });
-                } catch (StoreException | IllegalStateException e) {
-                    log.warn("Could not dissolve a plan block ahead of the claims ({}); the claims will.", e.getMessage());
+                } catch (RuntimeException e) { // StoreException after retries, or a block that cannot be decoded
+                    log.warn("Could not dissolve a plan block ahead of the claims ({}); the claims will.", e.toString());
                 } finally {
                     busy.set(false);
                 }
