@@ -109,7 +109,7 @@ final class PgPlanBlocks {
             RETURNING planned_at, payload""";
 
     private static final String BLOCKS = """
-            SELECT block_no, event_delta, planned_at, fingerprint, payload, min_seq, max_seq
+            SELECT block_no, event_delta, planned_at, fingerprint, payload
             FROM cairn.plan_block WHERE job_id = ?""";
 
     /** The blocks of a job whose assets are not rows yet. */
@@ -350,7 +350,7 @@ final class PgPlanBlocks {
     // ---- plumbing -----------------------------------------------------------------------
 
     private record Block(long blockNo, long eventDelta, OffsetDateTime plannedAt, String fingerprint,
-                         Collection<Entry> entries, long minSeq, long maxSeq) {
+                         Collection<Entry> entries) {
     }
 
     private interface BlockVisitor {
@@ -371,7 +371,7 @@ final class PgPlanBlocks {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     visitor.visit(new Block(rs.getLong(1), rs.getLong(2), rs.getObject(3, OffsetDateTime.class),
-                            rs.getString(4), PlanBlockCodec.decode(rs.getBytes(5)), rs.getLong(6), rs.getLong(7)));
+                            rs.getString(4), PlanBlockCodec.decode(rs.getBytes(5))));
                 }
             }
         }

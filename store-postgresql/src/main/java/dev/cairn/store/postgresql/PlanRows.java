@@ -47,10 +47,6 @@ final class PlanRows {
             INSERT INTO cairn.event (job_id, at, asset_id, kind, worker, attempt, detail, fingerprint)
             SELECT job_id, ?, id, 'planned', NULL, 0, NULL, ? FROM cairn.asset WHERE job_id = ? AND seq > ? ORDER BY seq""";
 
-    /** The planned events of a dissolved block, under their reserved seqs. */
-    private static final String COPY_PLANNED_EVENTS = """
-            COPY cairn.event (seq, job_id, at, asset_id, kind, attempt, fingerprint) FROM STDIN""";
-
     /** Rows sent to the server per COPY write. */
     private static final int COPY_CHUNK_CHARS = 1 << 20;
 
@@ -115,7 +111,8 @@ final class PlanRows {
             }
             PgPlanBlocks.dissolveHolding(conn, jobId, changedInBlocks);
         }
-        if (firstEventSeq > 0 && diff.added().size() >= layout.threshold()) {
+        boolean asBlocks = firstEventSeq > 0 && diff.added().size() >= layout.threshold();
+        if (asBlocks) {
             PgPlanBlocks.write(conn, jobId, fingerprint, diff.added(), seq, firstEventSeq, now, layout);
         } else {
             List<Entry> added = new ArrayList<>(diff.added().size());
@@ -149,7 +146,7 @@ final class PlanRows {
             replan.executeBatch();
             event.executeBatch();
         }
-        if (!diff.added().isEmpty() && !(firstEventSeq > 0 && diff.added().size() >= layout.threshold())) {
+        if (!diff.added().isEmpty() && !asBlocks) { // a block's planned events stay in its row
             try (PreparedStatement ps = conn.prepareStatement(PLANNED_EVENTS)) {
                 ps.setObject(1, now);
                 setNullable(ps, 2, fingerprint);
@@ -175,26 +172,6 @@ final class PlanRows {
                 copyField(rows, asset.part()).append('\t');
                 copyField(rows, asset.output()).append('\t').append(asset.inputSize()).append('\t')
                         .append(asset.inputMtimeMillis()).append("\tpending\t").append(at).append('\n');
-                copy.sendIfFull(rows);
-            }
-            copy.finish(rows);
-        }
-    }
-
-    /**
-     * Streams the {@code planned} events of {@code entries} (in seq order) into {@code cairn.event}
-     * with one {@code COPY}, each under the seq reserved for it: asset seq + {@code eventDelta}.
-     */
-    static void copyPlannedEvents(Connection conn, String jobId, List<Entry> entries, long eventDelta,
-                                  OffsetDateTime at, String fingerprint) throws SQLException {
-        String time = at.toString();
-        StringBuilder rows = new StringBuilder();
-        try (Copy copy = new Copy(conn, COPY_PLANNED_EVENTS)) {
-            for (Entry e : entries) {
-                rows.append(e.seq() + eventDelta).append('\t');
-                copyField(rows, jobId).append('\t').append(time).append('\t');
-                copyField(rows, e.asset().id()).append("\tplanned\t0\t");
-                copyField(rows, fingerprint).append('\n');
                 copy.sendIfFull(rows);
             }
             copy.finish(rows);
